@@ -1,0 +1,24 @@
+//! The server functions the pages call. Their bodies run on the server,
+//! where the content store is provided as context; the browser build gets a
+//! stub that posts to the same endpoint.
+
+use leptos::prelude::*;
+
+use crate::content::model::{LessonDetail, LessonSummary};
+
+/// The course path: every lesson's title and summary, in order.
+#[server(endpoint = "content/lessons")]
+pub async fn list_lessons() -> Result<Vec<LessonSummary>, ServerFnError> {
+    Ok(store()?.course().summaries())
+}
+
+/// One lesson, rendered; `None` for an unknown slug.
+#[server(endpoint = "content/lesson")]
+pub async fn get_lesson(slug: String) -> Result<Option<LessonDetail>, ServerFnError> {
+    Ok(store()?.course().page(&slug))
+}
+
+#[cfg(feature = "ssr")]
+fn store() -> Result<crate::content::ContentStore, ServerFnError> {
+    use_context().ok_or_else(|| ServerFnError::new("the content store was not provided to this request"))
+}

@@ -1,0 +1,130 @@
+//! Step 4: every lesson of the content folder, checked as a whole
+//! (two lessons cannot share a slug or a place on the path).
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::error::{ContentError, ContentErrors};
+use super::lesson::{self, Lesson};
+use super::model::{LessonDetail, LessonSummary};
+
+/// The course: its lessons in path order.
+#[derive(Clone, Debug, Default)]
+pub struct Course {
+    lessons: Vec<Lesson>,
+}
+
+impl Course {
+    /// Reads and renders every `*.md` file in `dir`. All problems are
+    /// collected, so one run shows an author everything to fix.
+    pub fn load(dir: &Path) -> Result<Course, ContentErrors> {
+        let files = lesson_files(dir).map_err(|e| ContentErrors(vec![e]))?;
+        let mut errors = Vec::new();
+        let mut lessons = Vec::new();
+        for file in files {
+            match read_lesson(&file) {
+                Ok(lesson) => lessons.push(lesson),
+                Err(mut errs) => errors.append(&mut errs),
+            }
+        }
+        errors.extend(clashes(&lessons));
+        if !errors.is_empty() {
+            return Err(ContentErrors(errors));
+        }
+        lessons.sort_by_key(|lesson| lesson.order);
+        Ok(Course { lessons })
+    }
+
+    pub fn lessons(&self) -> &[Lesson] {
+        &self.lessons
+    }
+
+    pub fn summaries(&self) -> Vec<LessonSummary> {
+        self.lessons.iter().map(|l| l.summary.clone()).collect()
+    }
+
+    pub fn page(&self, slug: &str) -> Option<LessonDetail> {
+        let index = self.lessons.iter().position(|l| l.summary.slug == slug)?;
+        let lesson = &self.lessons[index];
+        let summary_at = |i: Option<usize>| i.and_then(|i| self.lessons.get(i)).map(|l| l.summary.clone());
+        Some(LessonDetail {
+            number: index + 1,
+            lesson: lesson.summary.clone(),
+            toc: lesson.toc.clone(),
+            segments: lesson.segments.clone(),
+            course: self.summaries(),
+            prev: summary_at(index.checked_sub(1)),
+            next: summary_at(Some(index + 1)),
+        })
+    }
+}
+
+fn lesson_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
+    let entries = fs::read_dir(dir).map_err(|e| {
+        ContentError::whole_file(
+            dir,
+            format!(
+                "cannot read the content folder ({e}); pass `--content-dir PATH` or set \
+                 REALTIME_LAB_CONTENT to the folder that holds the lessons"
+            ),
+        )
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    if files.is_empty() {
+        return Err(ContentError::whole_file(
+            dir,
+            "the content folder has no lessons; add a Markdown file such as `01-intro.md`",
+        ));
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn read_lesson(file: &Path) -> Result<Lesson, Vec<ContentError>> {
+    let bytes = fs::read(file).map_err(|e| vec![ContentError::whole_file(file, format!("cannot read: {e}"))])?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        vec![ContentError::at(
+            file,
+            line,
+            "the file is not valid UTF-8; save it with UTF-8 encoding",
+        )]
+    })?;
+    lesson::load(file, &text)
+}
+
+/// A slug or an order used by two files: the second file is named, with the first.
+fn clashes(lessons: &[Lesson]) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    let mut slugs: HashMap<&str, &Path> = HashMap::new();
+    let mut orders: HashMap<u32, &Path> = HashMap::new();
+    for lesson in lessons {
+        if let Some(first) = slugs.insert(&lesson.summary.slug, &lesson.file) {
+            errors.push(ContentError::whole_file(
+                &lesson.file,
+                format!(
+                    "slug `{}` is already used by {}; rename one file or set `slug` in its front matter",
+                    lesson.summary.slug,
+                    first.display()
+                ),
+            ));
+        }
+        if let Some(first) = orders.insert(lesson.order, &lesson.file) {
+            errors.push(ContentError::whole_file(
+                &lesson.file,
+                format!(
+                    "order {} is already used by {}; give each lesson its own number",
+                    lesson.order,
+                    first.display()
+                ),
+            ));
+        }
+    }
+    errors
+}

@@ -1,0 +1,135 @@
+//! One lesson file → one [`Lesson`]: front matter, rendering, directives.
+
+use std::path::{Path, PathBuf};
+
+use super::error::ContentError;
+use super::model::{LessonSummary, Segment, TocEntry};
+use super::{directive, front_matter};
+use crate::render::{self, Block};
+
+/// A loaded, rendered lesson. Its HTML is rendered once, here, and served
+/// from memory until the file changes.
+#[derive(Clone, Debug)]
+pub struct Lesson {
+    pub file: PathBuf,
+    pub order: u32,
+    pub summary: LessonSummary,
+    pub toc: Vec<TocEntry>,
+    pub segments: Vec<Segment>,
+}
+
+pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
+    let split = front_matter::split(file, text).map_err(|e| vec![e])?;
+    let fm = split.front_matter;
+    let (file_order, file_slug) = name_parts(file);
+    let order = fm.order.or(file_order).ok_or_else(|| {
+        vec![ContentError::at(
+            file,
+            1,
+            "no position on the course path: start the file name with a number \
+             (`08-proxies.md`) or add `order = 8` to the front matter",
+        )]
+    })?;
+    let slug = fm.slug.unwrap_or(file_slug);
+    if !front_matter::is_valid_slug(&slug) {
+        return Err(vec![ContentError::whole_file(
+            file,
+            format!(
+                "the file name gives the slug `{slug}`, which is not valid: rename the file to \
+                 lowercase letters, digits and hyphens, or set `slug = \"…\"` in the front matter"
+            ),
+        )]);
+    }
+    let to_file_line = |line: usize| line + split.body_first_line - 1;
+    let rendered = render::render(split.body).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| ContentError::at(file, to_file_line(e.line), e.message))
+            .collect::<Vec<_>>()
+    })?;
+    let mut errors = Vec::new();
+    let segments = rendered
+        .blocks
+        .into_iter()
+        .filter_map(|block| match block {
+            Block::Html(html) => Some(Segment::Html(html)),
+            Block::Directive { line, source } => match directive::parse(&source) {
+                Ok(demo) => Some(Segment::Demo(demo)),
+                Err(message) => {
+                    errors.push(ContentError::at(file, to_file_line(line), message));
+                    None
+                }
+            },
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Lesson {
+        file: file.to_path_buf(),
+        order,
+        summary: LessonSummary {
+            slug,
+            title: fm.title,
+            summary: fm.summary,
+        },
+        toc: rendered.toc,
+        segments,
+    })
+}
+
+/// `03-event-stream.md` → `(Some(3), "event-stream")`; `intro.md` → `(None, "intro")`.
+fn name_parts(file: &Path) -> (Option<u32>, String) {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let digits = stem.chars().take_while(char::is_ascii_digit).count();
+    match stem[digits..].strip_prefix('-') {
+        Some(rest) if digits > 0 => (stem[..digits].parse().ok(), rest.to_string()),
+        _ => (None, stem.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::model::DemoName;
+
+    #[test]
+    fn takes_order_and_slug_from_the_file_name() {
+        let lesson = load(Path::new("c/03-event-stream.md"), "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\nHi\n").unwrap();
+        assert_eq!(lesson.order, 3);
+        assert_eq!(lesson.summary.slug, "event-stream");
+    }
+
+    #[test]
+    fn front_matter_overrides_the_file_name() {
+        let text = "+++\ntitle = \"T\"\nsummary = \"S\"\norder = 9\nslug = \"other\"\n+++\n";
+        let lesson = load(Path::new("c/03-event-stream.md"), text).unwrap();
+        assert_eq!((lesson.order, lesson.summary.slug.as_str()), (9, "other"));
+    }
+
+    #[test]
+    fn places_a_demo_between_html_segments() {
+        let text = "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\nA\n\n::demo[counter]\n\nB\n";
+        let lesson = load(Path::new("c/01-a.md"), text).unwrap();
+        assert_eq!(lesson.segments.len(), 3);
+        assert_eq!(lesson.segments[1], Segment::Demo(DemoName::Counter));
+    }
+
+    #[test]
+    fn reports_every_bad_directive_at_its_file_line() {
+        let text = "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\nA\n\n::demo[nope]\n\n::demo[also-nope]\n";
+        let errors = load(Path::new("c/01-a.md"), text).unwrap_err();
+        let lines: Vec<_> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [Some(7), Some(9)]);
+        assert_eq!(
+            errors[0].to_string(),
+            "c/01-a.md:7: unknown demo `nope`; expected one of `counter`"
+        );
+    }
+
+    #[test]
+    fn requires_a_position_on_the_path() {
+        let errors = load(Path::new("c/intro.md"), "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\n").unwrap_err();
+        assert!(errors[0].message.starts_with("no position on the course path"));
+    }
+}

@@ -1,0 +1,94 @@
+//! The data a page receives about the course: plain, serialisable, and the same
+//! in the server and the browser build. Nothing here knows about files.
+
+use serde::{Deserialize, Serialize};
+
+/// One lesson as the course path lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonSummary {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+}
+
+impl LessonSummary {
+    pub fn href(&self) -> String {
+        format!("/lessons/{}", self.slug)
+    }
+}
+
+/// A heading of a lesson, for its table of contents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    /// 2 for `##`, 3 for `###`.
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A lesson's body: rendered HTML, interrupted where a live demo stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Segment {
+    Html(String),
+    Demo(DemoName),
+}
+
+/// Everything the lesson page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonDetail {
+    /// 1-based position on the course path.
+    pub number: usize,
+    pub lesson: LessonSummary,
+    pub toc: Vec<TocEntry>,
+    pub segments: Vec<Segment>,
+    pub course: Vec<LessonSummary>,
+    pub prev: Option<LessonSummary>,
+    pub next: Option<LessonSummary>,
+}
+
+/// The live demos a lesson can embed with `::demo[name]`.
+///
+/// This is the contract between content and UI: the content loader accepts
+/// exactly these names, and `ui::demos` renders one component for each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DemoName {
+    /// A click counter: the smallest proof that a lesson page is hydrated.
+    Counter,
+}
+
+impl DemoName {
+    pub const ALL: &'static [DemoName] = &[DemoName::Counter];
+
+    /// The name an author writes in `::demo[…]`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DemoName::Counter => "counter",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DemoName> {
+        Self::ALL.iter().copied().find(|demo| demo.as_str() == name)
+    }
+
+    /// The valid names, ready for an error message: "`a`, `b`".
+    pub fn list() -> String {
+        Self::ALL
+            .iter()
+            .map(|demo| format!("`{}`", demo.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_demo_name_round_trips() {
+        for demo in DemoName::ALL {
+            assert_eq!(DemoName::from_name(demo.as_str()), Some(*demo));
+        }
+        assert_eq!(DemoName::from_name("no-such-demo"), None);
+    }
+}

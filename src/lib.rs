@@ -1,0 +1,34 @@
+//! # Realtime Lab
+//!
+//! A Leptos app rendered on the server (axum) and hydrated in the browser
+//! (WebAssembly). The layout follows the path of a request:
+//!
+//! - `main.rs`: flags → content → [`server::AppState`] → [`server::app`] → serve.
+//! - [`config`]: every flag and environment variable, with defaults.
+//! - [`content`]: lessons from disk: front matter, directives, loading, the
+//!   store that reloads on change. [`content::model`] is the data pages get.
+//! - [`render`]: Markdown → HTML blocks, highlighted code, table of contents.
+//! - [`api`]: the server functions between pages and content.
+//! - [`app`]: the HTML shell and the routes; [`ui`]: pages, components, demos.
+//!
+//! Content code never touches sockets; UI code never reads files.
+
+pub mod api;
+pub mod app;
+pub mod content;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod render;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the browser build: attach to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

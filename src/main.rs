@@ -1,0 +1,95 @@
+//! flags → content → state → app → serve.
+
+use clap::Parser;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+use realtime_lab::config::Config;
+use realtime_lab::content::ContentStore;
+use realtime_lab::server::{app, AppState};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+
+    let content = match ContentStore::open(&config.content_dir) {
+        Ok(content) => content,
+        Err(errors) => {
+            eprintln!("{errors}Fix the lessons above and start again.");
+            return ExitCode::FAILURE;
+        }
+    };
+    let lessons = content.course().lessons().len();
+    if config.check {
+        println!("{lessons} lessons in {} are fine.", config.content_dir.display());
+        return ExitCode::SUCCESS;
+    }
+    let _watcher = if config.no_watch {
+        None
+    } else {
+        content
+            .watch()
+            .inspect_err(|e| tracing::warn!("live reload of lessons is off: {e}"))
+            .ok()
+    };
+    warn_if_site_not_built(&config.site_root);
+
+    let listener = match tokio::net::TcpListener::bind(config.addr).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {} ({e}). Is another server using that port? \
+                 Pick another with --addr or LEPTOS_SITE_ADDR.",
+                config.addr
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().expect("a bound listener has an address");
+    tracing::info!("{lessons} lessons from {}", config.content_dir.display());
+    println!("Realtime Lab is running: open http://{addr}/");
+
+    let state = AppState::new(&config.site_root, content);
+    let served = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn warn_if_site_not_built(site_root: &std::path::Path) {
+    let wasm = site_root.join("pkg").join(concat!(env!("CARGO_PKG_NAME"), ".wasm"));
+    if !wasm.is_file() {
+        tracing::warn!(
+            "{} is missing: pages will render but not come alive. Build the site with \
+             `scripts/serve.sh` (or `cargo leptos build --release`), or point --site-root at a built site.",
+            wasm.display()
+        );
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

@@ -1,0 +1,318 @@
+//! One pass over pulldown-cmark's events that turns a lesson body into HTML
+//! blocks, a table of contents, and the directives the caller must resolve.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::highlight;
+use crate::content::model::TocEntry;
+
+/// The one place that chooses pulldown-cmark's Markdown dialect.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// A run of HTML, or a directive paragraph (`::name[…]`) left for the caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    Html(String),
+    Directive {
+        /// 1-based line within the rendered text.
+        line: usize,
+        source: String,
+    },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub blocks: Vec<Block>,
+    pub toc: Vec<TocEntry>,
+}
+
+/// A problem at a 1-based line of the rendered text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderError {
+    pub line: usize,
+    pub message: String,
+}
+
+pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
+    let mut walk = Walk {
+        text,
+        rendered: Rendered::default(),
+        pending: Vec::new(),
+        ids: HashSet::new(),
+        errors: Vec::new(),
+    };
+    let mut events = Parser::new_ext(text, options()).into_offset_iter();
+    let mut depth = 0usize;
+    while let Some((event, range)) = events.next() {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                let inner = take_until_end(&mut events);
+                walk.heading(level, id, inner, |id| Tag::Heading { level, id, classes, attrs });
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let inner = take_until_end(&mut events);
+                walk.code_block(&kind, &inner, &range);
+            }
+            Event::Start(Tag::Paragraph) if text[range.clone()].trim_start().starts_with("::") => {
+                take_until_end(&mut events);
+                walk.directive(depth, &range);
+            }
+            event => {
+                match &event {
+                    Event::Start(_) => depth += 1,
+                    Event::End(_) => depth -= 1,
+                    _ => {}
+                }
+                walk.pending.push(event);
+            }
+        }
+    }
+    walk.flush();
+    if walk.errors.is_empty() {
+        Ok(walk.rendered)
+    } else {
+        Err(walk.errors)
+    }
+}
+
+struct Walk<'a> {
+    text: &'a str,
+    rendered: Rendered,
+    /// Events not yet turned into HTML: they become one `Block::Html`.
+    pending: Vec<Event<'a>>,
+    ids: HashSet<String>,
+    errors: Vec<RenderError>,
+}
+
+impl<'a> Walk<'a> {
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        explicit_id: Option<CowStr<'a>>,
+        inner: Vec<Event<'a>>,
+        start: impl FnOnce(Option<CowStr<'a>>) -> Tag<'a>,
+    ) {
+        let title = plain_text(&inner);
+        let id = self.unique_id(explicit_id.map(|id| id.to_string()).unwrap_or_else(|| slugify(&title)));
+        if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+            self.rendered.toc.push(TocEntry {
+                level: level as u8,
+                id: id.clone(),
+                title,
+            });
+        }
+        let anchor = format!(
+            "<a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+        );
+        self.pending.push(Event::Start(start(Some(id.into()))));
+        self.pending.extend(inner);
+        self.pending.push(Event::InlineHtml(anchor.into()));
+        self.pending.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    fn code_block(&mut self, kind: &CodeBlockKind<'a>, inner: &[Event<'a>], range: &Range<usize>) {
+        let language = match kind {
+            CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
+            CodeBlockKind::Indented => "",
+        };
+        let code: String = inner
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(text) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect();
+        match highlight::code_block(&code, language) {
+            Ok(html) => self.pending.push(Event::Html(html.into())),
+            Err(error) => self.error(range.start, error.to_string()),
+        }
+    }
+
+    fn directive(&mut self, depth: usize, range: &Range<usize>) {
+        if depth > 0 {
+            self.error(
+                range.start,
+                "a directive must stand at the top level of the lesson, not inside a list, \
+                 quote or table; move it to a line of its own with blank lines around it",
+            );
+            return;
+        }
+        self.flush();
+        self.rendered.blocks.push(Block::Directive {
+            line: line_at(self.text, range.start),
+            source: self.text[range.clone()].trim().to_string(),
+        });
+    }
+
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, self.pending.drain(..));
+        self.rendered.blocks.push(Block::Html(html));
+    }
+
+    fn unique_id(&mut self, base: String) -> String {
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn error(&mut self, offset: usize, message: impl Into<String>) {
+        self.errors.push(RenderError {
+            line: line_at(self.text, offset),
+            message: message.into(),
+        });
+    }
+}
+
+/// The events up to the end of the element just started (that end consumed).
+fn take_until_end<'a>(events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<Event<'a>> {
+    let mut inner = Vec::new();
+    let mut depth = 0usize;
+    for (event, _) in events {
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+        inner.push(event);
+    }
+    inner
+}
+
+fn plain_text(events: &[Event<'_>]) -> String {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `"Headers & handshakes"` → `"headers-handshakes"`.
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    }
+}
+
+fn line_at(text: &str, offset: usize) -> usize {
+    crate::content::error::line_of(text, offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(text: &str) -> String {
+        let rendered = render(text).unwrap();
+        rendered
+            .blocks
+            .iter()
+            .map(|block| match block {
+                Block::Html(html) => html.clone(),
+                Block::Directive { source, .. } => format!("[directive {source}]"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn renders_tables_footnotes_strikethrough_and_task_lists() {
+        let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n\n- [x] done\n");
+        assert!(out.contains("<table>"), "{out}");
+        assert!(out.contains("<del>old</del>"), "{out}");
+        assert!(out.contains("footnote-reference"), "{out}");
+        assert!(out.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"), "{out}");
+    }
+
+    #[test]
+    fn gives_headings_unique_ids_anchors_and_a_toc() {
+        let rendered = render("# Title\n\n## Why `SSE`?\n\n### Details\n\n## Why `SSE`?\n").unwrap();
+        let toc: Vec<_> = rendered.toc.iter().map(|e| (e.level, e.id.as_str(), e.title.as_str())).collect();
+        assert_eq!(
+            toc,
+            [(2, "why-sse", "Why SSE?"), (3, "details", "Details"), (2, "why-sse-1", "Why SSE?")]
+        );
+        let out = html("## Why `SSE`?\n");
+        assert!(out.contains("<h2 id=\"why-sse\">Why <code>SSE</code>?<a class=\"heading-anchor\" href=\"#why-sse\""), "{out}");
+    }
+
+    #[test]
+    fn keeps_an_explicit_heading_id() {
+        let rendered = render("## Frames {#frames}\n").unwrap();
+        assert_eq!(rendered.toc[0].id, "frames");
+    }
+
+    #[test]
+    fn highlights_fenced_code() {
+        let out = html("```rust\nfn main() {}\n```\n");
+        assert!(out.contains("<pre class=\"code\" data-lang=\"rust\">"), "{out}");
+    }
+
+    #[test]
+    fn reports_an_unknown_code_language_at_its_line() {
+        let errors = render("Intro\n\n```jsx\nx\n```\n").unwrap_err();
+        assert_eq!(errors[0].line, 3);
+        assert!(errors[0].message.starts_with("unknown code language `jsx`"));
+    }
+
+    #[test]
+    fn splits_html_around_a_directive() {
+        let rendered = render("Before\n\n::demo[counter]\n\nAfter\n").unwrap();
+        assert_eq!(
+            rendered.blocks,
+            [
+                Block::Html("<p>Before</p>\n".into()),
+                Block::Directive { line: 3, source: "::demo[counter]".into() },
+                Block::Html("<p>After</p>\n".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn leaves_directives_in_code_alone() {
+        let out = html("```text\n::demo[counter]\n```\n\n`::demo[x]`\n");
+        assert!(!out.contains("[directive"), "{out}");
+    }
+
+    #[test]
+    fn rejects_a_directive_inside_a_list() {
+        let errors = render("- item\n\n  ::demo[counter]\n").unwrap_err();
+        assert_eq!(errors[0].line, 3);
+        assert!(errors[0].message.contains("top level"));
+    }
+
+    #[test]
+    fn slugifies_titles() {
+        assert_eq!(slugify("Headers & handshakes"), "headers-handshakes");
+        assert_eq!(slugify("HTTP/1.1 versus HTTP/2"), "http11-versus-http2");
+        assert_eq!(slugify("???"), "section");
+    }
+}

@@ -1,0 +1,13 @@
+//! Markdown → HTML blocks, in one pass over pulldown-cmark's events.
+//!
+//! 1. [`markdown::options`] is the one place that sets pulldown-cmark's options.
+//! 2. [`markdown::render`] walks the events: headings get ids and anchors and
+//!    feed the table of contents, fenced code goes through [`highlight`], and a
+//!    paragraph that starts with `::` is handed back as a raw directive.
+//! 3. The caller (`content::lesson`) resolves directives; this module knows no
+//!    demo names.
+
+pub mod highlight;
+pub mod markdown;
+
+pub use markdown::{render, Block, RenderError, Rendered};

@@ -1,0 +1,46 @@
+//! The axum application: Leptos pages and server functions, static files,
+//! compression. `app` is separate from `main` so tests serve the same app.
+
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::Path;
+use tower_http::compression::CompressionLayer;
+
+use crate::app::{shell, App};
+use crate::content::ContentStore;
+
+/// What every request handler can reach.
+#[derive(Clone, Debug, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub content: ContentStore,
+}
+
+impl AppState {
+    pub fn new(site_root: &Path, content: ContentStore) -> Self {
+        let leptos_options = LeptosOptions::builder()
+            .output_name(env!("CARGO_PKG_NAME"))
+            .site_root(site_root.to_string_lossy().as_ref())
+            .build();
+        AppState { leptos_options, content }
+    }
+}
+
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let content = state.content.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(content.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // tower-http's default predicate already leaves text/event-stream,
+        // gRPC and images uncompressed, so live streams are never held back.
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}

@@ -1,0 +1,11 @@
+mod course_nav;
+mod lesson_body;
+mod prev_next;
+mod site_header;
+mod toc;
+
+pub use course_nav::CourseNav;
+pub use lesson_body::LessonBody;
+pub use prev_next::PrevNext;
+pub use site_header::SiteHeader;
+pub use toc::TableOfContents;

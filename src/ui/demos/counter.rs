@@ -1,0 +1,14 @@
+use leptos::prelude::*;
+
+/// The smallest live demo: a button whose clicks are counted by the
+/// WebAssembly running in the page. If it counts, the page is hydrated.
+#[component]
+pub fn Counter() -> impl IntoView {
+    let (count, set_count) = signal(0u32);
+    view! {
+        <p>"This button is handled by Rust compiled to WebAssembly, running in your browser."</p>
+        <button class="button" on:click=move |_| set_count.update(|n| *n += 1)>
+            "Clicked " <output>{count}</output> " times"
+        </button>
+    }
+}
