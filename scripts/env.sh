@@ -1,0 +1,39 @@
+# Sourced by the other scripts: where the tools are, and how to build the
+# browser bundle on this machine. Sets:
+#   PATH               npm's wasm-opt (binaryen) first; /usr/bin first on the Debian route
+#   WASM_ROUTE         "rustup" (prebuilt wasm32 std) or "debian" (std built from rust-web-src)
+#   LEPTOS_BUILD_ARGS  extra arguments for `cargo leptos build`
+#   WASM_CARGO_ARGS    extra arguments for cargo commands that target wasm32
+
+REALTIME_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REALTIME_LAB_TOOLS="${REALTIME_LAB_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-lab/tools}"
+export PATH="$REALTIME_LAB_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+has_rustup_wasm_std() {
+    command -v rustup >/dev/null 2>&1 &&
+        rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
+}
+
+use_wasm_route() {
+    if has_rustup_wasm_std; then
+        WASM_ROUTE=rustup
+        LEPTOS_BUILD_ARGS=()
+        WASM_CARGO_ARGS=()
+    else
+        # Debian's rustc-web has no prebuilt wasm32 std: build it from rust-web-src.
+        WASM_ROUTE=debian
+        export PATH="/usr/bin:$PATH"
+        export RUSTC_BOOTSTRAP=1
+        LEPTOS_BUILD_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
+        WASM_CARGO_ARGS=(-Zbuild-std=std,panic_abort)
+    fi
+}
+
+# The wasm-bindgen version Cargo.lock pins; the CLI must be exactly it.
+locked_wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
+        "$REALTIME_LAB_ROOT/Cargo.lock"
+}

@@ -1,0 +1,45 @@
+//! Serve the real app on 127.0.0.1:0 for a test.
+
+#![allow(dead_code)] // each test file uses a different part
+
+use std::path::{Path, PathBuf};
+
+use realtime_lab::content::ContentStore;
+use realtime_lab::server::{app, AppState};
+
+pub fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The site cargo-leptos built (wasm, js, css). The asset tests need it;
+/// `scripts/test.sh` builds it before running `cargo test`.
+pub fn built_site_root() -> PathBuf {
+    let root = manifest_dir().join("target/site");
+    let wasm = root.join("pkg/realtime-lab.wasm");
+    assert!(
+        wasm.is_file(),
+        "{} is missing: build the site first with `cargo leptos build --release` \
+         (scripts/test.sh does this)",
+        wasm.display()
+    );
+    root
+}
+
+/// Starts the app with the lessons of `content_dir` and returns its base URL.
+pub async fn serve(content_dir: &Path, site_root: &Path) -> String {
+    let content = ContentStore::open(content_dir).expect("fixture content loads");
+    let state = AppState::new(site_root, content);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// The real course, served with the built site.
+pub async fn serve_course() -> String {
+    serve(&manifest_dir().join("content"), &built_site_root()).await
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}

@@ -1,0 +1,92 @@
+//! The real server on 127.0.0.1:0: pages, statuses, assets and their types.
+
+mod common;
+
+use common::{client, manifest_dir, serve, serve_course};
+use realtime_lab::content::ContentStore;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn serves_every_lesson_with_its_title_and_description() {
+    let base = serve_course().await;
+    let course = ContentStore::open(manifest_dir().join("content")).unwrap().course();
+    assert_eq!(course.lessons().len(), 7, "the course has seven lessons");
+    for lesson in course.summaries() {
+        let response = client().get(format!("{base}{}", lesson.href())).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{}", lesson.slug);
+        let html = response.text().await.unwrap();
+        let title = format!("<title>{} · Realtime Lab</title>", escape(&lesson.title));
+        assert!(html.contains(&title), "{} lacks {title}", lesson.slug);
+        assert!(html.contains(&format!("<meta name=\"description\" content=\"{}\"", escape(&lesson.summary))));
+        assert!(html.contains("<h2 id=\"sources\">"), "{} has a Sources section", lesson.slug);
+    }
+}
+
+#[tokio::test]
+async fn home_page_lists_the_course_path_in_order() {
+    let base = serve_course().await;
+    let html = client().get(&base).send().await.unwrap().text().await.unwrap();
+    let course = ContentStore::open(manifest_dir().join("content")).unwrap().course();
+    let mut last = 0;
+    for lesson in course.summaries() {
+        let at = html
+            .find(&format!("href=\"{}\"", lesson.href()))
+            .unwrap_or_else(|| panic!("home page links {}", lesson.slug));
+        assert!(at > last, "{} is out of order", lesson.slug);
+        last = at;
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_and_lessons_are_404_pages() {
+    let base = serve_course().await;
+    for path in ["/no-such-page", "/lessons/no-such-lesson"] {
+        let response = client().get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(response.text().await.unwrap().contains("Page not found"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn serves_wasm_js_and_css_with_their_types() {
+    let base = serve_course().await;
+    for (path, content_type) in [
+        ("/pkg/realtime-lab.wasm", "application/wasm"),
+        ("/pkg/realtime-lab.js", "text/javascript"),
+        ("/pkg/realtime-lab.css", "text/css"),
+        ("/favicon.svg", "image/svg+xml"),
+    ] {
+        let response = client().get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let got = response.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(got.starts_with(content_type), "{path}: {got}");
+    }
+}
+
+#[tokio::test]
+async fn compresses_the_wasm_for_browsers_that_accept_brotli() {
+    let base = serve_course().await;
+    let response = client()
+        .get(format!("{base}/pkg/realtime-lab.wasm"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+}
+
+#[tokio::test]
+async fn places_a_demo_directive_in_the_page() {
+    let dir = manifest_dir().join("tests/fixtures/valid");
+    let base = serve(&dir, &manifest_dir().join("target/site")).await;
+    let html = client().get(format!("{base}/lessons/first")).send().await.unwrap().text().await.unwrap();
+    let demo = html.find("data-demo=\"counter\"").expect("the counter demo is on the page");
+    let before = html.find("id=\"a-section\"").unwrap();
+    let after = html.find("id=\"another-section\"").unwrap();
+    assert!(before < demo && demo < after, "the demo stands where the directive was");
+    assert!(html.contains("href=\"/lessons/second\" rel=\"next\""));
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+}
