@@ -3,7 +3,6 @@
 #   PATH               npm's wasm-opt (binaryen) first; /usr/bin first on the Debian route
 #   WASM_ROUTE         "rustup" (prebuilt wasm32 std) or "debian" (std built from rust-web-src)
 #   LEPTOS_BUILD_ARGS  extra arguments for `cargo leptos build`
-#   WASM_CARGO_ARGS    extra arguments for cargo commands that target wasm32
 
 REALTIME_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REALTIME_LAB_TOOLS="${REALTIME_LAB_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-lab/tools}"
@@ -21,14 +20,12 @@ use_wasm_route() {
     if has_rustup_wasm_std; then
         WASM_ROUTE=rustup
         LEPTOS_BUILD_ARGS=()
-        WASM_CARGO_ARGS=()
     else
         # Debian's rustc-web has no prebuilt wasm32 std: build it from rust-web-src.
         WASM_ROUTE=debian
         export PATH="/usr/bin:$PATH"
         export RUSTC_BOOTSTRAP=1
         LEPTOS_BUILD_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
-        WASM_CARGO_ARGS=(-Zbuild-std=std,panic_abort)
     fi
 }
 

@@ -20,5 +20,6 @@ pub async fn get_lesson(slug: String) -> Result<Option<LessonDetail>, ServerFnEr
 
 #[cfg(feature = "ssr")]
 fn store() -> Result<crate::content::ContentStore, ServerFnError> {
-    use_context().ok_or_else(|| ServerFnError::new("the content store was not provided to this request"))
+    use_context()
+        .ok_or_else(|| ServerFnError::new("the content store was not provided to this request"))
 }

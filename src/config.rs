@@ -45,7 +45,10 @@ mod tests {
     fn rejects_a_bad_address_naming_the_flag() {
         let error = Config::try_parse_from(["realtime-lab", "--addr", "localhost"]).unwrap_err();
         let text = error.to_string();
-        assert!(text.contains("invalid value 'localhost' for '--addr <ADDR>'"), "{text}");
+        assert!(
+            text.contains("invalid value 'localhost' for '--addr <ADDR>'"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@ use realtime_lab::server::{app, AppState};
 async fn main() -> ExitCode {
     let config = Config::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
 
@@ -25,7 +27,10 @@ async fn main() -> ExitCode {
     };
     let lessons = content.course().lessons().len();
     if config.check {
-        println!("{lessons} lessons in {} are fine.", config.content_dir.display());
+        println!(
+            "{lessons} lessons in {} are fine.",
+            config.content_dir.display()
+        );
         return ExitCode::SUCCESS;
     }
     let _watcher = if config.no_watch {
@@ -49,7 +54,9 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let addr = listener.local_addr().expect("a bound listener has an address");
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
     tracing::info!("{lessons} lessons from {}", config.content_dir.display());
     println!("Realtime Lab is running: open http://{addr}/");
 
@@ -67,7 +74,9 @@ async fn main() -> ExitCode {
 }
 
 fn warn_if_site_not_built(site_root: &std::path::Path) {
-    let wasm = site_root.join("pkg").join(concat!(env!("CARGO_PKG_NAME"), ".wasm"));
+    let wasm = site_root
+        .join("pkg")
+        .join(concat!(env!("CARGO_PKG_NAME"), ".wasm"));
     if !wasm.is_file() {
         tracing::warn!(
             "{} is missing: pages will render but not come alive. Build the site with \
@@ -83,7 +92,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -23,7 +23,10 @@ impl AppState {
             .output_name(env!("CARGO_PKG_NAME"))
             .site_root(site_root.to_string_lossy().as_ref())
             .build();
-        AppState { leptos_options, content }
+        AppState {
+            leptos_options,
+            content,
+        }
     }
 }
 

@@ -11,22 +11,33 @@ fn binary() -> Command {
 #[test]
 fn check_reports_a_bad_lesson_with_file_and_line_and_fails() {
     let output = binary()
-        .args(["--check", "--content-dir", "tests/fixtures/invalid/unknown-demo"])
+        .args([
+            "--check",
+            "--content-dir",
+            "tests/fixtures/invalid/unknown-demo",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains("tests/fixtures/invalid/unknown-demo/01-demo.md:7: unknown demo `sse-clok`"),
+        stderr
+            .contains("tests/fixtures/invalid/unknown-demo/01-demo.md:7: unknown demo `sse-clok`"),
         "{stderr}"
     );
 }
 
 #[test]
 fn check_passes_on_the_course() {
-    let output = binary().args(["--check", "--content-dir", "content"]).output().unwrap();
+    let output = binary()
+        .args(["--check", "--content-dir", "content"])
+        .output()
+        .unwrap();
     assert!(output.status.success());
-    assert_eq!(String::from_utf8(output.stdout).unwrap(), "7 lessons in content are fine.\n");
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        "7 lessons in content are fine.\n"
+    );
 }
 
 #[test]
@@ -34,15 +45,24 @@ fn a_bad_flag_names_itself() {
     let output = binary().args(["--addr", "localhost"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("invalid value 'localhost' for '--addr <ADDR>'"), "{stderr}");
+    assert!(
+        stderr.contains("invalid value 'localhost' for '--addr <ADDR>'"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn a_missing_content_folder_says_how_to_point_at_one() {
-    let output = binary().args(["--check", "--content-dir", "no/such/folder"]).output().unwrap();
+    let output = binary()
+        .args(["--check", "--content-dir", "no/such/folder"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("no/such/folder: cannot read the content folder"), "{stderr}");
+    assert!(
+        stderr.contains("no/such/folder: cannot read the content folder"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--content-dir PATH"), "{stderr}");
 }
 
@@ -56,7 +76,9 @@ fn serves_on_a_free_port_and_stops_on_sigterm() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let url = line
         .trim()
         .strip_prefix("Realtime Lab is running: open ")
@@ -67,14 +89,20 @@ fn serves_on_a_free_port_and_stops_on_sigterm() {
     let status = runtime.block_on(async { reqwest::get(&url).await.unwrap().status() });
     assert_eq!(status, 200);
 
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             assert!(status.success(), "exit status {status}");
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "server did not stop on SIGTERM");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "server did not stop on SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }

@@ -9,24 +9,46 @@ use reqwest::StatusCode;
 #[tokio::test]
 async fn serves_every_lesson_with_its_title_and_description() {
     let base = serve_course().await;
-    let course = ContentStore::open(manifest_dir().join("content")).unwrap().course();
+    let course = ContentStore::open(manifest_dir().join("content"))
+        .unwrap()
+        .course();
     assert_eq!(course.lessons().len(), 7, "the course has seven lessons");
     for lesson in course.summaries() {
-        let response = client().get(format!("{base}{}", lesson.href())).send().await.unwrap();
+        let response = client()
+            .get(format!("{base}{}", lesson.href()))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{}", lesson.slug);
         let html = response.text().await.unwrap();
         let title = format!("<title>{} · Realtime Lab</title>", escape(&lesson.title));
         assert!(html.contains(&title), "{} lacks {title}", lesson.slug);
-        assert!(html.contains(&format!("<meta name=\"description\" content=\"{}\"", escape(&lesson.summary))));
-        assert!(html.contains("<h2 id=\"sources\">"), "{} has a Sources section", lesson.slug);
+        assert!(html.contains(&format!(
+            "<meta name=\"description\" content=\"{}\"",
+            escape(&lesson.summary)
+        )));
+        assert!(
+            html.contains("<h2 id=\"sources\">"),
+            "{} has a Sources section",
+            lesson.slug
+        );
     }
 }
 
 #[tokio::test]
 async fn home_page_lists_the_course_path_in_order() {
     let base = serve_course().await;
-    let html = client().get(&base).send().await.unwrap().text().await.unwrap();
-    let course = ContentStore::open(manifest_dir().join("content")).unwrap().course();
+    let html = client()
+        .get(&base)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let course = ContentStore::open(manifest_dir().join("content"))
+        .unwrap()
+        .course();
     let mut last = 0;
     for lesson in course.summaries() {
         let at = html
@@ -43,7 +65,10 @@ async fn unknown_paths_and_lessons_are_404_pages() {
     for path in ["/no-such-page", "/lessons/no-such-lesson"] {
         let response = client().get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
-        assert!(response.text().await.unwrap().contains("Page not found"), "{path}");
+        assert!(
+            response.text().await.unwrap().contains("Page not found"),
+            "{path}"
+        );
     }
 }
 
@@ -58,7 +83,10 @@ async fn serves_wasm_js_and_css_with_their_types() {
     ] {
         let response = client().get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let got = response.headers()["content-type"].to_str().unwrap().to_string();
+        let got = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
         assert!(got.starts_with(content_type), "{path}: {got}");
     }
 }
@@ -79,14 +107,28 @@ async fn compresses_the_wasm_for_browsers_that_accept_brotli() {
 async fn places_a_demo_directive_in_the_page() {
     let dir = manifest_dir().join("tests/fixtures/valid");
     let base = serve(&dir, &manifest_dir().join("target/site")).await;
-    let html = client().get(format!("{base}/lessons/first")).send().await.unwrap().text().await.unwrap();
-    let demo = html.find("data-demo=\"counter\"").expect("the counter demo is on the page");
+    let html = client()
+        .get(format!("{base}/lessons/first"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let demo = html
+        .find("data-demo=\"counter\"")
+        .expect("the counter demo is on the page");
     let before = html.find("id=\"a-section\"").unwrap();
     let after = html.find("id=\"another-section\"").unwrap();
-    assert!(before < demo && demo < after, "the demo stands where the directive was");
+    assert!(
+        before < demo && demo < after,
+        "the demo stands where the directive was"
+    );
     assert!(html.contains("href=\"/lessons/second\" rel=\"next\""));
 }
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;")
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
 }

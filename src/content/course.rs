@@ -47,7 +47,10 @@ impl Course {
     pub fn page(&self, slug: &str) -> Option<LessonDetail> {
         let index = self.lessons.iter().position(|l| l.summary.slug == slug)?;
         let lesson = &self.lessons[index];
-        let summary_at = |i: Option<usize>| i.and_then(|i| self.lessons.get(i)).map(|l| l.summary.clone());
+        let summary_at = |i: Option<usize>| {
+            i.and_then(|i| self.lessons.get(i))
+                .map(|l| l.summary.clone())
+        };
         Some(LessonDetail {
             number: index + 1,
             lesson: lesson.summary.clone(),
@@ -86,10 +89,15 @@ fn lesson_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
 }
 
 fn read_lesson(file: &Path) -> Result<Lesson, Vec<ContentError>> {
-    let bytes = fs::read(file).map_err(|e| vec![ContentError::whole_file(file, format!("cannot read: {e}"))])?;
+    let bytes = fs::read(file)
+        .map_err(|e| vec![ContentError::whole_file(file, format!("cannot read: {e}"))])?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = e.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         vec![ContentError::at(
             file,
             line,

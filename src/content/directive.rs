@@ -17,7 +17,9 @@ pub fn parse(source: &str) -> Result<DemoName, String> {
         ));
     }
     let rest = source.strip_prefix("::").unwrap_or(source);
-    let name_end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(rest.len());
+    let name_end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(rest.len());
     let (kind, args) = rest.split_at(name_end);
     if kind != "demo" {
         return Err(format!(
@@ -34,7 +36,10 @@ pub fn parse(source: &str) -> Result<DemoName, String> {
     };
     let name = name.trim();
     DemoName::from_name(name).ok_or_else(|| {
-        format!("unknown demo `{name}`; expected one of {}", DemoName::list())
+        format!(
+            "unknown demo `{name}`; expected one of {}",
+            DemoName::list()
+        )
     })
 }
 
@@ -58,16 +63,22 @@ mod tests {
 
     #[test]
     fn rejects_unknown_directive() {
-        assert!(parse("::video[x]").unwrap_err().starts_with("unknown directive `::video`"));
+        assert!(parse("::video[x]")
+            .unwrap_err()
+            .starts_with("unknown directive `::video`"));
     }
 
     #[test]
     fn rejects_missing_brackets() {
-        assert!(parse("::demo counter").unwrap_err().starts_with("expected `::demo[name]`"));
+        assert!(parse("::demo counter")
+            .unwrap_err()
+            .starts_with("expected `::demo[name]`"));
     }
 
     #[test]
     fn rejects_trailing_text() {
-        assert!(parse("::demo[counter]\nand more").unwrap_err().contains("put a blank line after it"));
+        assert!(parse("::demo[counter]\nand more")
+            .unwrap_err()
+            .contains("put a blank line after it"));
     }
 }

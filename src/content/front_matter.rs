@@ -112,7 +112,11 @@ fn front_matter_message(error: &toml::de::Error) -> String {
 
 fn check_fields(file: &Path, fm: &FrontMatter) -> Result<(), ContentError> {
     if fm.title.trim().is_empty() {
-        return Err(ContentError::at(file, 2, "`title` is empty; give the lesson a title"));
+        return Err(ContentError::at(
+            file,
+            2,
+            "`title` is empty; give the lesson a title",
+        ));
     }
     if fm.summary.trim().is_empty() {
         return Err(ContentError::at(
@@ -176,13 +180,21 @@ mod tests {
         let error = split(file(), text).unwrap_err();
         assert_eq!(error.line, Some(4));
         assert!(error.message.contains("unknown field `titel`"), "{error}");
-        assert!(error.message.contains("`title`, `summary`, `order`, `slug`"), "{error}");
+        assert!(
+            error
+                .message
+                .contains("`title`, `summary`, `order`, `slug`"),
+            "{error}"
+        );
     }
 
     #[test]
     fn explains_yaml_front_matter() {
         let error = split(file(), "---\ntitle: T\n---\n").unwrap_err();
-        assert!(error.message.contains("not YAML between `---` lines"), "{error}");
+        assert!(
+            error.message.contains("not YAML between `---` lines"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -206,8 +218,11 @@ mod tests {
 
     #[test]
     fn rejects_a_bad_slug() {
-        let error = split(file(), "+++\ntitle = \"T\"\nsummary = \"S\"\nslug = \"Big Picture\"\n+++\n")
-            .unwrap_err();
+        let error = split(
+            file(),
+            "+++\ntitle = \"T\"\nsummary = \"S\"\nslug = \"Big Picture\"\n+++\n",
+        )
+        .unwrap_err();
         assert!(error.message.contains("slug `Big Picture` is not valid"));
     }
 }

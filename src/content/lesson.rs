@@ -80,7 +80,10 @@ pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
 
 /// `03-event-stream.md` → `(Some(3), "event-stream")`; `intro.md` → `(None, "intro")`.
 fn name_parts(file: &Path) -> (Option<u32>, String) {
-    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let digits = stem.chars().take_while(char::is_ascii_digit).count();
     match stem[digits..].strip_prefix('-') {
         Some(rest) if digits > 0 => (stem[..digits].parse().ok(), rest.to_string()),
@@ -95,7 +98,11 @@ mod tests {
 
     #[test]
     fn takes_order_and_slug_from_the_file_name() {
-        let lesson = load(Path::new("c/03-event-stream.md"), "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\nHi\n").unwrap();
+        let lesson = load(
+            Path::new("c/03-event-stream.md"),
+            "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\nHi\n",
+        )
+        .unwrap();
         assert_eq!(lesson.order, 3);
         assert_eq!(lesson.summary.slug, "event-stream");
     }
@@ -117,7 +124,8 @@ mod tests {
 
     #[test]
     fn reports_every_bad_directive_at_its_file_line() {
-        let text = "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\nA\n\n::demo[nope]\n\n::demo[also-nope]\n";
+        let text =
+            "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\nA\n\n::demo[nope]\n\n::demo[also-nope]\n";
         let errors = load(Path::new("c/01-a.md"), text).unwrap_err();
         let lines: Vec<_> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [Some(7), Some(9)]);
@@ -129,7 +137,13 @@ mod tests {
 
     #[test]
     fn requires_a_position_on_the_path() {
-        let errors = load(Path::new("c/intro.md"), "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\n").unwrap_err();
-        assert!(errors[0].message.starts_with("no position on the course path"));
+        let errors = load(
+            Path::new("c/intro.md"),
+            "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\n",
+        )
+        .unwrap_err();
+        assert!(errors[0]
+            .message
+            .starts_with("no position on the course path"));
     }
 }

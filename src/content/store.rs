@@ -46,12 +46,20 @@ impl ContentStore {
     }
 
     pub fn course(&self) -> Arc<Course> {
-        self.inner.course.read().expect("course lock poisoned").clone()
+        self.inner
+            .course
+            .read()
+            .expect("course lock poisoned")
+            .clone()
     }
 
     /// The problems of the last reload, if it failed.
     pub fn problems(&self) -> Option<ContentErrors> {
-        self.inner.problems.read().expect("problems lock poisoned").clone()
+        self.inner
+            .problems
+            .read()
+            .expect("problems lock poisoned")
+            .clone()
     }
 
     /// Reads the folder again. On success the new course replaces the old
@@ -76,20 +84,27 @@ impl ContentStore {
     /// editor's burst of writes gives one reload).
     pub fn watch(&self) -> Result<Watcher, notify_debouncer_mini::notify::Error> {
         let store = self.clone();
-        let mut debouncer = new_debouncer(Duration::from_millis(150), move |events: DebounceEventResult| {
-            if events.is_err() {
-                return;
-            }
-            match store.reload() {
-                Ok(()) => tracing::info!(
-                    "content reloaded: {} lessons from {}",
-                    store.course().lessons().len(),
-                    store.dir().display()
-                ),
-                Err(errors) => tracing::error!("content not reloaded, still serving the last good version.\n{errors}"),
-            }
-        })?;
-        debouncer.watcher().watch(&self.inner.dir, RecursiveMode::NonRecursive)?;
+        let mut debouncer = new_debouncer(
+            Duration::from_millis(150),
+            move |events: DebounceEventResult| {
+                if events.is_err() {
+                    return;
+                }
+                match store.reload() {
+                    Ok(()) => tracing::info!(
+                        "content reloaded: {} lessons from {}",
+                        store.course().lessons().len(),
+                        store.dir().display()
+                    ),
+                    Err(errors) => tracing::error!(
+                        "content not reloaded, still serving the last good version.\n{errors}"
+                    ),
+                }
+            },
+        )?;
+        debouncer
+            .watcher()
+            .watch(&self.inner.dir, RecursiveMode::NonRecursive)?;
         Ok(debouncer)
     }
 }

@@ -17,7 +17,10 @@ const LANGUAGES: &[(&[&str], &str)] = &[
     (&["js", "javascript", "mjs"], "JavaScript"),
     (&["rust", "rs"], "Rust"),
     (&["http"], "HTTP Request and Response"),
-    (&["sh", "bash", "shell", "console"], "Bourne Again Shell (bash)"),
+    (
+        &["sh", "bash", "shell", "console"],
+        "Bourne Again Shell (bash)",
+    ),
     (&["json"], "JSON"),
     (&["html"], "HTML"),
     (&["css"], "CSS"),
@@ -50,11 +53,17 @@ pub fn code_block(code: &str, language: &str) -> Result<String, UnknownLanguage>
     let language = language.trim().to_ascii_lowercase();
     let label = escape(&language);
     if PLAIN.contains(&language.as_str()) {
-        return Ok(format!("<pre class=\"code\"><code>{}</code></pre>", escape(code)));
+        return Ok(format!(
+            "<pre class=\"code\"><code>{}</code></pre>",
+            escape(code)
+        ));
     }
     let syntax = syntax_for(&language).ok_or_else(|| UnknownLanguage(language.clone()))?;
-    let mut html =
-        ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+    let mut html = ClassedHTMLGenerator::new_with_class_style(
+        syntax,
+        &SYNTAXES,
+        ClassStyle::SpacedPrefixed { prefix: "hl-" },
+    );
     for line in LinesWithEndings::from(code) {
         html.parse_html_for_line_which_includes_newline(line)
             .expect("syntect failed on a line of a built-in grammar");
@@ -66,7 +75,9 @@ pub fn code_block(code: &str, language: &str) -> Result<String, UnknownLanguage>
 }
 
 fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
-    let (_, grammar) = LANGUAGES.iter().find(|(names, _)| names.contains(&language))?;
+    let (_, grammar) = LANGUAGES
+        .iter()
+        .find(|(names, _)| names.contains(&language))?;
     SYNTAXES.find_syntax_by_name(grammar)
 }
 

@@ -53,9 +53,19 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
     let mut depth = 0usize;
     while let Some((event, range)) = events.next() {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let inner = take_until_end(&mut events);
-                walk.heading(level, id, inner, |id| Tag::Heading { level, id, classes, attrs });
+                walk.heading(level, id, inner, |id| Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                });
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let inner = take_until_end(&mut events);
@@ -101,7 +111,11 @@ impl<'a> Walk<'a> {
         start: impl FnOnce(Option<CowStr<'a>>) -> Tag<'a>,
     ) {
         let title = plain_text(&inner);
-        let id = self.unique_id(explicit_id.map(|id| id.to_string()).unwrap_or_else(|| slugify(&title)));
+        let id = self.unique_id(
+            explicit_id
+                .map(|id| id.to_string())
+                .unwrap_or_else(|| slugify(&title)),
+        );
         if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
             self.rendered.toc.push(TocEntry {
                 level: level as u8,
@@ -180,7 +194,9 @@ impl<'a> Walk<'a> {
 }
 
 /// The events up to the end of the element just started (that end consumed).
-fn take_until_end<'a>(events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>) -> Vec<Event<'a>> {
+fn take_until_end<'a>(
+    events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
+) -> Vec<Event<'a>> {
     let mut inner = Vec::new();
     let mut depth = 0usize;
     for (event, _) in events {
@@ -211,7 +227,10 @@ pub fn slugify(title: &str) -> String {
     for c in title.chars() {
         if c.is_alphanumeric() {
             slug.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_') && !slug.ends_with('-') && !slug.is_empty() {
+        } else if (c.is_whitespace() || c == '-' || c == '_')
+            && !slug.ends_with('-')
+            && !slug.is_empty()
+        {
             slug.push('-');
         }
     }
@@ -245,20 +264,34 @@ mod tests {
 
     #[test]
     fn renders_tables_footnotes_strikethrough_and_task_lists() {
-        let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n\n- [x] done\n");
+        let out = html(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n\n- [x] done\n",
+        );
         assert!(out.contains("<table>"), "{out}");
         assert!(out.contains("<del>old</del>"), "{out}");
         assert!(out.contains("footnote-reference"), "{out}");
-        assert!(out.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"), "{out}");
+        assert!(
+            out.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+            "{out}"
+        );
     }
 
     #[test]
     fn gives_headings_unique_ids_anchors_and_a_toc() {
-        let rendered = render("# Title\n\n## Why `SSE`?\n\n### Details\n\n## Why `SSE`?\n").unwrap();
-        let toc: Vec<_> = rendered.toc.iter().map(|e| (e.level, e.id.as_str(), e.title.as_str())).collect();
+        let rendered =
+            render("# Title\n\n## Why `SSE`?\n\n### Details\n\n## Why `SSE`?\n").unwrap();
+        let toc: Vec<_> = rendered
+            .toc
+            .iter()
+            .map(|e| (e.level, e.id.as_str(), e.title.as_str()))
+            .collect();
         assert_eq!(
             toc,
-            [(2, "why-sse", "Why SSE?"), (3, "details", "Details"), (2, "why-sse-1", "Why SSE?")]
+            [
+                (2, "why-sse", "Why SSE?"),
+                (3, "details", "Details"),
+                (2, "why-sse-1", "Why SSE?")
+            ]
         );
         let out = html("## Why `SSE`?\n");
         assert!(out.contains("<h2 id=\"why-sse\">Why <code>SSE</code>?<a class=\"heading-anchor\" href=\"#why-sse\""), "{out}");
@@ -273,7 +306,10 @@ mod tests {
     #[test]
     fn highlights_fenced_code() {
         let out = html("```rust\nfn main() {}\n```\n");
-        assert!(out.contains("<pre class=\"code\" data-lang=\"rust\">"), "{out}");
+        assert!(
+            out.contains("<pre class=\"code\" data-lang=\"rust\">"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -290,7 +326,10 @@ mod tests {
             rendered.blocks,
             [
                 Block::Html("<p>Before</p>\n".into()),
-                Block::Directive { line: 3, source: "::demo[counter]".into() },
+                Block::Directive {
+                    line: 3,
+                    source: "::demo[counter]".into()
+                },
                 Block::Html("<p>After</p>\n".into()),
             ]
         );

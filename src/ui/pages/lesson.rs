@@ -36,7 +36,15 @@ pub fn LessonPage() -> impl IntoView {
 
 #[component]
 fn LessonView(detail: LessonDetail) -> impl IntoView {
-    let LessonDetail { number, lesson, toc, segments, course, prev, next } = detail;
+    let LessonDetail {
+        number,
+        lesson,
+        toc,
+        segments,
+        course,
+        prev,
+        next,
+    } = detail;
     let total = course.len();
     view! {
         <Title text=lesson.title.clone() />

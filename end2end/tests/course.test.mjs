@@ -1,0 +1,110 @@
+// A learner opens the site, follows the course path, and the pages come alive.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { startServer } from "../support/server.mjs";
+import { PHONE, collectErrors, launchBrowser, waitForHydration } from "../support/browser.mjs";
+
+describe("the course", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("the home page lists the path, and 'next' leads through every lesson", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(server.url);
+    await waitForHydration(page);
+    assert.equal(await page.title(), "Realtime Lab");
+    const steps = await page.locator(".course-path h3").allTextContents();
+    assert.equal(steps.length, 7);
+    assert.equal(steps[0], "The big picture");
+
+    await page.getByRole("link", { name: "The big picture" }).click();
+    await page.waitForURL(/\/lessons\/big-picture$/);
+    const visited = [await page.locator("h1").textContent()];
+    for (let i = 1; i < steps.length; i++) {
+      await page.locator("a[rel=next]").click();
+      await page.waitForFunction((n) => document.querySelector(".lesson-number")?.textContent === `Lesson ${n} of 7`, i + 1);
+      visited.push(await page.locator("h1").textContent());
+      assert.equal(await page.title(), `${visited.at(-1)} · Realtime Lab`);
+    }
+    assert.deepEqual(visited, steps);
+    assert.equal(await page.locator("a[rel=next]").count(), 0, "the last lesson has no next link");
+    assert.deepEqual(errors, []);
+  });
+
+  test("on a phone the lesson list folds behind a button that works", async () => {
+    const page = await browser.newPage({ viewport: PHONE });
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/lessons/event-stream`);
+    await waitForHydration(page);
+    const toggle = page.getByRole("button", { name: "All lessons" });
+    const list = page.locator("#course-nav-list");
+    assert.equal(await list.isVisible(), false);
+    assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+
+    await toggle.click();
+    assert.equal(await list.isVisible(), true);
+    assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+    assert.equal(await list.locator("[aria-current=page]").textContent(), "3The event stream and EventSource");
+
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= PHONE.width, `the page scrolls sideways: ${width}px wide`);
+    assert.deepEqual(errors, []);
+  });
+
+  test("the keyboard reaches the content through the skip link", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/lessons/big-picture`);
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => document.activeElement.textContent);
+    assert.equal(focused, "Skip to content");
+    await page.keyboard.press("Enter");
+    assert.match(page.url(), /#main$/);
+  });
+
+  test("an unknown address shows the 404 page with a way back", async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${server.url}/lessons/no-such-lesson`);
+    assert.equal(response.status(), 404);
+    assert.equal(await page.locator("h1").textContent(), "Page not found");
+    await page.getByRole("link", { name: "Go to the course path" }).click();
+    await page.waitForURL(`${server.url}/`);
+  });
+});
+
+describe("a lesson with a demo directive", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer({ contentDir: "tests/fixtures/valid" });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("the embedded demo is live: the counter counts clicks", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/lessons/first`);
+    await waitForHydration(page);
+    const button = page.locator("[data-demo=counter] button");
+    assert.equal(await button.textContent(), "Clicked 0 times");
+    await button.click();
+    await button.click();
+    assert.equal(await button.textContent(), "Clicked 2 times");
+    assert.deepEqual(errors, []);
+  });
+});
