@@ -4,6 +4,9 @@
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings};
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -31,10 +34,55 @@ pub struct Config {
     #[arg(long, env = "REALTIME_LAB_NO_WATCH")]
     pub no_watch: bool,
 
+    /// Most SSE clock streams open at once; more get 503 with Retry-After.
+    #[arg(long, env = "REALTIME_LAB_MAX_STREAMS", default_value_t = ClockSettings::default().max_streams)]
+    pub max_streams: usize,
+
+    /// Most echo WebSockets open at once; more get 503 with Retry-After.
+    #[arg(long, env = "REALTIME_LAB_MAX_SOCKETS", default_value_t = EchoSettings::default().max_sockets)]
+    pub max_sockets: usize,
+
+    /// Largest WebSocket message the echo accepts, in bytes (larger: close 1009).
+    #[arg(long, env = "REALTIME_LAB_WS_MAX_MESSAGE", default_value_t = EchoSettings::default().max_message as u64,
+          value_parser = clap::value_parser!(u64).range(125..=16 * 1024 * 1024))]
+    pub ws_max_message: u64,
+
+    /// Seconds an echo WebSocket may stay silent before it is closed (1001).
+    #[arg(long, env = "REALTIME_LAB_WS_IDLE_SECS", default_value_t = EchoSettings::default().idle.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub ws_idle_secs: u64,
+
+    /// Another origin whose pages may open WebSockets here, such as
+    /// https://workshop.example.org (repeat the flag, or separate with commas).
+    /// The site's own origin is always allowed.
+    #[arg(
+        long = "allowed-origin",
+        env = "REALTIME_LAB_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+
     /// Check every lesson, print each problem with its file and line, and exit
     /// (status 1 if any lesson has a problem). Starts no server.
     #[arg(long)]
     pub check: bool,
+}
+
+impl Config {
+    pub fn realtime(&self) -> RealtimeSettings {
+        RealtimeSettings {
+            clock: ClockSettings {
+                max_streams: self.max_streams,
+                ..ClockSettings::default()
+            },
+            echo: EchoSettings {
+                max_message: self.ws_max_message as usize,
+                idle: Duration::from_secs(self.ws_idle_secs),
+                max_sockets: self.max_sockets,
+            },
+            allowed_origins: self.allowed_origins.clone(),
+        }
+    }
 }
 
 #[cfg(test)]

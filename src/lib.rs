@@ -8,14 +8,18 @@
 //! - [`content`]: lessons from disk: front matter, directives, loading, the
 //!   store that reloads on change. [`content::model`] is the data pages get.
 //! - [`render`]: Markdown → HTML blocks, highlighted code, table of contents.
+//! - [`realtime`]: the live demos' endpoints (SSE clock, WebSocket echo,
+//!   handshake inspector), one file each. [`realtime::model`] is their JSON.
 //! - [`api`]: the server functions between pages and content.
 //! - [`app`]: the HTML shell and the routes; [`ui`]: pages, components, demos.
 //!
-//! Content code never touches sockets; UI code never reads files.
+//! Content code never touches sockets, realtime code never parses Markdown,
+//! and UI code never reads files.
 
 pub mod api;
 pub mod app;
 pub mod content;
+pub mod realtime;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

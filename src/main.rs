@@ -6,6 +6,7 @@ use tracing_subscriber::EnvFilter;
 
 use realtime_lab::config::Config;
 use realtime_lab::content::ContentStore;
+use realtime_lab::realtime::RealtimeState;
 use realtime_lab::server::{app, AppState};
 
 #[tokio::main]
@@ -60,7 +61,8 @@ async fn main() -> ExitCode {
     tracing::info!("{lessons} lessons from {}", config.content_dir.display());
     println!("Realtime Lab is running: open http://{addr}/");
 
-    let state = AppState::new(&config.site_root, content);
+    let realtime = RealtimeState::start(config.realtime());
+    let state = AppState::new(&config.site_root, content, realtime);
     let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await;

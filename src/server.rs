@@ -9,16 +9,18 @@ use tower_http::compression::CompressionLayer;
 
 use crate::app::{shell, App};
 use crate::content::ContentStore;
+use crate::realtime::{self, RealtimeState};
 
 /// What every request handler can reach.
 #[derive(Clone, Debug, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub content: ContentStore,
+    pub realtime: RealtimeState,
 }
 
 impl AppState {
-    pub fn new(site_root: &Path, content: ContentStore) -> Self {
+    pub fn new(site_root: &Path, content: ContentStore, realtime: RealtimeState) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name(env!("CARGO_PKG_NAME"))
             .site_root(site_root.to_string_lossy().as_ref())
@@ -26,6 +28,7 @@ impl AppState {
         AppState {
             leptos_options,
             content,
+            realtime,
         }
     }
 }
@@ -34,6 +37,7 @@ pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let content = state.content.clone();
     let options = state.leptos_options.clone();
+    let live = realtime::router(state.realtime.clone());
     Router::new()
         .leptos_routes_with_context(
             &state,
@@ -42,8 +46,9 @@ pub fn app(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+        .merge(live)
         // tower-http's default predicate already leaves text/event-stream,
         // gRPC and images uncompressed, so live streams are never held back.
         .layer(CompressionLayer::new())
-        .with_state(state)
 }

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use realtime_lab::content::ContentStore;
+use realtime_lab::realtime::{RealtimeSettings, RealtimeState};
 use realtime_lab::server::{app, AppState};
 
 pub fn manifest_dir() -> &'static Path {
@@ -27,8 +28,17 @@ pub fn built_site_root() -> PathBuf {
 
 /// Starts the app with the lessons of `content_dir` and returns its base URL.
 pub async fn serve(content_dir: &Path, site_root: &Path) -> String {
+    serve_with(content_dir, site_root, RealtimeSettings::default()).await
+}
+
+/// Starts the app with chosen realtime settings (short ticks, small limits).
+pub async fn serve_with(
+    content_dir: &Path,
+    site_root: &Path,
+    settings: RealtimeSettings,
+) -> String {
     let content = ContentStore::open(content_dir).expect("fixture content loads");
-    let state = AppState::new(site_root, content);
+    let state = AppState::new(site_root, content, RealtimeState::start(settings));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
@@ -42,4 +52,14 @@ pub async fn serve_course() -> String {
 
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// The real course with chosen realtime settings, no built site needed.
+pub async fn serve_realtime(settings: realtime_lab::realtime::RealtimeSettings) -> String {
+    serve_with(
+        &manifest_dir().join("content"),
+        &manifest_dir().join("target/site"),
+        settings,
+    )
+    .await
 }

@@ -1,0 +1,295 @@
+//! `GET /api/clock`: the ticking SSE clock.
+//!
+//! One ticker for the whole server feeds a broadcast channel; a connection
+//! only subscribes, so a thousand listeners cost one timer. The last few
+//! minutes of ticks are kept, so a client that reconnects with
+//! `Last-Event-ID` gets what it missed, or is told how much was lost.
+//!
+//! `POST /api/clock/streams/{stream}/drop` ends one stream cleanly, so a
+//! learner can watch `EventSource` reconnect and resume.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::sse::{Event, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::{broadcast, Notify, OwnedSemaphorePermit, Semaphore};
+
+use super::limits::too_busy;
+use super::ClockSettings;
+
+/// One tick of the clock: an id that only grows, and the UTC time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tick {
+    pub id: u64,
+    pub time: String,
+}
+
+/// The shared clock: ticker, replay window, and the open streams.
+#[derive(Debug)]
+pub struct Clock {
+    settings: ClockSettings,
+    ticks: broadcast::Sender<Tick>,
+    recent: Mutex<VecDeque<Tick>>,
+    streams: Mutex<HashMap<u64, Arc<Notify>>>,
+    stream_counter: AtomicU64,
+    /// Stream ids are hashed with a per-process key, so one learner cannot
+    /// guess another's id and drop their stream.
+    stream_key: std::collections::hash_map::RandomState,
+    permits: Arc<Semaphore>,
+}
+
+impl Clock {
+    /// Starts the ticker task; it runs until the runtime stops. The first
+    /// tick is taken before this returns, so the first client gets a tick at
+    /// once rather than after a whole period.
+    pub fn start(settings: ClockSettings) -> Arc<Clock> {
+        let (ticks, _) = broadcast::channel(settings.window.max(16));
+        let clock = Arc::new(Clock {
+            permits: Arc::new(Semaphore::new(settings.max_streams)),
+            recent: Mutex::new(VecDeque::with_capacity(settings.window)),
+            settings,
+            ticks,
+            streams: Mutex::default(),
+            stream_counter: AtomicU64::new(0),
+            stream_key: Default::default(),
+        });
+        // Ids continue from the wall clock, so they keep growing across restarts
+        // and a client returning to a restarted server is told what it lost.
+        let first_id = unix_millis() / clock.settings.tick.as_millis().max(1) as u64;
+        clock.record(Tick {
+            id: first_id,
+            time: utc_now(),
+        });
+        tokio::spawn(run_ticker(Arc::downgrade(&clock), first_id));
+        clock
+    }
+
+    fn record(&self, tick: Tick) {
+        {
+            let mut recent = self.recent.lock().expect("clock window lock");
+            if recent.len() == self.settings.window {
+                recent.pop_front();
+            }
+            recent.push_back(tick.clone());
+        }
+        // An error only means nobody listens right now.
+        let _ = self.ticks.send(tick);
+    }
+
+    /// The ticks a client needs on (re)connecting: the newest one for a new
+    /// client, the missed ones for a returning one, and how many are gone.
+    fn backlog(&self, last_seen: Option<u64>) -> Backlog {
+        let recent = self.recent.lock().expect("clock window lock");
+        let Some(last_seen) = last_seen else {
+            return Backlog {
+                resumed_after: None,
+                ticks: recent.back().cloned().into_iter().collect(),
+                lost: 0,
+            };
+        };
+        let ticks: Vec<Tick> = recent
+            .iter()
+            .filter(|t| t.id > last_seen)
+            .cloned()
+            .collect();
+        let lost = match recent.front() {
+            Some(oldest) if oldest.id > last_seen + 1 => oldest.id - last_seen - 1,
+            _ => 0,
+        };
+        Backlog {
+            resumed_after: Some(last_seen),
+            ticks,
+            lost,
+        }
+    }
+
+    fn open_stream(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> OpenStream {
+        let n = self.stream_counter.fetch_add(1, Ordering::Relaxed);
+        let id = self.stream_key.hash_one(n) >> 12; // fits a JavaScript number exactly
+        let dropped = Arc::new(Notify::new());
+        self.streams
+            .lock()
+            .expect("clock streams lock")
+            .insert(id, dropped.clone());
+        OpenStream {
+            clock: self.clone(),
+            id,
+            dropped,
+            _permit: permit,
+        }
+    }
+
+    /// Ends one stream cleanly; false if no such stream is open.
+    pub fn drop_stream(&self, id: u64) -> bool {
+        match self.streams.lock().expect("clock streams lock").get(&id) {
+            Some(dropped) => {
+                dropped.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn open_streams(&self) -> usize {
+        self.streams.lock().expect("clock streams lock").len()
+    }
+}
+
+struct Backlog {
+    /// The `Last-Event-ID` the client sent, if any.
+    resumed_after: Option<u64>,
+    ticks: Vec<Tick>,
+    lost: u64,
+}
+
+/// Registered while a stream is open; dropping it (the client left, or the
+/// stream ended) unregisters the stream and frees its permit.
+struct OpenStream {
+    clock: Arc<Clock>,
+    id: u64,
+    dropped: Arc<Notify>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.clock
+            .streams
+            .lock()
+            .expect("clock streams lock")
+            .remove(&self.id);
+    }
+}
+
+async fn run_ticker(clock: std::sync::Weak<Clock>, mut id: u64) {
+    let Some(period) = clock.upgrade().map(|c| c.settings.tick) else {
+        return;
+    };
+    let start = tokio::time::Instant::now() + period;
+    let mut interval = tokio::time::interval_at(start, period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        interval.tick().await;
+        let Some(clock) = clock.upgrade() else { return };
+        id += 1;
+        clock.record(Tick {
+            id,
+            time: utc_now(),
+        });
+    }
+}
+
+pub fn router() -> Router<super::RealtimeState> {
+    Router::new()
+        .route("/api/clock", get(clock_handler))
+        .route("/api/clock/streams/{stream}/drop", post(drop_handler))
+}
+
+async fn clock_handler(State(clock): State<Arc<Clock>>, headers: HeaderMap) -> Response {
+    let Ok(permit) = clock.permits.clone().try_acquire_owned() else {
+        return too_busy("clock streams", clock.settings.max_streams);
+    };
+    let last_seen = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    // Subscribe before reading the window: a tick that lands in between is
+    // then in both, and is skipped by id, instead of in neither.
+    let live = clock.ticks.subscribe();
+    let backlog = clock.backlog(last_seen);
+    let stream = clock.open_stream(permit);
+    let mut response = Sse::new(tick_stream(stream, live, backlog)).into_response();
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn tick_stream(
+    stream: OpenStream,
+    mut live: broadcast::Receiver<Tick>,
+    backlog: Backlog,
+) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
+    async_stream::stream! {
+        let settings = stream.clock.settings.clone();
+        let hello = serde_json::json!({
+            "stream": stream.id,
+            "resumed_after": backlog.resumed_after,
+            "replayed": if backlog.resumed_after.is_some() { backlog.ticks.len() } else { 0 },
+            "lost": backlog.lost,
+        });
+        yield Ok(Event::default().event("hello").retry(settings.retry).data(hello.to_string()));
+        if backlog.lost > 0 {
+            yield Ok(Event::default().event("gap").data(format!(
+                "{} ticks were lost: the server keeps only the last {}", backlog.lost, settings.window
+            )));
+        }
+        let mut last_sent = 0;
+        for tick in backlog.ticks {
+            last_sent = tick.id;
+            yield Ok(tick_event(&tick));
+        }
+        let start = tokio::time::Instant::now() + settings.heartbeat;
+        let mut heartbeat = tokio::time::interval_at(start, settings.heartbeat);
+        loop {
+            tokio::select! {
+                _ = stream.dropped.notified() => break,
+                _ = heartbeat.tick() => yield Ok(Event::default().comment("heartbeat")),
+                received = live.recv() => match received {
+                    Ok(tick) if tick.id > last_sent => {
+                        last_sent = tick.id;
+                        yield Ok(tick_event(&tick));
+                    }
+                    Ok(_) => {}
+                    // Too slow to keep up: catch up from the window.
+                    Err(RecvError::Lagged(_)) => {
+                        for tick in stream.clock.backlog(Some(last_sent)).ticks {
+                            last_sent = tick.id;
+                            yield Ok(tick_event(&tick));
+                        }
+                    }
+                    Err(RecvError::Closed) => break,
+                },
+            }
+        }
+    }
+}
+
+fn tick_event(tick: &Tick) -> Event {
+    Event::default()
+        .event("tick")
+        .id(tick.id.to_string())
+        .data(&tick.time)
+}
+
+async fn drop_handler(State(clock): State<Arc<Clock>>, Path(stream): Path<u64>) -> StatusCode {
+    if clock.drop_stream(stream) {
+        StatusCode::NO_CONTENT
+    } else {
+        StatusCode::NOT_FOUND
+    }
+}
+
+fn unix_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis() as u64
+}
+
+/// `2026-11-24T09:30:00.123Z`
+fn utc_now() -> String {
+    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+}

@@ -1,0 +1,131 @@
+//! `GET /api/echo`: a WebSocket that sends every message back unchanged.
+//!
+//! Limits, each with a close code a learner can look up (lesson 4):
+//! a message over the size limit closes with 1009, text that is not UTF-8
+//! with 1007, a silent client is closed with 1001 after the idle timeout.
+//! The loop reads one message and finishes sending it before it reads the
+//! next, so a client that does not read stalls only itself: TCP pushes back
+//! and the server never queues more than one message per socket.
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{HeaderMap, Uri};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use super::limits::too_busy;
+use super::{origin, EchoSettings, RealtimeState};
+
+pub mod close_code {
+    pub const NORMAL: u16 = 1000;
+    pub const GOING_AWAY: u16 = 1001;
+    pub const PROTOCOL_ERROR: u16 = 1002;
+    pub const INVALID_PAYLOAD: u16 = 1007;
+    pub const MESSAGE_TOO_BIG: u16 = 1009;
+}
+
+#[derive(Clone, Debug)]
+pub struct Echo {
+    pub settings: EchoSettings,
+    permits: Arc<Semaphore>,
+}
+
+impl Echo {
+    pub fn new(settings: EchoSettings) -> Self {
+        Echo {
+            permits: Arc::new(Semaphore::new(settings.max_sockets)),
+            settings,
+        }
+    }
+}
+
+pub fn router() -> Router<RealtimeState> {
+    Router::new().route("/api/echo", get(echo_handler))
+}
+
+async fn echo_handler(
+    State(echo): State<Echo>,
+    State(allowed_origins): State<Arc<Vec<String>>>,
+    headers: HeaderMap,
+    uri: Uri,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if let Err(refused) = origin::check(&headers, &uri, &allowed_origins) {
+        return refused;
+    }
+    let Ok(permit) = echo.permits.clone().try_acquire_owned() else {
+        return too_busy("echo sockets", echo.settings.max_sockets);
+    };
+    let settings = echo.settings.clone();
+    upgrade
+        .max_message_size(settings.max_message)
+        .max_frame_size(settings.max_message)
+        .on_upgrade(move |socket| echo_socket(socket, settings, permit))
+}
+
+async fn echo_socket(mut socket: WebSocket, settings: EchoSettings, _permit: OwnedSemaphorePermit) {
+    loop {
+        let received = match tokio::time::timeout(settings.idle, socket.recv()).await {
+            Err(_idle) => {
+                let reason = format!("idle for {}", humantime::format_duration(settings.idle));
+                close(&mut socket, close_code::GOING_AWAY, &reason).await;
+                return;
+            }
+            Ok(None) => return,
+            Ok(Some(received)) => received,
+        };
+        match received {
+            Ok(message @ (Message::Text(_) | Message::Binary(_))) => {
+                if socket.send(message).await.is_err() {
+                    return;
+                }
+            }
+            // Pings are answered by the WebSocket layer itself; a close frame
+            // is echoed with the client's code on the next read, which then
+            // ends the loop.
+            Ok(Message::Ping(_) | Message::Pong(_) | Message::Close(_)) => {}
+            Err(error) => {
+                if let Some((code, reason)) = close_for(&error, settings.max_message) {
+                    close(&mut socket, code, &reason).await;
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// The close frame owed to the client for a read error, if the connection
+/// can still carry one.
+fn close_for(error: &axum::Error, max_message: usize) -> Option<(u16, String)> {
+    let inner = std::error::Error::source(error)?;
+    match inner.downcast_ref::<tungstenite::Error>()? {
+        tungstenite::Error::Capacity(_) => Some((
+            close_code::MESSAGE_TOO_BIG,
+            format!("message over the {max_message}-byte limit"),
+        )),
+        tungstenite::Error::Utf8(_) => Some((
+            close_code::INVALID_PAYLOAD,
+            "text message is not valid UTF-8".into(),
+        )),
+        tungstenite::Error::Protocol(_) => {
+            Some((close_code::PROTOCOL_ERROR, "protocol error".into()))
+        }
+        _ => None,
+    }
+}
+
+async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+    // Wait briefly for the client's answering close frame, as RFC 6455 asks.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), async {
+        while let Some(Ok(_)) = socket.recv().await {}
+    })
+    .await;
+}

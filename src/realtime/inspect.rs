@@ -1,0 +1,129 @@
+//! The handshake inspector: `GET /api/inspect/sse` (an event stream) and
+//! `GET /api/inspect/ws` (a WebSocket upgrade) each report, as their first
+//! event or message, the request head the server received and the response
+//! head it sent, so the page can show the learner's own handshake.
+//!
+//! The response is built first, then described: what the report shows is
+//! the handler's real response, not a copy written by hand.
+
+use axum::extract::ws::{Message, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri, Version};
+use axum::response::sse::{Event, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+use super::model::{HandshakeReport, MessageHead};
+use super::{origin, RealtimeState};
+
+/// How long an inspector connection stays open after its report.
+const LINGER: Duration = Duration::from_secs(30);
+
+pub fn router() -> Router<RealtimeState> {
+    Router::new()
+        .route("/api/inspect/sse", get(inspect_sse))
+        .route("/api/inspect/ws", get(inspect_ws))
+}
+
+async fn inspect_sse(method: Method, uri: Uri, version: Version, headers: HeaderMap) -> Response {
+    let request = request_head(&method, &uri, version, &headers);
+    let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
+    let stream = async_stream::stream! {
+        if let Ok(report) = report_rx.await {
+            let json = serde_json::to_string(&report).expect("a report serialises");
+            yield Ok::<_, Infallible>(Event::default().event("handshake").data(json));
+        }
+        tokio::time::sleep(LINGER).await;
+    };
+    let mut response = Sse::new(stream).into_response();
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    let mut added = vec!["date".to_string()];
+    if version == Version::HTTP_11 {
+        added.push("transfer-encoding: chunked".into());
+    }
+    let _ = report_tx.send(HandshakeReport {
+        request,
+        response: response_head(&response, version),
+        added_when_written: added,
+    });
+    response
+}
+
+async fn inspect_ws(
+    State(allowed_origins): State<Arc<Vec<String>>>,
+    method: Method,
+    uri: Uri,
+    version: Version,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if let Err(refused) = origin::check(&headers, &uri, &allowed_origins) {
+        return refused;
+    }
+    let request = request_head(&method, &uri, version, &headers);
+    let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
+    let response = upgrade.on_upgrade(move |mut socket| async move {
+        if let Ok(report) = report_rx.await {
+            let json = serde_json::to_string(&report).expect("a report serialises");
+            if socket.send(Message::Text(json.into())).await.is_err() {
+                return;
+            }
+        }
+        // Stay until the page closes the socket, but not for ever.
+        let _ = tokio::time::timeout(LINGER, async {
+            while let Some(Ok(_)) = socket.recv().await {}
+        })
+        .await;
+    });
+    let _ = report_tx.send(HandshakeReport {
+        request,
+        response: response_head(&response, version),
+        added_when_written: vec!["date".into()],
+    });
+    response
+}
+
+fn request_head(method: &Method, uri: &Uri, version: Version, headers: &HeaderMap) -> MessageHead {
+    let target = uri.path_and_query().map_or("/", |p| p.as_str());
+    let mut lines = Vec::new();
+    if let (Some(authority), None) = (uri.authority(), headers.get(header::HOST)) {
+        // HTTP/2 carries the host in the :authority pseudo-header.
+        lines.push((":authority".to_string(), authority.to_string()));
+    }
+    lines.extend(header_lines(headers));
+    MessageHead {
+        start_line: format!("{method} {target} {version:?}"),
+        headers: lines,
+    }
+}
+
+fn response_head(response: &Response, version: Version) -> MessageHead {
+    let status = response.status();
+    MessageHead {
+        start_line: format!(
+            "{version:?} {} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        ),
+        headers: header_lines(response.headers()),
+    }
+}
+
+fn header_lines(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,122 @@
+//! The live demos' endpoints, one file each, served by the site's own server.
+//!
+//! - [`clock`]: `GET /api/clock`, the SSE clock (one shared ticker, replay
+//!   after `Last-Event-ID`), and `POST /api/clock/streams/{id}/drop`.
+//! - [`echo`]: `GET /api/echo`, the WebSocket echo with its limits.
+//! - [`inspect`]: `GET /api/inspect/sse` and `/api/inspect/ws`, which report
+//!   their own handshake.
+//! - [`origin`] and [`limits`]: who may open a socket, and what a full demo says.
+//!
+//! [`model`] is the JSON these endpoints send; it is the only part compiled
+//! into the browser build. Realtime code never parses Markdown.
+
+pub mod model;
+
+#[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod echo;
+#[cfg(feature = "ssr")]
+pub mod inspect;
+#[cfg(feature = "ssr")]
+mod limits;
+#[cfg(feature = "ssr")]
+mod origin;
+
+#[cfg(feature = "ssr")]
+pub use server::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use axum::extract::FromRef;
+    use axum::Router;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::clock::Clock;
+    use super::echo::Echo;
+
+    /// The SSE clock's settings. Defaults suit a workshop room.
+    #[derive(Clone, Debug)]
+    pub struct ClockSettings {
+        /// Time between ticks.
+        pub tick: Duration,
+        /// Time between `: heartbeat` comments on each stream.
+        pub heartbeat: Duration,
+        /// The `retry:` hint: how long browsers wait before reconnecting.
+        pub retry: Duration,
+        /// How many recent ticks are kept for replay after `Last-Event-ID`.
+        pub window: usize,
+        /// Open clock streams the server accepts before answering 503.
+        pub max_streams: usize,
+    }
+
+    impl Default for ClockSettings {
+        fn default() -> Self {
+            ClockSettings {
+                tick: Duration::from_secs(1),
+                heartbeat: Duration::from_secs(15),
+                retry: Duration::from_secs(2),
+                window: 300,
+                max_streams: 2000,
+            }
+        }
+    }
+
+    /// The WebSocket echo's limits.
+    #[derive(Clone, Debug)]
+    pub struct EchoSettings {
+        /// Largest message (and frame) accepted, in bytes; larger closes with 1009.
+        pub max_message: usize,
+        /// A socket silent this long is closed with 1001.
+        pub idle: Duration,
+        /// Open echo sockets the server accepts before answering 503.
+        pub max_sockets: usize,
+    }
+
+    impl Default for EchoSettings {
+        fn default() -> Self {
+            EchoSettings {
+                max_message: 64 * 1024,
+                idle: Duration::from_secs(120),
+                max_sockets: 2000,
+            }
+        }
+    }
+
+    #[derive(Clone, Debug, Default)]
+    pub struct RealtimeSettings {
+        pub clock: ClockSettings,
+        pub echo: EchoSettings,
+        /// Origins besides the site's own that may open WebSockets.
+        pub allowed_origins: Vec<String>,
+    }
+
+    /// What the realtime handlers share; each extracts only its part.
+    #[derive(Clone, Debug, FromRef)]
+    pub struct RealtimeState {
+        pub clock: Arc<Clock>,
+        pub echo: Echo,
+        pub allowed_origins: Arc<Vec<String>>,
+    }
+
+    impl RealtimeState {
+        /// Starts the clock's ticker: call inside the tokio runtime.
+        pub fn start(settings: RealtimeSettings) -> Self {
+            RealtimeState {
+                clock: Clock::start(settings.clock),
+                echo: Echo::new(settings.echo),
+                allowed_origins: Arc::new(settings.allowed_origins),
+            }
+        }
+    }
+
+    /// Every live endpoint, ready to merge into the site's router.
+    pub fn router(state: RealtimeState) -> Router {
+        Router::new()
+            .merge(super::clock::router())
+            .merge(super::echo::router())
+            .merge(super::inspect::router())
+            .with_state(state)
+    }
+}

@@ -1,0 +1,92 @@
+//! What the demo endpoints send and the demo components read: plain data,
+//! the same in the server and the browser build.
+
+use serde::{Deserialize, Serialize};
+
+/// The first event of every clock stream (`event: hello`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockHello {
+    /// Names this stream for `POST /api/clock/streams/{stream}/drop`.
+    pub stream: u64,
+    /// The `Last-Event-ID` the browser sent, if it was reconnecting.
+    pub resumed_after: Option<u64>,
+    /// How many missed ticks follow at once.
+    pub replayed: usize,
+    /// Ticks missed beyond the server's replay window.
+    pub lost: u64,
+}
+
+/// An HTTP message head as the server saw or wrote it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageHead {
+    /// `GET /api/clock HTTP/1.1` or `HTTP/1.1 200 OK`.
+    pub start_line: String,
+    /// In order, names lowercase (as the server's HTTP parser stores them).
+    pub headers: Vec<(String, String)>,
+}
+
+impl MessageHead {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the handshake inspector endpoints report about their own request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandshakeReport {
+    pub request: MessageHead,
+    pub response: MessageHead,
+    /// Headers the HTTP layer (hyper) adds as it writes the response, after
+    /// the handler has built it: `date`, and for a streamed HTTP/1.1 body
+    /// `transfer-encoding: chunked`.
+    pub added_when_written: Vec<String>,
+}
+
+/// The GUID every WebSocket server appends to the key (RFC 6455 §1.3).
+pub const WEBSOCKET_GUID: &str = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/// `Sec-WebSocket-Accept`, computed step by step so a page can show each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AcceptSteps {
+    pub joined: String,
+    pub sha1_hex: String,
+    pub accept: String,
+}
+
+pub fn websocket_accept(key: &str) -> AcceptSteps {
+    use base64::Engine;
+    use sha1::{Digest, Sha1};
+    let joined = format!("{key}{WEBSOCKET_GUID}");
+    let digest = Sha1::digest(joined.as_bytes());
+    AcceptSteps {
+        sha1_hex: digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        accept: base64::engine::general_purpose::STANDARD.encode(digest),
+        joined,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn computes_the_rfc_6455_example() {
+        let steps = websocket_accept("dGhlIHNhbXBsZSBub25jZQ==");
+        assert_eq!(
+            steps.joined,
+            "dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+        );
+        assert_eq!(
+            steps.sha1_hex,
+            "b3 7a 4f 2c c0 62 4f 16 90 f6 46 06 cf 38 59 45 b2 be c4 ea"
+        );
+        assert_eq!(steps.accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    }
+}

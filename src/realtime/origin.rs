@@ -1,0 +1,76 @@
+//! Which pages may open a WebSocket here. Browsers send `Origin` with every
+//! upgrade and apply no CORS check to WebSockets, so without this any site a
+//! learner visits could open sockets to this server in their name.
+
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+/// Allowed: no `Origin` (not a browser: curl, websocat, tests), the server's
+/// own origin (same host and port as the request), or one listed with
+/// `--allowed-origin`.
+pub fn check(headers: &HeaderMap, uri: &Uri, allowed: &[String]) -> Result<(), Response> {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(());
+    };
+    let origin = origin.to_str().unwrap_or_default();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()));
+    let same_origin = host.is_some_and(|host| authority_of(origin).eq_ignore_ascii_case(host));
+    if same_origin || allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
+        return Ok(());
+    }
+    Err((
+        StatusCode::FORBIDDEN,
+        format!(
+            "WebSocket upgrades are accepted from this site's own pages only, not from {origin}. \
+             A host who embeds the demos elsewhere can allow that origin with --allowed-origin.\n"
+        ),
+    )
+        .into_response())
+}
+
+/// `https://example.com:8443` → `example.com:8443`.
+fn authority_of(origin: &str) -> &str {
+    origin.split_once("://").map_or(origin, |(_, rest)| rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, host.parse().unwrap());
+        if let Some(origin) = origin {
+            headers.insert(header::ORIGIN, origin.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn accepts_the_sites_own_origin_and_non_browsers() {
+        let uri = Uri::from_static("/api/echo");
+        assert!(check(
+            &headers(Some("http://localhost:3000"), "localhost:3000"),
+            &uri,
+            &[]
+        )
+        .is_ok());
+        assert!(check(&headers(None, "localhost:3000"), &uri, &[]).is_ok());
+    }
+
+    #[test]
+    fn rejects_a_foreign_origin_unless_allowed() {
+        let uri = Uri::from_static("/api/echo");
+        let foreign = headers(Some("https://evil.example"), "localhost:3000");
+        assert_eq!(
+            check(&foreign, &uri, &[]).unwrap_err().status(),
+            StatusCode::FORBIDDEN
+        );
+        assert!(check(&foreign, &uri, &["https://evil.example".into()]).is_ok());
+        let other_port = headers(Some("http://localhost:3001"), "localhost:3000");
+        assert!(check(&other_port, &uri, &[]).is_err());
+    }
+}

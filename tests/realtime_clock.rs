@@ -1,0 +1,231 @@
+//! `GET /api/clock` over the real server, read by a real SSE parser.
+
+mod common;
+
+use common::{client, serve_realtime};
+use eventsource_stream::{Event, EventStream, Eventsource};
+use futures_util::stream::BoxStream;
+use futures_util::StreamExt;
+use realtime_lab::realtime::model::ClockHello;
+use realtime_lab::realtime::{ClockSettings, RealtimeSettings};
+use std::time::{Duration, Instant};
+
+type Events = EventStream<BoxStream<'static, reqwest::Result<bytes::Bytes>>>;
+
+fn fast_clock(window: usize) -> RealtimeSettings {
+    RealtimeSettings {
+        clock: ClockSettings {
+            tick: Duration::from_millis(40),
+            heartbeat: Duration::from_millis(60),
+            window,
+            ..ClockSettings::default()
+        },
+        ..RealtimeSettings::default()
+    }
+}
+
+async fn open(base: &str, last_event_id: Option<u64>) -> Events {
+    let mut request = client()
+        .get(format!("{base}/api/clock"))
+        .header("accept", "text/event-stream");
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id.to_string());
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.bytes_stream().boxed().eventsource()
+}
+
+async fn next(events: &mut Events) -> Event {
+    tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .expect("an event within 5 s")
+        .expect("the stream is open")
+        .expect("a well-formed event")
+}
+
+async fn hello(events: &mut Events) -> ClockHello {
+    let event = next(events).await;
+    assert_eq!(event.event, "hello");
+    serde_json::from_str(&event.data).unwrap()
+}
+
+#[tokio::test]
+async fn sends_the_stream_headers_and_never_compresses() {
+    let base = serve_realtime(fast_clock(50)).await;
+    let response = client()
+        .get(format!("{base}/api/clock"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let headers = response.headers();
+    assert_eq!(headers["content-type"], "text/event-stream");
+    assert_eq!(headers["cache-control"], "no-cache");
+    assert_eq!(headers["x-accel-buffering"], "no");
+    assert!(
+        headers.get("content-encoding").is_none(),
+        "an event stream must not be compressed"
+    );
+    assert!(headers.get("connection").is_none());
+}
+
+#[tokio::test]
+async fn ticks_are_named_events_with_growing_ids_and_utc_times() {
+    let base = serve_realtime(fast_clock(50)).await;
+    let mut events = open(&base, None).await;
+    let hello = hello(&mut events).await;
+    assert_eq!(
+        (hello.resumed_after, hello.replayed, hello.lost),
+        (None, 0, 0)
+    );
+    let mut ids = Vec::new();
+    while ids.len() < 4 {
+        let event = next(&mut events).await;
+        if event.event != "tick" {
+            continue;
+        }
+        assert!(
+            event.data.ends_with('Z') && event.data.contains('T'),
+            "UTC time: {}",
+            event.data
+        );
+        ids.push(event.id.parse::<u64>().unwrap());
+    }
+    assert!(
+        ids.windows(2).all(|w| w[1] == w[0] + 1),
+        "ids grow by one: {ids:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_first_tick_arrives_at_once_not_after_a_period() {
+    // A one-second tick: a tick within 100 ms can only be the one sent on connect.
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let mut events = open(&base, None).await;
+    hello(&mut events).await;
+    let tick = next(&mut events).await;
+    let elapsed = started.elapsed();
+    assert_eq!(tick.event, "tick");
+    assert!(
+        elapsed < Duration::from_millis(100),
+        "first tick after {elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn replays_the_ticks_missed_since_last_event_id() {
+    let base = serve_realtime(fast_clock(100)).await;
+    let mut events = open(&base, None).await;
+    hello(&mut events).await;
+    let seen: u64 = next(&mut events).await.id.parse().unwrap();
+    drop(events);
+    tokio::time::sleep(Duration::from_millis(200)).await; // about 5 ticks go by
+
+    let mut events = open(&base, Some(seen)).await;
+    let hello = hello(&mut events).await;
+    assert_eq!(hello.resumed_after, Some(seen));
+    assert_eq!(hello.lost, 0);
+    assert!(hello.replayed >= 3, "replayed {}", hello.replayed);
+    let mut expected = seen + 1;
+    for _ in 0..hello.replayed + 2 {
+        let event = next(&mut events).await;
+        if event.event == "tick" {
+            assert_eq!(
+                event.id.parse::<u64>().unwrap(),
+                expected,
+                "no gap and no repeat"
+            );
+            expected += 1;
+        }
+    }
+}
+
+#[tokio::test]
+async fn says_how_many_ticks_were_lost_beyond_the_window() {
+    let base = serve_realtime(fast_clock(5)).await;
+    let mut events = open(&base, None).await;
+    hello(&mut events).await;
+    let newest: u64 = next(&mut events).await.id.parse().unwrap();
+    let mut events = open(&base, Some(newest - 20)).await;
+    let hello = hello(&mut events).await;
+    assert!(hello.lost >= 14, "lost {}", hello.lost);
+    let gap = next(&mut events).await;
+    assert_eq!(gap.event, "gap");
+    assert!(
+        gap.data
+            .starts_with(&format!("{} ticks were lost", hello.lost)),
+        "{}",
+        gap.data
+    );
+}
+
+#[tokio::test]
+async fn sends_heartbeat_comments() {
+    let base = serve_realtime(fast_clock(50)).await;
+    let mut body = client()
+        .get(format!("{base}/api/clock"))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    let mut raw = String::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !raw.contains("\n:heartbeat\n") && !raw.contains("\n: heartbeat\n") {
+        assert!(Instant::now() < deadline, "no heartbeat in {raw:?}");
+        let chunk = tokio::time::timeout(Duration::from_secs(5), body.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        raw.push_str(std::str::from_utf8(&chunk).unwrap());
+    }
+    assert!(raw.starts_with("event: hello\n"), "{raw}");
+    assert!(raw.contains("retry: 2000\n"), "{raw}");
+}
+
+#[tokio::test]
+async fn drop_ends_one_stream_cleanly() {
+    let base = serve_realtime(fast_clock(50)).await;
+    let mut events = open(&base, None).await;
+    let stream = hello(&mut events).await.stream;
+    let url = format!("{base}/api/clock/streams/{stream}/drop");
+    assert_eq!(client().post(&url).send().await.unwrap().status(), 204);
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(event) = events.next().await {
+            event.expect("the body ends cleanly, not with an error");
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream ended");
+    assert_eq!(client().post(&url).send().await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn refuses_streams_over_the_limit_with_retry_after() {
+    let mut settings = fast_clock(50);
+    settings.clock.max_streams = 2;
+    let base = serve_realtime(settings).await;
+    let mut first = open(&base, None).await;
+    let mut second = open(&base, None).await;
+    hello(&mut first).await;
+    hello(&mut second).await;
+    let third = client()
+        .get(format!("{base}/api/clock"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(third.status(), 503);
+    assert_eq!(third.headers()["retry-after"], "5");
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let fourth = client()
+        .get(format!("{base}/api/clock"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fourth.status(), 200, "a freed place is taken again");
+}

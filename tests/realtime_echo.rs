@@ -1,0 +1,163 @@
+//! `GET /api/echo` over the real server, with a real WebSocket client.
+
+mod common;
+
+use common::serve_realtime;
+use futures_util::{SinkExt, StreamExt};
+use realtime_lab::realtime::{EchoSettings, RealtimeSettings};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame};
+use tokio_tungstenite::tungstenite::{Error, Message};
+use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+
+type Socket = WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>;
+
+fn settings(max_message: usize, idle: Duration) -> RealtimeSettings {
+    RealtimeSettings {
+        echo: EchoSettings {
+            max_message,
+            idle,
+            ..EchoSettings::default()
+        },
+        ..RealtimeSettings::default()
+    }
+}
+
+async fn connect(base: &str) -> Socket {
+    let url = format!("{}/api/echo", base.replace("http://", "ws://"));
+    connect_async(url).await.expect("the upgrade succeeds").0
+}
+
+async fn receive(socket: &mut Socket) -> Message {
+    tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .expect("a message within 5 s")
+        .expect("the socket is open")
+        .expect("a valid message")
+}
+
+async fn close_frame(socket: &mut Socket) -> CloseFrame {
+    loop {
+        match receive(socket).await {
+            Message::Close(Some(frame)) => return frame,
+            Message::Close(None) => panic!("a close frame without a code"),
+            _ => continue,
+        }
+    }
+}
+
+#[tokio::test]
+async fn echoes_text_and_binary_byte_for_byte() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let mut socket = connect(&base).await;
+    let text = "héllo, wörld ⇄ 🛰️";
+    let binary: Vec<u8> = (0..=255u8).cycle().take(5000).collect();
+    socket.send(Message::text(text)).await.unwrap();
+    socket.send(Message::binary(binary.clone())).await.unwrap();
+    assert_eq!(receive(&mut socket).await, Message::text(text));
+    assert_eq!(receive(&mut socket).await, Message::binary(binary));
+}
+
+#[tokio::test]
+async fn answers_a_ping_with_its_payload() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let mut socket = connect(&base).await;
+    socket
+        .send(Message::Ping(b"are you there?".to_vec().into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        receive(&mut socket).await,
+        Message::Pong(b"are you there?".to_vec().into())
+    );
+}
+
+#[tokio::test]
+async fn echoes_the_clients_close_code() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let mut socket = connect(&base).await;
+    let frame = CloseFrame {
+        code: 4001.into(),
+        reason: "see you".into(),
+    };
+    socket.send(Message::Close(Some(frame))).await.unwrap();
+    let reply = close_frame(&mut socket).await;
+    assert_eq!(
+        (u16::from(reply.code), reply.reason.as_str()),
+        (4001, "see you")
+    );
+}
+
+#[tokio::test]
+async fn closes_with_1009_when_a_message_is_over_the_limit() {
+    let base = serve_realtime(settings(1024, Duration::from_secs(30))).await;
+    let mut socket = connect(&base).await;
+    socket.send(Message::binary(vec![7u8; 1024])).await.unwrap();
+    assert_eq!(
+        receive(&mut socket).await,
+        Message::binary(vec![7u8; 1024]),
+        "the limit itself is fine"
+    );
+    socket.send(Message::binary(vec![7u8; 1025])).await.unwrap();
+    let frame = close_frame(&mut socket).await;
+    assert_eq!(u16::from(frame.code), 1009);
+    assert_eq!(frame.reason.as_str(), "message over the 1024-byte limit");
+}
+
+#[tokio::test]
+async fn closes_with_1007_on_text_that_is_not_utf8() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let mut socket = connect(&base).await;
+    let bad_text = Frame::message(vec![0x68, 0x69, 0xff, 0xfe], OpCode::Data(Data::Text), true);
+    socket.send(Message::Frame(bad_text)).await.unwrap();
+    let frame = close_frame(&mut socket).await;
+    assert_eq!(u16::from(frame.code), 1007);
+}
+
+#[tokio::test]
+async fn closes_an_idle_socket_with_1001() {
+    let base = serve_realtime(settings(1024, Duration::from_millis(300))).await;
+    let mut socket = connect(&base).await;
+    let frame = close_frame(&mut socket).await;
+    assert_eq!(u16::from(frame.code), 1001);
+    assert_eq!(frame.reason.as_str(), "idle for 300ms");
+}
+
+#[tokio::test]
+async fn refuses_an_upgrade_from_a_foreign_origin_with_403() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let url = format!("{}/api/echo", base.replace("http://", "ws://"));
+    let mut request = url.as_str().into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    match connect_async(request).await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 403),
+        other => panic!("expected 403, got {other:?}"),
+    }
+
+    let mut same_site = url.as_str().into_client_request().unwrap();
+    let host = base.trim_start_matches("http://");
+    same_site
+        .headers_mut()
+        .insert("origin", format!("http://{host}").parse().unwrap());
+    assert!(
+        connect_async(same_site).await.is_ok(),
+        "the site's own pages may connect"
+    );
+}
+
+#[tokio::test]
+async fn refuses_sockets_over_the_limit_with_503() {
+    let mut limited = RealtimeSettings::default();
+    limited.echo.max_sockets = 1;
+    let base = serve_realtime(limited).await;
+    let _first = connect(&base).await;
+    let url = format!("{}/api/echo", base.replace("http://", "ws://"));
+    match connect_async(url).await {
+        Err(Error::Http(response)) => assert_eq!(response.status(), 503),
+        other => panic!("expected 503, got {other:?}"),
+    }
+}
