@@ -10,7 +10,7 @@
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
@@ -54,7 +54,7 @@ async fn echo_handler(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if let Err(refused) = origin::check(&headers, &uri, &allowed_origins) {
-        return refused;
+        return refused.into_response();
     }
     let Ok(permit) = echo.permits.clone().try_acquire_owned() else {
         return too_busy("echo sockets", echo.settings.max_sockets);

@@ -65,7 +65,7 @@ async fn inspect_ws(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if let Err(refused) = origin::check(&headers, &uri, &allowed_origins) {
-        return refused;
+        return refused.into_response();
     }
     let request = request_head(&method, &uri, version, &headers);
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 /// Allowed: no `Origin` (not a browser: curl, websocat, tests), the server's
 /// own origin (same host and port as the request), or one listed with
 /// `--allowed-origin`.
-pub fn check(headers: &HeaderMap, uri: &Uri, allowed: &[String]) -> Result<(), Response> {
+pub fn check(headers: &HeaderMap, uri: &Uri, allowed: &[String]) -> Result<(), ForeignOrigin> {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
     };
@@ -21,14 +21,22 @@ pub fn check(headers: &HeaderMap, uri: &Uri, allowed: &[String]) -> Result<(), R
     if same_origin || allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
         return Ok(());
     }
-    Err((
-        StatusCode::FORBIDDEN,
-        format!(
-            "WebSocket upgrades are accepted from this site's own pages only, not from {origin}. \
-             A host who embeds the demos elsewhere can allow that origin with --allowed-origin.\n"
-        ),
-    )
-        .into_response())
+    Err(ForeignOrigin(origin.to_string()))
+}
+
+/// An upgrade from another site's page: answered with 403.
+#[derive(Debug)]
+pub struct ForeignOrigin(String);
+
+impl IntoResponse for ForeignOrigin {
+    fn into_response(self) -> Response {
+        let message = format!(
+            "WebSocket upgrades are accepted from this site's own pages only, not from {}. \
+             A host who embeds the demos elsewhere can allow that origin with --allowed-origin.\n",
+            self.0
+        );
+        (StatusCode::FORBIDDEN, message).into_response()
+    }
 }
 
 /// `https://example.com:8443` → `example.com:8443`.
