@@ -73,10 +73,8 @@ mod tests {
     fn rejects_a_foreign_origin_unless_allowed() {
         let uri = Uri::from_static("/api/echo");
         let foreign = headers(Some("https://evil.example"), "localhost:3000");
-        assert_eq!(
-            check(&foreign, &uri, &[]).unwrap_err().status(),
-            StatusCode::FORBIDDEN
-        );
+        let refused = check(&foreign, &uri, &[]).unwrap_err().into_response();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
         assert!(check(&foreign, &uri, &["https://evil.example".into()]).is_ok());
         let other_port = headers(Some("http://localhost:3001"), "localhost:3000");
         assert!(check(&other_port, &uri, &[]).is_err());
