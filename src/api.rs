@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::content::model::{LessonDetail, LessonSummary};
+use crate::realtime::model::EchoLimits;
 
 /// The course path: every lesson's title and summary, in order.
 #[server(endpoint = "content/lessons")]
@@ -16,6 +17,18 @@ pub async fn list_lessons() -> Result<Vec<LessonSummary>, ServerFnError> {
 #[server(endpoint = "content/lesson")]
 pub async fn get_lesson(slug: String) -> Result<Option<LessonDetail>, ServerFnError> {
     Ok(store()?.course().page(&slug))
+}
+
+/// The WebSocket echo's limits, as this server was started with.
+#[server(endpoint = "demos/echo-limits")]
+pub async fn get_echo_limits() -> Result<EchoLimits, ServerFnError> {
+    let realtime: crate::realtime::RealtimeState = use_context()
+        .ok_or_else(|| ServerFnError::new("the realtime state was not provided to this request"))?;
+    let settings = &realtime.echo.settings;
+    Ok(EchoLimits {
+        max_message: settings.max_message,
+        idle_secs: settings.idle.as_secs(),
+    })
 }
 
 #[cfg(feature = "ssr")]

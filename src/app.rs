@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::ui::pages::{HomePage, LessonPage, NotFound};
+use crate::ui::pages::{DemoPage, HomePage, LessonPage, NotFound};
 
 /// The document around every page, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("") view=HomePage />
                 <Route path=path!("/lessons/:slug") view=LessonPage />
+                <Route path=path!("/demos/:name") view=DemoPage />
             </Routes>
         </Router>
     }

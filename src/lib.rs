@@ -16,6 +16,9 @@
 //! Content code never touches sockets, realtime code never parses Markdown,
 //! and UI code never reads files.
 
+// Leptos views are deeply nested types; the default limit (128) is too low for them.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod content;

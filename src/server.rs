@@ -35,14 +35,17 @@ impl AppState {
 
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let content = state.content.clone();
+    let (content, realtime) = (state.content.clone(), state.realtime.clone());
     let options = state.leptos_options.clone();
     let live = realtime::router(state.realtime.clone());
     Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(content.clone()),
+            move || {
+                provide_context(content.clone());
+                provide_context(realtime.clone());
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -2,10 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::directive::{self, Directive};
 use super::error::ContentError;
 use super::model::{LessonSummary, Segment, TocEntry};
-use super::{directive, front_matter};
-use crate::render::{self, Block};
+use super::{front_matter, sources};
+use crate::render::{self, highlight, Block};
 
 /// A loaded, rendered lesson. Its HTML is rendered once, here, and served
 /// from memory until the file changes.
@@ -53,8 +54,8 @@ pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
         .into_iter()
         .filter_map(|block| match block {
             Block::Html(html) => Some(Segment::Html(html)),
-            Block::Directive { line, source } => match directive::parse(&source) {
-                Ok(demo) => Some(Segment::Demo(demo)),
+            Block::Directive { line, source } => match resolve(&source) {
+                Ok(segment) => Some(segment),
                 Err(message) => {
                     errors.push(ContentError::at(file, to_file_line(line), message));
                     None
@@ -76,6 +77,23 @@ pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
         toc: rendered.toc,
         segments,
     })
+}
+
+fn resolve(source: &str) -> Result<Segment, String> {
+    match directive::parse(source)? {
+        Directive::Demo(demo) => Ok(Segment::Demo(demo)),
+        Directive::Source { path, item } => {
+            let code = sources::excerpt(&path, item.as_deref())?;
+            let caption = match &item {
+                Some(item) => format!("<code>{path}</code>, <code>fn {item}</code>"),
+                None => format!("<code>{path}</code>"),
+            };
+            let code = highlight::code_block(&code, "rust").map_err(|e| e.to_string())?;
+            Ok(Segment::Html(format!(
+                "<figure class=\"source\"><figcaption>{caption}: the code this server runs</figcaption>{code}</figure>\n"
+            )))
+        }
+    }
 }
 
 /// `03-event-stream.md` → `(Some(3), "event-stream")`; `intro.md` → `(None, "intro")`.
@@ -131,7 +149,7 @@ mod tests {
         assert_eq!(lines, [Some(7), Some(9)]);
         assert_eq!(
             errors[0].to_string(),
-            "c/01-a.md:7: unknown demo `nope`; expected one of `counter`"
+            "c/01-a.md:7: unknown demo `nope`; expected one of `sse-clock`, `ws-echo`, `handshake-inspector`, `counter`"
         );
     }
 

@@ -52,17 +52,55 @@ pub struct LessonDetail {
 /// exactly these names, and `ui::demos` renders one component for each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DemoName {
+    /// The ticking SSE clock, with its raw bytes and a "drop" control.
+    SseClock,
+    /// The WebSocket echo, with a message log and round-trip times.
+    WsEcho,
+    /// The learner's own SSE and WebSocket handshakes, header by header.
+    HandshakeInspector,
     /// A click counter: the smallest proof that a lesson page is hydrated.
     Counter,
 }
 
 impl DemoName {
-    pub const ALL: &'static [DemoName] = &[DemoName::Counter];
+    pub const ALL: &'static [DemoName] = &[
+        DemoName::SseClock,
+        DemoName::WsEcho,
+        DemoName::HandshakeInspector,
+        DemoName::Counter,
+    ];
 
-    /// The name an author writes in `::demo[…]`.
+    /// The name an author writes in `::demo[…]`, and the demo page's address.
     pub fn as_str(self) -> &'static str {
         match self {
+            DemoName::SseClock => "sse-clock",
+            DemoName::WsEcho => "ws-echo",
+            DemoName::HandshakeInspector => "handshake-inspector",
             DemoName::Counter => "counter",
+        }
+    }
+
+    /// The demo's heading, on its own page and in a lesson.
+    pub fn title(self) -> &'static str {
+        match self {
+            DemoName::SseClock => "The SSE clock",
+            DemoName::WsEcho => "The WebSocket echo",
+            DemoName::HandshakeInspector => "The handshake inspector",
+            DemoName::Counter => "A click counter",
+        }
+    }
+
+    /// One sentence on what the demo shows.
+    pub fn blurb(self) -> &'static str {
+        match self {
+            DemoName::SseClock => {
+                "An EventSource on /api/clock: every tick, the raw bytes, and a reconnect you can trigger."
+            }
+            DemoName::WsEcho => "A WebSocket on /api/echo: send text or bytes and time the round trip.",
+            DemoName::HandshakeInspector => {
+                "The headers your own browser sent and the server answered, for an event stream and a WebSocket."
+            }
+            DemoName::Counter => "A button counted by the WebAssembly in this page.",
         }
     }
 

@@ -16,6 +16,13 @@ pub struct ClockHello {
     pub lost: u64,
 }
 
+/// The echo's limits, so the page can explain (and test) them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EchoLimits {
+    pub max_message: usize,
+    pub idle_secs: u64,
+}
+
 /// An HTTP message head as the server saw or wrote it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageHead {

@@ -1,22 +1,37 @@
 //! The live demos, one public component per file. [`Demo`] maps the name an
 //! author writes in `::demo[name]` to its component.
 
+#[cfg(feature = "hydrate")]
+mod browser;
 mod counter;
+mod handshake_inspector;
+mod sse_clock;
+mod ws_echo;
 
 use leptos::prelude::*;
 
 use crate::content::model::DemoName;
 pub use counter::Counter;
+pub use handshake_inspector::HandshakeInspector;
+pub use sse_clock::SseClock;
+pub use ws_echo::WsEcho;
 
 /// A demo in its frame, labelled for screen readers.
 #[component]
 pub fn Demo(name: DemoName) -> impl IntoView {
     let body = match name {
+        DemoName::SseClock => view! { <SseClock /> }.into_any(),
+        DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
+        DemoName::HandshakeInspector => view! { <HandshakeInspector /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
     };
     view! {
-        <section class="demo" data-demo=name.as_str() aria-label=format!("Live demo: {}", name.as_str())>
-            <p class="demo-badge">"Live demo"</p>
+        <section class="demo" data-demo=name.as_str() aria-label=format!("Live demo: {}", name.title())>
+            <header class="demo-header">
+                <p class="demo-badge">"Live demo"</p>
+                <h3 class="demo-title">{name.title()}</h3>
+                <a class="demo-open" href=format!("/demos/{}", name.as_str())>"Open on its own page"</a>
+            </header>
             {body}
         </section>
     }
