@@ -107,6 +107,28 @@ async fn closes_with_1009_when_a_message_is_over_the_limit() {
 }
 
 #[tokio::test]
+async fn a_frame_well_over_the_limit_still_gets_a_clean_1009() {
+    let base = serve_realtime(settings(1024, Duration::from_secs(30))).await;
+    let mut socket = connect(&base).await;
+    socket
+        .send(Message::binary(vec![7u8; 3 * 1024]))
+        .await
+        .unwrap();
+    let frame = close_frame(&mut socket).await;
+    assert_eq!(u16::from(frame.code), 1009);
+    // The server read the whole frame, so the close handshake completes
+    // and the connection ends without a reset.
+    socket.send(Message::Close(None)).await.ok();
+    let end = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .unwrap();
+    assert!(
+        matches!(end, None | Some(Ok(Message::Close(_)))),
+        "clean end, got {end:?}"
+    );
+}
+
+#[tokio::test]
 async fn closes_with_1007_on_text_that_is_not_utf8() {
     let base = serve_realtime(RealtimeSettings::default()).await;
     let mut socket = connect(&base).await;

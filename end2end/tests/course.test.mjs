@@ -62,6 +62,25 @@ describe("the course", () => {
     assert.deepEqual(errors, []);
   });
 
+  test("no page scrolls sideways on a phone", async () => {
+    const page = await browser.newPage({ viewport: PHONE });
+    await page.goto(server.url);
+    const paths = [
+      "/",
+      ...(await page.$$eval(".course-path h3 a", (links) => links.map((a) => a.getAttribute("href")))),
+      "/demos/sse-clock",
+      "/demos/ws-echo",
+      "/demos/handshake-inspector",
+    ];
+    assert.equal(paths.length, 11);
+    for (const path of paths) {
+      await page.goto(`${server.url}${path}`);
+      await waitForHydration(page);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= PHONE.width, `${path} is ${width}px wide on a ${PHONE.width}px screen`);
+    }
+  });
+
   test("the keyboard reaches the content through the skip link", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/lessons/big-picture`);

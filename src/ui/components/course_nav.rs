@@ -35,7 +35,8 @@ pub fn CourseNav(course: Vec<LessonSummary>, current: String) -> impl IntoView {
                 aria-expanded=move || open.get().to_string()
                 on:click=move |_| set_open.update(|open| *open = !*open)
             >
-                {move || if open.get() { "Hide lessons" } else { "All lessons" }}
+                // One name; aria-expanded tells whether the list is open.
+                "All lessons"
             </button>
             <ol id="course-nav-list" class:open=open>
                 {items}

@@ -178,7 +178,7 @@ mod browser {
     enum Probe {
         Sse {
             source: EventSource,
-            _on_report: Handler<MessageEvent>,
+            on_report: Handler<MessageEvent>,
         },
         Ws {
             socket: WebSocket,
@@ -188,9 +188,17 @@ mod browser {
 
     impl Drop for Probe {
         fn drop(&mut self) {
+            // Detach the handler before its closure is freed.
             match self {
-                Probe::Sse { source, .. } => source.close(),
+                Probe::Sse { source, on_report } => {
+                    source.close();
+                    let _ = source.remove_event_listener_with_callback(
+                        "handshake",
+                        on_report.as_ref().unchecked_ref(),
+                    );
+                }
                 Probe::Ws { socket, .. } => {
+                    socket.set_onmessage(None);
                     let _ = socket.close_with_code_and_reason(1000, "inspected");
                 }
             }
@@ -241,10 +249,7 @@ mod browser {
         source
             .add_event_listener_with_callback("handshake", on_report.as_ref().unchecked_ref())
             .map_err(describe)?;
-        Ok(Probe::Sse {
-            source,
-            _on_report: on_report,
-        })
+        Ok(Probe::Sse { source, on_report })
     }
 
     fn inspect_ws(state: InspectorState) -> Result<Probe, String> {

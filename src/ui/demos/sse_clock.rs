@@ -169,13 +169,22 @@ mod browser {
     /// An open `EventSource` with its listeners; closed when dropped.
     struct Connection {
         source: EventSource,
-        _listeners: Vec<Handler<MessageEvent>>,
+        listeners: Vec<(&'static str, Handler<MessageEvent>)>,
         _state_listeners: Vec<Handler<web_sys::Event>>,
     }
 
     impl Drop for Connection {
+        // Detach every handler before the closures are freed, so an event
+        // already queued cannot call into a dropped closure.
         fn drop(&mut self) {
             self.source.close();
+            self.source.set_onopen(None);
+            self.source.set_onerror(None);
+            for (name, listener) in &self.listeners {
+                let _ = self
+                    .source
+                    .remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+            }
         }
     }
 
@@ -249,7 +258,8 @@ mod browser {
             let data = event.data().as_string().unwrap_or_default();
             state.record(wall_time(), "gap", String::new(), data);
         });
-        for (name, listener) in [("hello", &hello), ("tick", &tick), ("gap", &gap)] {
+        let listeners = vec![("hello", hello), ("tick", tick), ("gap", gap)];
+        for (name, listener) in &listeners {
             source
                 .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
                 .map_err(describe)?;
@@ -283,7 +293,7 @@ mod browser {
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(Connection {
             source,
-            _listeners: vec![hello, tick, gap],
+            listeners,
             _state_listeners: vec![on_open, on_error],
         })
     }

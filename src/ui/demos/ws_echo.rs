@@ -171,7 +171,12 @@ mod browser {
     }
 
     impl Drop for Socket {
+        // Detach the handlers before the closures are freed: the close
+        // event of this socket arrives later, when nobody listens any more.
         fn drop(&mut self) {
+            self.socket.set_onopen(None);
+            self.socket.set_onmessage(None);
+            self.socket.set_onclose(None);
             if self.socket.ready_state() < 2 {
                 let _ = self.socket.close_with_code_and_reason(1000, "page left");
             }

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::api::list_lessons;
 use crate::ui::components::SiteHeader;
@@ -8,6 +9,7 @@ use crate::ui::components::SiteHeader;
 pub fn HomePage() -> impl IntoView {
     let lessons = Resource::new(|| (), |_| list_lessons());
     view! {
+        <Title text="" />
         <SiteHeader />
         <main id="main" class="home">
             <section class="hero">

@@ -1,0 +1,124 @@
+// The live demos, used as a learner would: the protocol happens in the browser.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { startServer } from "../support/server.mjs";
+import { collectErrors, launchBrowser, waitForHydration } from "../support/browser.mjs";
+
+const tickIds = (page) =>
+  page.$$eval(".event-log li[data-kind=tick]", (items) => items.map((li) => Number(li.dataset.id)).reverse());
+
+function assertConsecutive(ids) {
+  for (let i = 1; i < ids.length; i++) {
+    assert.equal(ids[i], ids[i - 1] + 1, `ids go on without a gap or repeat: ${ids.join(", ")}`);
+  }
+}
+
+describe("the live demos", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("the SSE clock ticks with growing ids, and resumes without a gap after a forced drop", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/demos/sse-clock`);
+    await waitForHydration(page);
+    await page.waitForFunction(() => Number(document.querySelector(".tick-count")?.textContent) >= 3, null, {
+      timeout: 10_000,
+    });
+    const before = await tickIds(page);
+    assert.ok(before.length >= 3);
+    assertConsecutive(before);
+    assert.match(await page.locator(".ready-state").textContent(), /readyState 1 OPEN/);
+    assert.match(await page.locator(".raw-bytes").textContent(), /event: tick\nid: \d+\ndata: /);
+
+    await page.getByRole("button", { name: "Make the server drop this connection" }).click();
+    await page.waitForFunction(() => document.querySelector(".connection-count")?.textContent === "2", null, {
+      timeout: 10_000,
+    });
+    assert.match(await page.locator(".demo-note").textContent(), /Last-Event-ID: \d+/);
+    const lastBefore = (await tickIds(page)).at(-1);
+    await page.waitForFunction(
+      (last) => Number(document.querySelector(".last-id")?.textContent) >= last + 2,
+      lastBefore,
+      { timeout: 10_000 },
+    );
+    const after = await tickIds(page);
+    assert.ok(after.length > before.length);
+    assertConsecutive(after);
+    assert.deepEqual(errors, []);
+  });
+
+  test("the echo shows a round trip with its time, and 1009 over the limit", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/demos/ws-echo`);
+    await waitForHydration(page);
+    await page.waitForFunction(() => document.querySelector(".ready-state")?.textContent.includes("OPEN"));
+
+    await page.getByLabel("Text message").fill("ping from the test");
+    await page.getByRole("button", { name: "Send text" }).click();
+    const received = page.locator("tr[data-direction=received]").first();
+    await received.waitFor();
+    assert.equal(await received.locator(".preview").textContent(), "ping from the test");
+    assert.match(await received.locator(".rtt").textContent(), /^\d+\.\d ms$/);
+
+    await page.getByRole("button", { name: "Send one byte over the server's limit" }).click();
+    await page.waitForFunction(() => document.querySelector(".close-info")?.textContent.includes("1009"));
+    assert.match(await page.locator(".close-info").textContent(), /Closed with code 1009/);
+    await page.getByRole("button", { name: "Reconnect" }).click();
+    await page.waitForFunction(() => document.querySelector(".ready-state")?.textContent.includes("OPEN"));
+    assert.deepEqual(errors, []);
+  });
+
+  test("the inspector shows this browser's own headers and an Accept that matches its key", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/demos/handshake-inspector`);
+    await waitForHydration(page);
+    const userAgent = await page.evaluate(() => navigator.userAgent);
+
+    await page.getByRole("button", { name: "Inspect an EventSource request" }).click();
+    const sse = page.locator(".handshake-sse");
+    await sse.waitFor();
+    assert.equal(await sse.locator(".raw-request [data-header=user-agent]").textContent(), `user-agent: ${userAgent}`);
+    assert.equal(await sse.locator(".raw-request [data-header=accept]").textContent(), "accept: text/event-stream");
+    assert.equal(
+      await sse.locator(".raw-response [data-header=content-type]").textContent(),
+      "content-type: text/event-stream",
+    );
+
+    await page.getByRole("button", { name: "Inspect a WebSocket upgrade" }).click();
+    const ws = page.locator(".handshake-ws");
+    await ws.waitFor();
+    const key = (await ws.locator(".raw-request [data-header=sec-websocket-key]").textContent()).split(": ")[1];
+    const answered = (await ws.locator(".raw-response [data-header=sec-websocket-accept]").textContent()).split(": ")[1];
+    assert.equal(await ws.locator(".accept-key").textContent(), key);
+    assert.equal(await ws.locator(".accept-computed").textContent(), answered);
+    assert.equal(await ws.locator(".verdict").getAttribute("data-matches"), "true");
+    assert.match(await ws.locator(".raw-response").textContent(), /^HTTP\/1\.1 101 Switching Protocols/);
+    assert.deepEqual(errors, []);
+  });
+
+  test("the first lesson shows the clock and the echo side by side", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/lessons/big-picture`);
+    await waitForHydration(page);
+    const row = page.locator(".demo-row");
+    assert.deepEqual(await row.locator(".demo").evaluateAll((d) => d.map((e) => e.dataset.demo)), ["sse-clock", "ws-echo"]);
+    const [clock, echo] = await row.locator(".demo").evaluateAll((d) => d.map((e) => e.getBoundingClientRect().top));
+    assert.equal(clock, echo, "side by side on a wide screen");
+    await page.waitForFunction(() => Number(document.querySelector(".tick-count")?.textContent) >= 1);
+    assert.deepEqual(errors, []);
+  });
+});
