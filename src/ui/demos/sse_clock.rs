@@ -79,8 +79,9 @@ fn ready_state_label(state: u16) -> &'static str {
 #[component]
 pub fn SseClock() -> impl IntoView {
     let state = ClockState::new();
+    let raw_view = NodeRef::<leptos::html::Pre>::new();
     #[cfg(feature = "hydrate")]
-    browser::attach(state);
+    browser::attach(state, raw_view);
 
     let drop_connection = move |_| {
         #[cfg(feature = "hydrate")]
@@ -140,7 +141,7 @@ pub fn SseClock() -> impl IntoView {
                 <section class="raw-stream" class:hidden=move || !state.show_raw.get()>
                     <h4>"Raw bytes, read with " <code>"fetch()"</code></h4>
                     <p class="hint">"A second connection to the same URL, read chunk by chunk."</p>
-                    <pre class="raw-bytes" tabindex="0">{move || state.raw.get()}</pre>
+                    <pre class="raw-bytes" tabindex="0" node_ref=raw_view>{move || state.raw.get()}</pre>
                 </section>
                 <section class="parsed-events">
                     <h4>"Events, as " <code>"EventSource"</code> " parsed them"</h4>
@@ -188,7 +189,14 @@ mod browser {
         }
     }
 
-    pub fn attach(state: ClockState) {
+    pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
+        // Keep the newest bytes in view as they arrive.
+        Effect::new(move |_| {
+            state.raw.track();
+            if let Some(pre) = raw_view.get() {
+                pre.set_scroll_top(pre.scroll_height());
+            }
+        });
         let connection = StoredValue::new_local(None::<Connection>);
         let raw_reader = StoredValue::new_local(None::<AbortController>);
         Effect::new(move |_| {
