@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::content::model::{LessonDetail, LessonSummary};
-use crate::realtime::model::EchoLimits;
+use crate::realtime::model::{EchoLimits, LabLanes};
 
 /// The course path: every lesson's title and summary, in order.
 #[server(endpoint = "content/lessons")]
@@ -29,6 +29,14 @@ pub async fn get_echo_limits() -> Result<EchoLimits, ServerFnError> {
         max_message: settings.max_message,
         idle_secs: settings.idle.as_secs(),
     })
+}
+
+/// Where the connection lab's lanes listen; `None` when the lab is off.
+#[server(endpoint = "demos/lab-lanes")]
+pub async fn get_lab_lanes() -> Result<Option<LabLanes>, ServerFnError> {
+    let realtime: crate::realtime::RealtimeState = use_context()
+        .ok_or_else(|| ServerFnError::new("the realtime state was not provided to this request"))?;
+    Ok(realtime.lab_lanes.get().cloned())
 }
 
 #[cfg(feature = "ssr")]

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::realtime::model::Lane;
 use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings};
 
 #[derive(Parser, Debug, Clone)]
@@ -62,6 +63,44 @@ pub struct Config {
     )]
     pub allowed_origins: Vec<String>,
 
+    /// Where the connection lab's HTTP/2 lane listens (HTTPS; ALPN h2, then
+    /// http/1.1). Default: the host of --addr, port 3443 (port 0 if --addr
+    /// uses port 0).
+    #[arg(long, env = "REALTIME_LAB_H2_ADDR")]
+    pub lab_h2_addr: Option<SocketAddr>,
+
+    /// Where the lab's HTTP/1.1 lane listens (HTTPS; ALPN http/1.1 only).
+    /// Default: the host of --addr, port 3444 (port 0 if --addr uses port 0).
+    #[arg(long, env = "REALTIME_LAB_H1_ADDR")]
+    pub lab_h1_addr: Option<SocketAddr>,
+
+    /// Certificate chain (PEM) for the lab's lanes. Without --tls-cert and
+    /// --tls-key, a self-signed certificate is generated at start-up.
+    #[arg(long, env = "REALTIME_LAB_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Private key (PEM) for --tls-cert.
+    #[arg(long, env = "REALTIME_LAB_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// A host name or IP the generated certificate should also cover, such
+    /// as the address learners type in a workshop (repeat, or comma-separated).
+    /// localhost, 127.0.0.1 and ::1 are always covered.
+    #[arg(
+        long = "tls-host",
+        env = "REALTIME_LAB_TLS_HOSTS",
+        value_delimiter = ','
+    )]
+    pub tls_hosts: Vec<String>,
+
+    /// Lab streams one client address may hold at once.
+    #[arg(long, env = "REALTIME_LAB_LAB_MAX_STREAMS", default_value_t = 64)]
+    pub lab_max_streams: usize,
+
+    /// Do not open the lab's HTTPS lanes (the lab page then offers its simulation).
+    #[arg(long, env = "REALTIME_LAB_NO_LAB")]
+    pub no_lab: bool,
+
     /// Check every lesson, print each problem with its file and line, and exit
     /// (status 1 if any lesson has a problem). Starts no server.
     #[arg(long)]
@@ -81,7 +120,20 @@ impl Config {
                 max_sockets: self.max_sockets,
             },
             allowed_origins: self.allowed_origins.clone(),
+            lab_streams_per_client: self.lab_max_streams,
         }
+    }
+
+    /// Where a lab lane listens: its flag, or the host of --addr with the
+    /// lane's default port.
+    pub fn lane_addr(&self, lane: Lane) -> SocketAddr {
+        let (flag, port) = match lane {
+            Lane::Http2 => (self.lab_h2_addr, 3443),
+            Lane::Http1 => (self.lab_h1_addr, 3444),
+        };
+        flag.unwrap_or_else(|| {
+            SocketAddr::new(self.addr.ip(), if self.addr.port() == 0 { 0 } else { port })
+        })
     }
 }
 

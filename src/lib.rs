@@ -5,6 +5,8 @@
 //!
 //! - `main.rs`: flags → content → [`server::AppState`] → [`server::app`] → serve.
 //! - [`config`]: every flag and environment variable, with defaults.
+//! - [`lanes`] and [`tls`]: the connection lab's HTTPS ports (HTTP/2 and
+//!   HTTP/1.1 only), each request tagged with its TCP connection.
 //! - [`content`]: lessons from disk: front matter, directives, loading, the
 //!   store that reloads on change. [`content::model`] is the data pages get.
 //! - [`render`]: Markdown → HTML blocks, highlighted code, table of contents.
@@ -28,9 +30,13 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod lanes;
+#[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod tls;
 
 /// Entry point of the browser build: attach to the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -1,4 +1,4 @@
-//! flags → content → state → app → serve.
+//! flags → content → state → app → serve (and the lab's lanes).
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -6,6 +6,7 @@ use tracing_subscriber::EnvFilter;
 
 use realtime_lab::config::Config;
 use realtime_lab::content::ContentStore;
+use realtime_lab::lanes;
 use realtime_lab::realtime::RealtimeState;
 use realtime_lab::server::{app, AppState};
 
@@ -58,14 +59,41 @@ async fn main() -> ExitCode {
     let addr = listener
         .local_addr()
         .expect("a bound listener has an address");
+    let realtime = RealtimeState::start(config.realtime());
+    let state = AppState::new(&config.site_root, content, realtime.clone());
+    let router = app(state);
+    let lab = if config.no_lab {
+        None
+    } else {
+        match lanes::start(&config, router.clone(), &realtime).await {
+            Ok(lab) => Some(lab),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    };
     tracing::info!("{lessons} lessons from {}", config.content_dir.display());
     println!("Realtime Lab is running: open http://{addr}/");
+    if let Some(lab) = lab {
+        println!(
+            "Connection lab lanes: HTTP/2 https://localhost:{}/ and HTTP/1.1 only https://localhost:{}/",
+            lab.http2_port, lab.http1_port
+        );
+        if lab.self_signed {
+            println!(
+                "  self-signed certificate, SHA-256 fingerprint {}",
+                lab.fingerprint
+            );
+        }
+    }
 
-    let realtime = RealtimeState::start(config.realtime());
-    let state = AppState::new(&config.site_root, content, realtime);
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let served = axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

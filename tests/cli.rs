@@ -106,3 +106,32 @@ fn serves_on_a_free_port_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn an_unreadable_certificate_is_a_clear_error() {
+    let output = binary()
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--tls-cert",
+            "no/cert.pem",
+            "--tls-key",
+            "no/key.pem",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("error: cannot read the TLS certificate no/cert.pem"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_certificate_without_its_key_is_refused_by_the_flags() {
+    let output = binary().args(["--tls-cert", "cert.pem"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("--tls-key"), "{stderr}");
+}

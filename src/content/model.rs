@@ -58,6 +58,8 @@ pub enum DemoName {
     WsEcho,
     /// The learner's own SSE and WebSocket handshakes, header by header.
     HandshakeInspector,
+    /// Event streams over HTTP/1.1 against HTTP/2, measured in the browser.
+    ConnectionLab,
     /// A click counter: the smallest proof that a lesson page is hydrated.
     Counter,
 }
@@ -67,6 +69,7 @@ impl DemoName {
         DemoName::SseClock,
         DemoName::WsEcho,
         DemoName::HandshakeInspector,
+        DemoName::ConnectionLab,
         DemoName::Counter,
     ];
 
@@ -76,6 +79,7 @@ impl DemoName {
             DemoName::SseClock => "sse-clock",
             DemoName::WsEcho => "ws-echo",
             DemoName::HandshakeInspector => "handshake-inspector",
+            DemoName::ConnectionLab => "connection-lab",
             DemoName::Counter => "counter",
         }
     }
@@ -86,6 +90,7 @@ impl DemoName {
             DemoName::SseClock => "The SSE clock",
             DemoName::WsEcho => "The WebSocket echo",
             DemoName::HandshakeInspector => "The handshake inspector",
+            DemoName::ConnectionLab => "The connection lab",
             DemoName::Counter => "A click counter",
         }
     }
@@ -99,6 +104,9 @@ impl DemoName {
             DemoName::WsEcho => "A WebSocket on /api/echo: send text or bytes and time the round trip.",
             DemoName::HandshakeInspector => {
                 "The headers your own browser sent and the server answered, for an event stream and a WebSocket."
+            }
+            DemoName::ConnectionLab => {
+                "Open event streams over HTTP/1.1 or HTTP/2 and see which TCP connection carries each, and which wait."
             }
             DemoName::Counter => "A button counted by the WebAssembly in this page.",
         }

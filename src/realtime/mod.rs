@@ -5,6 +5,8 @@
 //! - [`echo`]: `GET /api/echo`, the WebSocket echo with its limits.
 //! - [`inspect`]: `GET /api/inspect/sse` and `/api/inspect/ws`, which report
 //!   their own handshake.
+//! - [`lab`]: `GET /api/lab/{stream,ping,view}`, the connection lab, answered
+//!   on the HTTPS lanes of `crate::lanes`.
 //! - [`origin`] and [`limits`]: who may open a socket, and what a full demo says.
 //!
 //! [`model`] is the JSON these endpoints send; it is the only part compiled
@@ -18,6 +20,8 @@ pub mod clock;
 pub mod echo;
 #[cfg(feature = "ssr")]
 pub mod inspect;
+#[cfg(feature = "ssr")]
+pub mod lab;
 #[cfg(feature = "ssr")]
 mod limits;
 #[cfg(feature = "ssr")]
@@ -35,6 +39,8 @@ mod server {
 
     use super::clock::Clock;
     use super::echo::Echo;
+    use super::lab::Lab;
+    use super::model::LabLanes;
 
     /// The SSE clock's settings. Defaults suit a workshop room.
     #[derive(Clone, Debug)]
@@ -84,12 +90,25 @@ mod server {
         }
     }
 
-    #[derive(Clone, Debug, Default)]
+    #[derive(Clone, Debug)]
     pub struct RealtimeSettings {
         pub clock: ClockSettings,
         pub echo: EchoSettings,
         /// Origins besides the site's own that may open WebSockets.
         pub allowed_origins: Vec<String>,
+        /// Lab streams one client address may hold at once.
+        pub lab_streams_per_client: usize,
+    }
+
+    impl Default for RealtimeSettings {
+        fn default() -> Self {
+            RealtimeSettings {
+                clock: ClockSettings::default(),
+                echo: EchoSettings::default(),
+                allowed_origins: Vec::new(),
+                lab_streams_per_client: 64,
+            }
+        }
     }
 
     /// What the realtime handlers share; each extracts only its part.
@@ -98,6 +117,9 @@ mod server {
         pub clock: Arc<Clock>,
         pub echo: Echo,
         pub allowed_origins: Arc<Vec<String>>,
+        pub lab: Arc<Lab>,
+        /// Set once the lab's lanes listen; empty when the lab is off.
+        pub lab_lanes: Arc<std::sync::OnceLock<LabLanes>>,
     }
 
     impl RealtimeState {
@@ -107,6 +129,8 @@ mod server {
                 clock: Clock::start(settings.clock),
                 echo: Echo::new(settings.echo),
                 allowed_origins: Arc::new(settings.allowed_origins),
+                lab: Lab::new(settings.lab_streams_per_client),
+                lab_lanes: Arc::default(),
             }
         }
     }
@@ -117,6 +141,7 @@ mod server {
             .merge(super::clock::router())
             .merge(super::echo::router())
             .merge(super::inspect::router())
+            .merge(super::lab::router())
             .with_state(state)
     }
 }

@@ -41,7 +41,8 @@ pub async fn serve_with(
     let state = AppState::new(site_root, content, RealtimeState::start(settings));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(state)).await.unwrap() });
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
     format!("http://{addr}")
 }
 
@@ -62,4 +63,37 @@ pub async fn serve_realtime(settings: realtime_lab::realtime::RealtimeSettings) 
         settings,
     )
     .await
+}
+
+/// A server with the connection lab's lanes, all on 127.0.0.1 and free ports.
+pub struct LabServer {
+    pub base: String,
+    pub http1_lane: String,
+    pub http2_lane: String,
+}
+
+pub async fn serve_lab(settings: realtime_lab::realtime::RealtimeSettings) -> LabServer {
+    use clap::Parser;
+    let config =
+        realtime_lab::config::Config::try_parse_from(["realtime-lab", "--addr", "127.0.0.1:0"])
+            .unwrap();
+    let content = ContentStore::open(manifest_dir().join("content")).unwrap();
+    let realtime = RealtimeState::start(settings);
+    let router = app(AppState::new(
+        &manifest_dir().join("target/site"),
+        content,
+        realtime.clone(),
+    ));
+    let lanes = realtime_lab::lanes::start(&config, router.clone(), &realtime)
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    LabServer {
+        base: format!("http://{addr}"),
+        http1_lane: format!("https://127.0.0.1:{}", lanes.http1_port),
+        http2_lane: format!("https://127.0.0.1:{}", lanes.http2_port),
+    }
 }

@@ -3,14 +3,19 @@
 
 #[cfg(feature = "hydrate")]
 mod browser;
+mod connection_lab;
+#[cfg(feature = "hydrate")]
+mod connection_lab_browser;
 mod counter;
 mod handshake_inspector;
+mod lab_model;
 mod sse_clock;
 mod ws_echo;
 
 use leptos::prelude::*;
 
 use crate::content::model::DemoName;
+pub use connection_lab::ConnectionLab;
 pub use counter::Counter;
 pub use handshake_inspector::HandshakeInspector;
 pub use sse_clock::SseClock;
@@ -23,6 +28,7 @@ pub fn Demo(name: DemoName) -> impl IntoView {
         DemoName::SseClock => view! { <SseClock /> }.into_any(),
         DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
         DemoName::HandshakeInspector => view! { <HandshakeInspector /> }.into_any(),
+        DemoName::ConnectionLab => view! { <ConnectionLab /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
     };
     view! {

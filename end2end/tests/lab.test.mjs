@@ -1,0 +1,104 @@
+// The connection lab, measured in a real browser: HTTP/1.1's six connections
+// per host against HTTP/2's one multiplexed connection.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { startServer } from "../support/server.mjs";
+import { collectErrors, launchBrowser, waitForHydration } from "../support/browser.mjs";
+
+const counts = (page) =>
+  page.evaluate(() => ({
+    open: Number(document.querySelector(".open-count")?.textContent),
+    connections: Number(document.querySelector(".connection-count")?.textContent),
+    waiting: Number(document.querySelector(".waiting-count")?.textContent),
+  }));
+
+async function waitForCounts(page, expected) {
+  await page.waitForFunction(
+    (e) =>
+      Number(document.querySelector(".open-count")?.textContent) === e.open &&
+      Number(document.querySelector(".waiting-count")?.textContent) === e.waiting,
+    expected,
+    { timeout: 15_000 },
+  );
+}
+
+async function openLab(browser, url) {
+  const context = await browser.newContext(); // a fresh connection pool
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${url}/demos/connection-lab`);
+  await waitForHydration(page);
+  return { page, errors, context };
+}
+
+describe("the connection lab", () => {
+  let server;
+  let browser;
+  let untrusting;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser({ trustTestCertificate: true });
+    untrusting = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await untrusting?.close();
+    await server?.stop();
+  });
+
+  test("an untrusted certificate is explained, with links to accept it", async () => {
+    const { page, context } = await openLab(untrusting, server.url);
+    const notice = page.getByRole("alert");
+    await notice.waitFor({ timeout: 15_000 });
+    assert.match(await notice.textContent(), /does not trust the lab's certificate yet/);
+    assert.equal(await page.locator(".lane-links a").count(), 2);
+    await page.getByLabel("Simulate instead").check();
+    assert.deepEqual(await counts(page), { open: 6, connections: 6, waiting: 2 });
+    await context.close();
+  });
+
+  test("over HTTP/1.1, 8 streams: exactly 6 open, 2 wait, and the server agrees", async () => {
+    const { page, errors, context } = await openLab(browser, server.url);
+    const open = page.getByRole("button", { name: "Open 8 streams on HTTP/1.1" });
+    await page.waitForFunction(() => !document.querySelector(".lab-demo .button")?.disabled, null, { timeout: 15_000 });
+    await open.click();
+    await waitForCounts(page, { open: 6, waiting: 2 });
+    await page.waitForTimeout(1500); // and it stays that way
+    assert.deepEqual(await counts(page), { open: 6, connections: 6, waiting: 2 });
+    assert.equal(await page.locator("tr[data-state=waiting]").count(), 2);
+    await page.waitForFunction(
+      () => document.querySelectorAll(".server-view li[data-lane=Http1][data-streams='1']").length === 6,
+    );
+
+    await page.getByRole("button", { name: "Send an ordinary request" }).click();
+    await page.waitForTimeout(1500);
+    assert.match(await page.locator(".lab-ping").textContent(), /is on its way/, "the ordinary request waits too");
+
+    await page.locator("tr[data-state=open] button").first().click();
+    await waitForCounts(page, { open: 6, waiting: 1 });
+    const late = await page.locator("tr[data-state=open] td:nth-child(3)").allTextContents();
+    assert.ok(late.some((t) => parseInt(t) >= 1000), `the stream that waited shows its wait: ${late}`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("over HTTP/2, 8 streams all open on one connection", async () => {
+    const { page, errors, context } = await openLab(browser, server.url);
+    await page.getByLabel("HTTP/2").check();
+    await page.waitForFunction(() => !document.querySelector(".lab-demo .button")?.disabled, null, { timeout: 15_000 });
+    await page.getByRole("button", { name: "Open 8 streams on HTTP/2" }).click();
+    await waitForCounts(page, { open: 8, waiting: 0 });
+    assert.deepEqual(await counts(page), { open: 8, connections: 1, waiting: 0 });
+    const protocols = await page.locator("tr[data-state=open] td:nth-child(5)").allTextContents();
+    assert.deepEqual([...new Set(protocols)], ["HTTP/2"]);
+    await page.waitForFunction(
+      () => document.querySelectorAll(".server-view li[data-lane=Http2][data-streams='8']").length === 1,
+    );
+    await page.getByRole("button", { name: "Send an ordinary request" }).click();
+    await page.waitForFunction(() => /answered after \d+ ms on connection/.test(document.querySelector(".lab-ping")?.textContent));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});

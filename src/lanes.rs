@@ -1,0 +1,157 @@
+//! The connection lab's two HTTPS lanes: the same app on two more ports.
+//!
+//! - The HTTP/2 lane offers ALPN `h2` first and `http/1.1` as a fallback.
+//! - The HTTP/1.1 lane offers only `http/1.1`, so a browser must open one
+//!   TCP connection per concurrent request there, as it did before HTTP/2.
+//!
+//! Each accepted connection is registered with the [`Lab`] for as long as
+//! it is open, and every request on it carries its [`ConnectionTag`], so a
+//! lab stream can tell the page which connection carries it.
+
+use axum::extract::Request;
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use rustls::ServerConfig;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::realtime::lab::{ConnectionTag, Lab};
+use crate::realtime::model::Lane;
+
+/// A TLS handshake that takes longer than this is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The ALPN protocols a lane offers, in order of preference.
+pub fn alpn(lane: Lane) -> &'static [&'static [u8]] {
+    match lane {
+        Lane::Http2 => &[b"h2", b"http/1.1"],
+        Lane::Http1 => &[b"http/1.1"],
+    }
+}
+
+/// Accepts connections on `listener` until the task is dropped.
+pub async fn serve(
+    listener: TcpListener,
+    lane: Lane,
+    tls: Arc<ServerConfig>,
+    app: Router,
+    lab: Arc<Lab>,
+) {
+    let acceptor = TlsAcceptor::from(tls);
+    loop {
+        let (tcp, remote) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(error) => {
+                // Out of file descriptors, most likely: wait rather than spin.
+                tracing::warn!("{} lane: cannot accept a connection: {error}", lane.label());
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let (acceptor, app, lab) = (acceptor.clone(), app.clone(), lab.clone());
+        tokio::spawn(async move {
+            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                Ok(Ok(tls)) => tls,
+                // A browser that does not trust the certificate yet ends here.
+                Ok(Err(error)) => {
+                    return tracing::debug!(
+                        "{} lane: TLS handshake with {remote} failed: {error}",
+                        lane.label()
+                    )
+                }
+                Err(_) => {
+                    return tracing::debug!(
+                        "{} lane: TLS handshake with {remote} timed out",
+                        lane.label()
+                    )
+                }
+            };
+            let negotiated = tls
+                .get_ref()
+                .1
+                .alpn_protocol()
+                .map(|p| String::from_utf8_lossy(p).into_owned());
+            let connection = lab.open_connection(lane, negotiated, remote);
+            let tag: ConnectionTag = connection.tag.clone();
+            let service = app.map_request(move |mut request: Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(tag.clone());
+                request
+            });
+            let mut builder = Builder::new(TokioExecutor::new());
+            if lane == Lane::Http1 {
+                builder = builder.http1_only();
+            }
+            let served = builder.serve_connection_with_upgrades(
+                TokioIo::new(tls),
+                TowerToHyperService::new(service),
+            );
+            if let Err(error) = served.await {
+                tracing::debug!("{} lane: connection {remote} ended: {error}", lane.label());
+            }
+            drop(connection);
+        });
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LabError {
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
+    #[error("cannot listen on {addr} for the lab's {lane} lane ({source}). Pick another address with {flag}, or turn the lab off with --no-lab")]
+    Bind {
+        lane: &'static str,
+        addr: std::net::SocketAddr,
+        flag: &'static str,
+        source: std::io::Error,
+    },
+}
+
+/// Binds both lanes, starts serving `app` on them, and records where they
+/// listen in `realtime.lab_lanes` for the lab page.
+pub async fn start(
+    config: &crate::config::Config,
+    app: Router,
+    realtime: &crate::realtime::RealtimeState,
+) -> Result<crate::realtime::model::LabLanes, LabError> {
+    let identity = crate::tls::Identity::load_or_generate(
+        config.tls_cert.as_deref(),
+        config.tls_key.as_deref(),
+        &config.tls_hosts,
+    )?;
+    let mut ports = [0u16; 2];
+    for (slot, lane, flag) in [
+        (0, Lane::Http2, "--lab-h2-addr"),
+        (1, Lane::Http1, "--lab-h1-addr"),
+    ] {
+        let addr = config.lane_addr(lane);
+        let bind_error = |source| LabError::Bind {
+            lane: lane.label(),
+            addr,
+            flag,
+            source,
+        };
+        let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
+        ports[slot] = listener.local_addr().map_err(bind_error)?.port();
+        let tls = identity.server_config(alpn(lane))?;
+        tokio::spawn(serve(
+            listener,
+            lane,
+            tls,
+            app.clone(),
+            realtime.lab.clone(),
+        ));
+    }
+    let lanes = crate::realtime::model::LabLanes {
+        http2_port: ports[0],
+        http1_port: ports[1],
+        fingerprint: identity.fingerprint.clone(),
+        self_signed: identity.self_signed,
+    };
+    let _ = realtime.lab_lanes.set(lanes.clone());
+    Ok(lanes)
+}

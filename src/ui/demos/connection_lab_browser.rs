@@ -1,0 +1,255 @@
+//! The connection lab in the browser: real `EventSource`s on the chosen
+//! lane, the server's view over `/api/lab/view`, an ordinary `fetch`.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, EventSource, MessageEvent};
+
+use super::browser::{describe, handler, now_ms, Handler};
+use super::connection_lab::{LabState, StreamRow, StreamState, Trust};
+use crate::realtime::model::{LabHello, LabLanes, LabView, Lane};
+
+/// An open `EventSource` and its handlers; detached and closed when dropped.
+struct LiveSource {
+    source: EventSource,
+    event: &'static str,
+    on_event: Handler<MessageEvent>,
+    _on_error: Option<Handler<web_sys::Event>>,
+}
+
+impl Drop for LiveSource {
+    fn drop(&mut self) {
+        self.source.close();
+        self.source.set_onerror(None);
+        let _ = self.source.remove_event_listener_with_callback(
+            self.event,
+            self.on_event.as_ref().unchecked_ref(),
+        );
+    }
+}
+
+type Lanes = Resource<Result<Option<LabLanes>, ServerFnError>>;
+
+pub fn attach(state: LabState, lanes: Lanes) {
+    let streams = StoredValue::new_local(Vec::<(usize, LiveSource)>::new());
+    let feed = StoredValue::new_local(None::<LiveSource>);
+    let ping = StoredValue::new_local(None::<AbortController>);
+
+    Effect::new(move |_| {
+        state.trust_checks.track();
+        match lanes.get() {
+            None => {}
+            Some(Ok(Some(lanes))) => {
+                let host = window()
+                    .location()
+                    .hostname()
+                    .unwrap_or_else(|_| "localhost".into());
+                let urls = (
+                    format!("https://{host}:{}", lanes.http2_port),
+                    format!("https://{host}:{}", lanes.http1_port),
+                );
+                state.lane_urls.set(Some(urls.clone()));
+                spawn_local(check_trust(state, urls));
+            }
+            Some(_) => {
+                state.trust.set(Trust::LabOff);
+                state.simulated.set(true);
+            }
+        }
+    });
+    Effect::new(move |_| match open_feed(state) {
+        Ok(source) => feed.set_value(Some(source)),
+        Err(error) => state
+            .ping
+            .set(format!("The server's view is unavailable: {error}")),
+    });
+    Effect::new(move |_| {
+        if state.open_requests.get() == 0 {
+            return;
+        }
+        streams.set_value(Vec::new());
+        let Some(base) = lane_url(state) else { return };
+        let count = state.count.get_untracked();
+        state.rows.set(
+            (1..=count)
+                .map(|index| StreamRow {
+                    index,
+                    state: StreamState::Waiting,
+                    first_event_ms: None,
+                    connection: None,
+                    protocol: String::new(),
+                })
+                .collect(),
+        );
+        for index in 1..=count {
+            match open_stream(state, &base, index) {
+                Ok(source) => streams.update_value(|s| s.push((index, source))),
+                Err(error) => state.update_row(index, |row| {
+                    row.state = StreamState::Failed;
+                    row.protocol = error;
+                }),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if state.close_all_requests.get() > 0 {
+            streams.set_value(Vec::new());
+            state.rows.set(Vec::new());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(index) = state.close_one.get() {
+            streams.update_value(|s| s.retain(|(i, _)| *i != index));
+            state.rows.update(|rows| rows.retain(|r| r.index != index));
+        }
+    });
+    Effect::new(move |_| {
+        if state.ping_requests.get() == 0 {
+            return;
+        }
+        if let Some(previous) = ping.get_value() {
+            previous.abort();
+        }
+        let Some(base) = lane_url(state) else { return };
+        let Ok(controller) = AbortController::new() else {
+            return;
+        };
+        let signal = controller.signal();
+        ping.set_value(Some(controller));
+        spawn_local(send_ping(state, base, signal));
+    });
+    on_cleanup(move || {
+        streams.set_value(Vec::new());
+        feed.set_value(None);
+        if let Some(controller) = ping.get_value() {
+            controller.abort();
+        }
+    });
+}
+
+fn lane_url(state: LabState) -> Option<String> {
+    let (h2, h1) = state.lane_urls.get_untracked()?;
+    Some(match state.lane.get_untracked() {
+        Lane::Http2 => h2,
+        Lane::Http1 => h1,
+    })
+}
+
+fn open_stream(state: LabState, base: &str, index: usize) -> Result<LiveSource, String> {
+    let source =
+        EventSource::new(&format!("{base}/api/lab/stream?label={index}")).map_err(describe)?;
+    let started = now_ms();
+    let on_event = handler(move |event: MessageEvent| {
+        let Some(hello) = event
+            .data()
+            .as_string()
+            .and_then(|d| serde_json::from_str::<LabHello>(&d).ok())
+        else {
+            return;
+        };
+        state.update_row(index, |row| {
+            row.state = StreamState::Open;
+            row.first_event_ms = Some(now_ms() - started);
+            row.connection = Some(hello.connection);
+            row.protocol = hello.protocol;
+        });
+    });
+    source
+        .add_event_listener_with_callback("hello", on_event.as_ref().unchecked_ref())
+        .map_err(describe)?;
+    let on_error = {
+        let source = source.clone();
+        handler(move |_: web_sys::Event| {
+            if source.ready_state() == EventSource::CLOSED {
+                state.update_row(index, |row| {
+                    row.state = StreamState::Failed;
+                    row.protocol = "refused by the server".into();
+                });
+            }
+        })
+    };
+    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(LiveSource {
+        source,
+        event: "hello",
+        on_event,
+        _on_error: Some(on_error),
+    })
+}
+
+/// The server's view, on this page's own origin (not a lane, so it never
+/// takes one of the connections the lab is about).
+fn open_feed(state: LabState) -> Result<LiveSource, String> {
+    let source = EventSource::new("/api/lab/view").map_err(describe)?;
+    let on_event = handler(move |event: MessageEvent| {
+        if let Some(view) = event
+            .data()
+            .as_string()
+            .and_then(|d| serde_json::from_str::<LabView>(&d).ok())
+        {
+            state.view.set(view);
+        }
+    });
+    source
+        .add_event_listener_with_callback("view", on_event.as_ref().unchecked_ref())
+        .map_err(describe)?;
+    Ok(LiveSource {
+        source,
+        event: "view",
+        on_event,
+        _on_error: None,
+    })
+}
+
+async fn send_ping(state: LabState, base: String, signal: web_sys::AbortSignal) {
+    let lane = state.lane.get_untracked().label();
+    state.ping.set(format!(
+        "An ordinary fetch() to the {lane} lane is on its way…"
+    ));
+    let started = now_ms();
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&signal));
+    let promise = window().fetch_with_str_and_init(&format!("{base}/api/lab/ping"), &init);
+    let result = wasm_bindgen_futures::JsFuture::from(promise).await;
+    let elapsed = now_ms() - started;
+    let message = match result {
+        Ok(response) => {
+            let response: web_sys::Response = response.unchecked_into();
+            let body = match response.text() {
+                Ok(text) => wasm_bindgen_futures::JsFuture::from(text)
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string()),
+                Err(_) => None,
+            };
+            let connection = body
+                .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
+                .and_then(|v| v["connection"].as_u64())
+                .map(|c| format!(" on connection #{c}"))
+                .unwrap_or_default();
+            format!("The ordinary request was answered after {elapsed:.0} ms{connection}.")
+        }
+        Err(error) if signal.aborted() => format!(
+            "The ordinary request was cancelled after {elapsed:.0} ms ({}).",
+            describe(error)
+        ),
+        Err(error) => format!("The ordinary request failed: {}", describe(error)),
+    };
+    state.ping.set(message);
+}
+
+/// Both lanes answer a fetch only once the browser accepts their certificate.
+async fn check_trust(state: LabState, (h2, h1): (String, String)) {
+    state.trust.set(Trust::Checking);
+    let mut trusted = true;
+    for base in [h2, h1] {
+        let promise = window().fetch_with_str(&format!("{base}/api/lab/ping"));
+        trusted &= wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+    }
+    state.trust.set(if trusted {
+        Trust::Trusted
+    } else {
+        Trust::Untrusted
+    });
+}
