@@ -8,7 +8,6 @@
 use leptos::prelude::*;
 
 use super::lab_model::{simulate, Placement};
-use crate::api::get_lab_lanes;
 use crate::realtime::model::{LabView, Lane};
 
 /// Constructed in the browser build, which measures the streams.
@@ -89,11 +88,8 @@ pub fn ConnectionLab() -> impl IntoView {
         trust_checks: RwSignal::new(0),
         lane_urls: RwSignal::new(None),
     };
-    let lanes = Resource::new(|| (), |_| get_lab_lanes());
     #[cfg(feature = "hydrate")]
-    super::connection_lab_browser::attach(state, lanes);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = lanes;
+    super::connection_lab_browser::attach(state);
 
     let live = move || !state.simulated.get();
     view! {

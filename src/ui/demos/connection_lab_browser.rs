@@ -8,6 +8,7 @@ use web_sys::{AbortController, EventSource, MessageEvent};
 
 use super::browser::{describe, handler, now_ms, Handler};
 use super::connection_lab::{LabState, StreamRow, StreamState, Trust};
+use crate::api::get_lab_lanes;
 use crate::realtime::model::{LabHello, LabLanes, LabView, Lane};
 
 /// An open `EventSource` and its handlers; detached and closed when dropped.
@@ -29,9 +30,11 @@ impl Drop for LiveSource {
     }
 }
 
-type Lanes = Resource<Result<Option<LabLanes>, ServerFnError>>;
-
-pub fn attach(state: LabState, lanes: Lanes) {
+pub fn attach(state: LabState) {
+    // Where the lanes listen is asked once, from the browser: the lab has
+    // nothing to show before hydration anyway.
+    let lanes = RwSignal::new(None::<Option<LabLanes>>);
+    spawn_local(async move { lanes.set(Some(get_lab_lanes().await.ok().flatten())) });
     let streams = StoredValue::new_local(Vec::<(usize, LiveSource)>::new());
     let feed = StoredValue::new_local(None::<LiveSource>);
     let ping = StoredValue::new_local(None::<AbortController>);
@@ -40,7 +43,7 @@ pub fn attach(state: LabState, lanes: Lanes) {
         state.trust_checks.track();
         match lanes.get() {
             None => {}
-            Some(Ok(Some(lanes))) => {
+            Some(Some(lanes)) => {
                 let host = window()
                     .location()
                     .hostname()
@@ -52,7 +55,7 @@ pub fn attach(state: LabState, lanes: Lanes) {
                 state.lane_urls.set(Some(urls.clone()));
                 spawn_local(check_trust(state, urls));
             }
-            Some(_) => {
+            Some(None) => {
                 state.trust.set(Trust::LabOff);
                 state.simulated.set(true);
             }

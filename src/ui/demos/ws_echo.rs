@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+#[cfg(feature = "hydrate")]
 use crate::api::get_echo_limits;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -70,18 +71,20 @@ pub fn WsEcho() -> impl IntoView {
         disconnect_requests: RwSignal::new(0),
         send_requests: RwSignal::new(None),
     };
-    let limits = Resource::new(|| (), |_| get_echo_limits());
+    // The server's limit, asked once from the browser (the default until then).
+    let max_message = RwSignal::new(64 * 1024u32);
     #[cfg(feature = "hydrate")]
-    browser::attach(state);
+    {
+        leptos::task::spawn_local(async move {
+            if let Ok(limits) = get_echo_limits().await {
+                max_message.set(limits.max_message as u32);
+            }
+        });
+        browser::attach(state);
+    }
 
     let open = move || state.ready_state.get() == 1;
-    let too_big = move || {
-        limits
-            .get()
-            .and_then(Result::ok)
-            .map(|l| l.max_message as u32 + 1)
-            .unwrap_or(64 * 1024 + 1)
-    };
+    let too_big = move || max_message.get_untracked() + 1;
     let entries = move || {
         state
             .log
