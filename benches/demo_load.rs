@@ -90,28 +90,30 @@ async fn measure(base: &str, pid: u32, streams: usize, sockets: usize) {
         open.len(),
         started.elapsed()
     );
-    let mut round_trips =
-        futures_util::future::join_all(open.iter_mut().map(|socket| async move {
-            let sent = Instant::now();
-            socket.send(Message::text("ping")).await.ok()?;
-            loop {
-                match socket.next().await? {
-                    Ok(Message::Text(_)) => return Some(sent.elapsed()),
-                    Ok(_) => continue,
-                    Err(_) => return None,
-                }
-            }
-        }))
-        .await
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>();
+    // Round trips one at a time, while every socket and stream stays open.
+    let mut round_trips = Vec::new();
+    for socket in open.iter_mut().take(200) {
+        if let Some(rtt) = round_trip(socket).await {
+            round_trips.push(rtt);
+        }
+    }
     println!(
-        "echo: {} round trips at once; p50 {:.1?}, p95 {:.1?}, max {:.1?}",
+        "echo: {} round trips one after another, all sockets open; p50 {:.1?}, p95 {:.1?}, max {:.1?}",
         round_trips.len(),
         percentile(&mut round_trips, 50),
         percentile(&mut round_trips, 95),
         percentile(&mut round_trips, 100)
+    );
+    // Then every socket at once: the time until the last echo is back.
+    let burst = Instant::now();
+    let answered = futures_util::future::join_all(open.iter_mut().map(round_trip))
+        .await
+        .into_iter()
+        .flatten()
+        .count();
+    println!(
+        "echo: a burst of {answered} messages, one per socket, all echoed in {:.1?}",
+        burst.elapsed()
     );
     println!(
         "server with {} streams and {} sockets: {} KiB resident",
@@ -120,6 +122,21 @@ async fn measure(base: &str, pid: u32, streams: usize, sockets: usize) {
         rss_kib(pid)
     );
     drop(held);
+}
+
+async fn round_trip<S>(socket: &mut tokio_tungstenite::WebSocketStream<S>) -> Option<Duration>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let sent = Instant::now();
+    socket.send(Message::text("ping")).await.ok()?;
+    loop {
+        match socket.next().await? {
+            Ok(Message::Text(_)) => return Some(sent.elapsed()),
+            Ok(_) => continue,
+            Err(_) => return None,
+        }
+    }
 }
 
 async fn open_clock(

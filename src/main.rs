@@ -74,17 +74,17 @@ async fn main() -> ExitCode {
         }
     };
     tracing::info!("{lessons} lessons from {}", config.content_dir.display());
-    println!("Realtime Lab is running: open http://{addr}/");
+    announce(&format!("Realtime Lab is running: open http://{addr}/"));
     if let Some(lab) = lab {
-        println!(
+        announce(&format!(
             "Connection lab lanes: HTTP/2 https://localhost:{}/ and HTTP/1.1 only https://localhost:{}/",
             lab.http2_port, lab.http1_port
-        );
+        ));
         if lab.self_signed {
-            println!(
+            announce(&format!(
                 "  self-signed certificate, SHA-256 fingerprint {}",
                 lab.fingerprint
-            );
+            ));
         }
     }
 
@@ -101,6 +101,14 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A line for the host on standard output. A closed stdout (the reader
+/// went away) must not take the server down, as `println!` would.
+fn announce(line: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
 }
 
 fn warn_if_site_not_built(site_root: &std::path::Path) {

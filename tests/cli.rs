@@ -41,6 +41,26 @@ fn check_passes_on_the_course() {
 }
 
 #[test]
+fn a_closed_stdout_does_not_stop_the_server() {
+    let mut child = binary()
+        .args(["--addr", "127.0.0.1:0", "--no-watch"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // nobody reads what the server announces
+    std::thread::sleep(Duration::from_millis(1500));
+    let still_running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        still_running,
+        "the server died: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
 fn a_bad_flag_names_itself() {
     let output = binary().args(["--addr", "localhost"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -75,10 +95,10 @@ fn serves_on_a_free_port_and_stops_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    stdout.read_line(&mut line).unwrap();
+    let rest = std::thread::spawn(move || std::io::read_to_string(stdout).unwrap());
     let url = line
         .trim()
         .strip_prefix("Realtime Lab is running: open ")
@@ -93,6 +113,15 @@ fn serves_on_a_free_port_and_stops_on_sigterm() {
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
+    let rest = rest.join().unwrap();
+    assert!(
+        rest.starts_with("Connection lab lanes: HTTP/2 https://localhost:"),
+        "{rest}"
+    );
+    assert!(
+        rest.contains("self-signed certificate, SHA-256 fingerprint "),
+        "{rest}"
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
