@@ -135,7 +135,7 @@ pub async fn start(
             flag,
             source,
         };
-        let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
+        let listener = crate::server::bind(addr).map_err(bind_error)?;
         ports[slot] = listener.local_addr().map_err(bind_error)?.port();
         let tls = identity.server_config(alpn(lane))?;
         tokio::spawn(serve(

@@ -45,7 +45,7 @@ async fn main() -> ExitCode {
     };
     warn_if_site_not_built(&config.site_root);
 
-    let listener = match tokio::net::TcpListener::bind(config.addr).await {
+    let listener = match realtime_lab::server::bind(config.addr) {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!(

@@ -4,6 +4,7 @@
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
 use std::path::Path;
 use tower_http::compression::CompressionLayer;
 
@@ -54,4 +55,20 @@ pub fn app(state: AppState) -> Router {
         // tower-http's default predicate already leaves text/event-stream,
         // gRPC and images uncompressed, so live streams are never held back.
         .layer(CompressionLayer::new())
+}
+
+/// Connections the kernel may queue before the server accepts them. A room
+/// whose browsers all connect at once overflows tokio's default of 1024, and
+/// each dropped connect is retried a whole second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds a listener with [`LISTEN_BACKLOG`] (the kernel caps it at somaxconn).
+pub fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
