@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, manifest_dir, serve, serve_course};
+use common::{client, get_text, manifest_dir, serve, serve_course};
 use realtime_lab::content::ContentStore;
 use reqwest::StatusCode;
 
@@ -38,14 +38,7 @@ async fn serves_every_lesson_with_its_title_and_description() {
 #[tokio::test]
 async fn home_page_lists_the_course_path_in_order() {
     let base = serve_course().await;
-    let html = client()
-        .get(&base)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&base).await;
     let course = ContentStore::open(manifest_dir().join("content"))
         .unwrap()
         .course();
@@ -107,14 +100,7 @@ async fn compresses_the_wasm_for_browsers_that_accept_brotli() {
 async fn places_a_demo_directive_in_the_page() {
     let dir = manifest_dir().join("tests/fixtures/valid");
     let base = serve(&dir, &manifest_dir().join("target/site")).await;
-    let html = client()
-        .get(format!("{base}/lessons/first"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = get_text(&format!("{base}/lessons/first")).await;
     let demo = html
         .find("data-demo=\"counter\"")
         .expect("the counter demo is on the page");

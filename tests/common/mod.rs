@@ -55,6 +55,18 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
+/// The body of a GET, as text.
+pub async fn get_text(url: &str) -> String {
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 /// The real course with chosen realtime settings, no built site needed.
 pub async fn serve_realtime(settings: realtime_lab::realtime::RealtimeSettings) -> String {
     serve_with(

@@ -58,3 +58,64 @@ pub type Handler<E> = Closure<dyn FnMut(E)>;
 pub fn handler<E: FromWasmAbi + 'static>(f: impl FnMut(E) + 'static) -> Handler<E> {
     Closure::new(f)
 }
+
+/// An `EventSource` with the handlers listening to it. Dropping it closes
+/// the source and detaches every handler before their closures are freed,
+/// so an event already queued cannot call into a freed closure.
+pub struct EventSourceHandle {
+    pub source: web_sys::EventSource,
+    listeners: Vec<(&'static str, Handler<web_sys::MessageEvent>)>,
+    state_handlers: Vec<Handler<web_sys::Event>>,
+}
+
+impl EventSourceHandle {
+    pub fn open(url: &str) -> Result<Self, String> {
+        let source = web_sys::EventSource::new(url).map_err(describe)?;
+        Ok(EventSourceHandle {
+            source,
+            listeners: Vec::new(),
+            state_handlers: Vec::new(),
+        })
+    }
+
+    /// Calls `f` for every event named `event` (`event:` in the stream).
+    pub fn on(
+        &mut self,
+        event: &'static str,
+        f: impl FnMut(web_sys::MessageEvent) + 'static,
+    ) -> Result<(), String> {
+        let listener = handler(f);
+        self.source
+            .add_event_listener_with_callback(event, listener.as_ref().unchecked_ref())
+            .map_err(describe)?;
+        self.listeners.push((event, listener));
+        Ok(())
+    }
+
+    pub fn on_open(&mut self, f: impl FnMut(web_sys::Event) + 'static) {
+        let on_open = handler(f);
+        self.source
+            .set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        self.state_handlers.push(on_open);
+    }
+
+    pub fn on_error(&mut self, f: impl FnMut(web_sys::Event) + 'static) {
+        let on_error = handler(f);
+        self.source
+            .set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        self.state_handlers.push(on_error);
+    }
+}
+
+impl Drop for EventSourceHandle {
+    fn drop(&mut self) {
+        self.source.close();
+        self.source.set_onopen(None);
+        self.source.set_onerror(None);
+        for (event, listener) in &self.listeners {
+            let _ = self
+                .source
+                .remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        }
+    }
+}

@@ -7,6 +7,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::components::Toggle;
+
 use super::lab_model::{simulate, Placement};
 use crate::realtime::model::{LabView, Lane};
 
@@ -111,11 +113,7 @@ pub fn ConnectionLab() -> impl IntoView {
                     <input type="number" min="1" max="50" prop:value=move || state.count.get().to_string()
                         on:input=move |ev| state.count.set(event_target_value(&ev).parse::<usize>().unwrap_or(1).clamp(1, 50)) />
                 </label>
-                <label class="toggle">
-                    <input type="checkbox" prop:checked=move || state.simulated.get()
-                        on:change=move |ev| state.simulated.set(event_target_checked(&ev)) />
-                    " Simulate instead"
-                </label>
+                <Toggle checked=state.simulated label="Simulate instead" />
             </fieldset>
             <TrustNotice state />
             <Show when=live fallback=move || view! { <Simulation state /> }>

@@ -6,37 +6,18 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, EventSource, MessageEvent};
 
-use super::browser::{describe, handler, now_ms, Handler};
+use super::browser::{describe, now_ms, EventSourceHandle};
 use super::connection_lab::{LabState, StreamRow, StreamState, Trust};
 use crate::api::get_lab_lanes;
 use crate::realtime::model::{LabHello, LabLanes, LabView, Lane};
-
-/// An open `EventSource` and its handlers; detached and closed when dropped.
-struct LiveSource {
-    source: EventSource,
-    event: &'static str,
-    on_event: Handler<MessageEvent>,
-    _on_error: Option<Handler<web_sys::Event>>,
-}
-
-impl Drop for LiveSource {
-    fn drop(&mut self) {
-        self.source.close();
-        self.source.set_onerror(None);
-        let _ = self.source.remove_event_listener_with_callback(
-            self.event,
-            self.on_event.as_ref().unchecked_ref(),
-        );
-    }
-}
 
 pub fn attach(state: LabState) {
     // Where the lanes listen is asked once, from the browser: the lab has
     // nothing to show before hydration anyway.
     let lanes = RwSignal::new(None::<Option<LabLanes>>);
     spawn_local(async move { lanes.set(Some(get_lab_lanes().await.ok().flatten())) });
-    let streams = StoredValue::new_local(Vec::<(usize, LiveSource)>::new());
-    let feed = StoredValue::new_local(None::<LiveSource>);
+    let streams = StoredValue::new_local(Vec::<(usize, EventSourceHandle)>::new());
+    let feed = StoredValue::new_local(None::<EventSourceHandle>);
     let ping = StoredValue::new_local(None::<AbortController>);
 
     Effect::new(move |_| {
@@ -139,11 +120,10 @@ fn lane_url(state: LabState) -> Option<String> {
     })
 }
 
-fn open_stream(state: LabState, base: &str, index: usize) -> Result<LiveSource, String> {
-    let source =
-        EventSource::new(&format!("{base}/api/lab/stream?label={index}")).map_err(describe)?;
+fn open_stream(state: LabState, base: &str, index: usize) -> Result<EventSourceHandle, String> {
+    let mut stream = EventSourceHandle::open(&format!("{base}/api/lab/stream?label={index}"))?;
     let started = now_ms();
-    let on_event = handler(move |event: MessageEvent| {
+    stream.on("hello", move |event: MessageEvent| {
         let Some(hello) = event
             .data()
             .as_string()
@@ -157,35 +137,24 @@ fn open_stream(state: LabState, base: &str, index: usize) -> Result<LiveSource, 
             row.connection = Some(hello.connection);
             row.protocol = hello.protocol;
         });
+    })?;
+    let source = stream.source.clone();
+    stream.on_error(move |_| {
+        if source.ready_state() == EventSource::CLOSED {
+            state.update_row(index, |row| {
+                row.state = StreamState::Failed;
+                row.protocol = "refused by the server".into();
+            });
+        }
     });
-    source
-        .add_event_listener_with_callback("hello", on_event.as_ref().unchecked_ref())
-        .map_err(describe)?;
-    let on_error = {
-        let source = source.clone();
-        handler(move |_: web_sys::Event| {
-            if source.ready_state() == EventSource::CLOSED {
-                state.update_row(index, |row| {
-                    row.state = StreamState::Failed;
-                    row.protocol = "refused by the server".into();
-                });
-            }
-        })
-    };
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(LiveSource {
-        source,
-        event: "hello",
-        on_event,
-        _on_error: Some(on_error),
-    })
+    Ok(stream)
 }
 
 /// The server's view, on this page's own origin (not a lane, so it never
 /// takes one of the connections the lab is about).
-fn open_feed(state: LabState) -> Result<LiveSource, String> {
-    let source = EventSource::new("/api/lab/view").map_err(describe)?;
-    let on_event = handler(move |event: MessageEvent| {
+fn open_feed(state: LabState) -> Result<EventSourceHandle, String> {
+    let mut feed = EventSourceHandle::open("/api/lab/view")?;
+    feed.on("view", move |event: MessageEvent| {
         if let Some(view) = event
             .data()
             .as_string()
@@ -193,16 +162,8 @@ fn open_feed(state: LabState) -> Result<LiveSource, String> {
         {
             state.view.set(view);
         }
-    });
-    source
-        .add_event_listener_with_callback("view", on_event.as_ref().unchecked_ref())
-        .map_err(describe)?;
-    Ok(LiveSource {
-        source,
-        event: "view",
-        on_event,
-        _on_error: None,
-    })
+    })?;
+    Ok(feed)
 }
 
 async fn send_ping(state: LabState, base: String, signal: web_sys::AbortSignal) {

@@ -168,17 +168,17 @@ fn AcceptSteps(key: String, answered: Option<String>, title: &'static str) -> im
 mod browser {
     use leptos::prelude::*;
     use wasm_bindgen::JsCast;
-    use web_sys::{EventSource, MessageEvent, WebSocket};
+    use web_sys::{MessageEvent, WebSocket};
 
     use super::InspectorState;
     use crate::realtime::model::HandshakeReport;
-    use crate::ui::demos::browser::{describe, handler, websocket_url, Handler};
+    use crate::ui::demos::browser::{describe, handler, websocket_url, EventSourceHandle, Handler};
 
     /// What is open while a handshake is being inspected.
+    /// Kept only to stay open, and closed when the next probe replaces it.
     enum Probe {
         Sse {
-            source: EventSource,
-            on_report: Handler<MessageEvent>,
+            _stream: EventSourceHandle,
         },
         Ws {
             socket: WebSocket,
@@ -188,19 +188,11 @@ mod browser {
 
     impl Drop for Probe {
         fn drop(&mut self) {
-            // Detach the handler before its closure is freed.
-            match self {
-                Probe::Sse { source, on_report } => {
-                    source.close();
-                    let _ = source.remove_event_listener_with_callback(
-                        "handshake",
-                        on_report.as_ref().unchecked_ref(),
-                    );
-                }
-                Probe::Ws { socket, .. } => {
-                    socket.set_onmessage(None);
-                    let _ = socket.close_with_code_and_reason(1000, "inspected");
-                }
+            // The event stream's handle detaches itself; the socket's handler
+            // is detached here, before its closure is freed.
+            if let Probe::Ws { socket, .. } = self {
+                socket.set_onmessage(None);
+                let _ = socket.close_with_code_and_reason(1000, "inspected");
             }
         }
     }
@@ -237,19 +229,14 @@ mod browser {
     // One report is all a probe needs: its handler closes the connection, and
     // the probe (with the handler) is dropped when the next one starts.
     fn inspect_sse(state: InspectorState) -> Result<Probe, String> {
-        let source = EventSource::new("/api/inspect/sse").map_err(describe)?;
-        let on_report = {
-            let source = source.clone();
-            handler(move |event: MessageEvent| {
-                source.close();
-                state.sse.set(report(&event));
-                state.error.set(None);
-            })
-        };
-        source
-            .add_event_listener_with_callback("handshake", on_report.as_ref().unchecked_ref())
-            .map_err(describe)?;
-        Ok(Probe::Sse { source, on_report })
+        let mut probe = EventSourceHandle::open("/api/inspect/sse")?;
+        let source = probe.source.clone();
+        probe.on("handshake", move |event: MessageEvent| {
+            source.close();
+            state.sse.set(report(&event));
+            state.error.set(None);
+        })?;
+        Ok(Probe::Sse { _stream: probe })
     }
 
     fn inspect_ws(state: InspectorState) -> Result<Probe, String> {

@@ -21,6 +21,15 @@ pub use handshake_inspector::HandshakeInspector;
 pub use sse_clock::SseClock;
 pub use ws_echo::WsEcho;
 
+/// Puts `entry` first in a newest-first log and keeps the newest `keep`.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn push_newest<T: Send + Sync + 'static>(log: RwSignal<Vec<T>>, entry: T, keep: usize) {
+    log.update(|log| {
+        log.insert(0, entry);
+        log.truncate(keep);
+    });
+}
+
 /// A demo in its frame, labelled for screen readers.
 #[component]
 pub fn Demo(name: DemoName) -> impl IntoView {

@@ -5,10 +5,11 @@
 
 use leptos::prelude::*;
 
+use crate::ui::components::Toggle;
+
 /// One event as `EventSource` delivered it.
 #[derive(Clone, Debug, PartialEq)]
 struct Parsed {
-    seq: u32,
     at: String,
     kind: String,
     id: String,
@@ -51,20 +52,13 @@ impl ClockState {
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn record(&self, at: String, kind: &str, id: String, data: String) {
-        self.events.update(|events| {
-            let seq = events.first().map_or(0, |e| e.seq + 1);
-            events.insert(
-                0,
-                Parsed {
-                    seq,
-                    at,
-                    kind: kind.into(),
-                    id,
-                    data,
-                },
-            );
-            events.truncate(KEPT_EVENTS);
-        });
+        let entry = Parsed {
+            at,
+            kind: kind.into(),
+            id,
+            data,
+        };
+        super::push_newest(self.events, entry, KEPT_EVENTS);
     }
 }
 
@@ -130,11 +124,7 @@ pub fn SseClock() -> impl IntoView {
                 >
                     "Make the server drop this connection"
                 </button>
-                <label class="toggle">
-                    <input type="checkbox" prop:checked=move || state.show_raw.get()
-                        on:change=move |ev| state.show_raw.set(event_target_checked(&ev)) />
-                    " Show the raw stream"
-                </label>
+                <Toggle checked=state.show_raw label="Show the raw stream" />
             </div>
             <p class="demo-note" role="status">{move || state.note.get()}</p>
             <div class="demo-columns">
@@ -158,36 +148,14 @@ mod browser {
     use leptos::prelude::*;
     use leptos::task::spawn_local;
     use wasm_bindgen::JsCast;
-    use web_sys::{AbortController, EventSource, MessageEvent};
+    use web_sys::{AbortController, MessageEvent};
 
     use super::ClockState;
 
     /// The raw view keeps the newest bytes only.
     const KEPT_RAW_BYTES: usize = 4000;
     use crate::realtime::model::ClockHello;
-    use crate::ui::demos::browser::{describe, handler, post, wall_time, Handler};
-
-    /// An open `EventSource` with its listeners; closed when dropped.
-    struct Connection {
-        source: EventSource,
-        listeners: Vec<(&'static str, Handler<MessageEvent>)>,
-        _state_listeners: Vec<Handler<web_sys::Event>>,
-    }
-
-    impl Drop for Connection {
-        // Detach every handler before the closures are freed, so an event
-        // already queued cannot call into a dropped closure.
-        fn drop(&mut self) {
-            self.source.close();
-            self.source.set_onopen(None);
-            self.source.set_onerror(None);
-            for (name, listener) in &self.listeners {
-                let _ = self
-                    .source
-                    .remove_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
-            }
-        }
-    }
+    use crate::ui::demos::browser::{describe, post, wall_time, EventSourceHandle};
 
     pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
         // Keep the newest bytes in view as they arrive.
@@ -197,7 +165,7 @@ mod browser {
                 pre.set_scroll_top(pre.scroll_height());
             }
         });
-        let connection = StoredValue::new_local(None::<Connection>);
+        let connection = StoredValue::new_local(None::<EventSourceHandle>);
         let raw_reader = StoredValue::new_local(None::<AbortController>);
         Effect::new(move |_| {
             let running = state.running.get();
@@ -232,10 +200,10 @@ mod browser {
         });
     }
 
-    fn open(state: ClockState) -> Result<Connection, String> {
-        let source = EventSource::new("/api/clock").map_err(describe)?;
-        state.ready_state.set(source.ready_state());
-        let hello = handler(move |event: MessageEvent| {
+    fn open(state: ClockState) -> Result<EventSourceHandle, String> {
+        let mut clock = EventSourceHandle::open("/api/clock")?;
+        state.ready_state.set(clock.source.ready_state());
+        clock.on("hello", move |event: MessageEvent| {
             let data = event.data().as_string().unwrap_or_default();
             if let Ok(hello) = serde_json::from_str::<ClockHello>(&data) {
                 state.stream.set(Some(hello.stream));
@@ -251,8 +219,8 @@ mod browser {
                 });
             }
             state.record(wall_time(), "hello", String::new(), data);
-        });
-        let tick = handler(move |event: MessageEvent| {
+        })?;
+        clock.on("tick", move |event: MessageEvent| {
             let time = event.data().as_string().unwrap_or_default();
             let id = event.last_event_id();
             state
@@ -261,49 +229,28 @@ mod browser {
             state.last_id.set(id.clone());
             state.ticks.update(|n| *n += 1);
             state.record(wall_time(), "tick", id, time);
-        });
-        let gap = handler(move |event: MessageEvent| {
+        })?;
+        clock.on("gap", move |event: MessageEvent| {
             let data = event.data().as_string().unwrap_or_default();
             state.record(wall_time(), "gap", String::new(), data);
+        })?;
+        let source = clock.source.clone();
+        clock.on_open(move |_| state.ready_state.set(source.ready_state()));
+        let source = clock.source.clone();
+        clock.on_error(move |_| {
+            let ready_state = source.ready_state();
+            state.ready_state.set(ready_state);
+            state.record(wall_time(), "error", String::new(), format!("readyState is now {ready_state}"));
+            state.note.set(if ready_state == 0 {
+                format!(
+                    "The connection ended. EventSource reconnects by itself and will send Last-Event-ID: {}.",
+                    state.last_id.get_untracked()
+                )
+            } else {
+                "The browser gave up: EventSource stays CLOSED after a non-200 answer.".into()
+            });
         });
-        let listeners = vec![("hello", hello), ("tick", tick), ("gap", gap)];
-        for (name, listener) in &listeners {
-            source
-                .add_event_listener_with_callback(name, listener.as_ref().unchecked_ref())
-                .map_err(describe)?;
-        }
-        let on_open = {
-            let source = source.clone();
-            handler(move |_: web_sys::Event| state.ready_state.set(source.ready_state()))
-        };
-        let on_error = {
-            let source = source.clone();
-            handler(move |_: web_sys::Event| {
-                let ready_state = source.ready_state();
-                state.ready_state.set(ready_state);
-                state.record(
-                    wall_time(),
-                    "error",
-                    String::new(),
-                    format!("readyState is now {ready_state}"),
-                );
-                state.note.set(if ready_state == 0 {
-                    format!(
-                        "The connection ended. EventSource reconnects by itself and will send Last-Event-ID: {}.",
-                        state.last_id.get_untracked()
-                    )
-                } else {
-                    "The browser gave up: EventSource stays CLOSED after a non-200 answer.".into()
-                });
-            })
-        };
-        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(Connection {
-            source,
-            listeners,
-            _state_listeners: vec![on_open, on_error],
-        })
+        Ok(clock)
     }
 
     pub fn drop_stream(state: ClockState) {

@@ -10,7 +10,6 @@ use crate::api::get_echo_limits;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct LogEntry {
-    seq: u32,
     at: String,
     direction: &'static str,
     kind: &'static str,
@@ -41,12 +40,8 @@ const KEPT_ENTRIES: usize = 50;
 
 impl EchoState {
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    fn record(&self, entry: impl FnOnce(u32) -> LogEntry) {
-        self.log.update(|log| {
-            let seq = log.first().map_or(0, |e| e.seq + 1);
-            log.insert(0, entry(seq));
-            log.truncate(KEPT_ENTRIES);
-        });
+    fn record(&self, entry: LogEntry) {
+        super::push_newest(self.log, entry, KEPT_ENTRIES);
     }
 }
 
@@ -240,9 +235,10 @@ mod browser {
             let socket = socket.clone();
             handler(move |_: web_sys::Event| {
                 state.ready_state.set(socket.ready_state());
-                state.record(|seq| {
-                    event_entry(seq, "open", "the server answered 101; the socket is open")
-                });
+                state.record(event_entry(
+                    "open",
+                    "the server answered 101; the socket is open",
+                ));
             })
         };
         let on_message = handler(move |event: MessageEvent| {
@@ -256,8 +252,7 @@ mod browser {
                     ("binary", bytes.len(), hex_preview(&bytes))
                 }
             };
-            state.record(|seq| LogEntry {
-                seq,
+            state.record(LogEntry {
                 at: wall_time(),
                 direction: "received",
                 kind,
@@ -283,7 +278,7 @@ mod browser {
                 },
                 close_meaning(code)
             );
-            state.record(|seq| event_entry(seq, "close", &summary));
+            state.record(event_entry("close", &summary));
             state.closed.set(Some(summary));
         });
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -321,8 +316,7 @@ mod browser {
         match result {
             Ok(()) => {
                 in_flight.update_value(|q| q.push_back(now_ms()));
-                state.record(|seq| LogEntry {
-                    seq,
+                state.record(LogEntry {
                     at: wall_time(),
                     direction: "sent",
                     kind,
@@ -331,13 +325,12 @@ mod browser {
                     rtt_ms: None,
                 });
             }
-            Err(error) => state.record(|seq| event_entry(seq, "error", &describe(error))),
+            Err(error) => state.record(event_entry("error", &describe(error))),
         }
     }
 
-    fn event_entry(seq: u32, kind: &'static str, text: &str) -> LogEntry {
+    fn event_entry(kind: &'static str, text: &str) -> LogEntry {
         LogEntry {
-            seq,
             at: wall_time(),
             direction: "event",
             kind,
