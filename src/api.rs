@@ -22,9 +22,7 @@ pub async fn get_lesson(slug: String) -> Result<Option<LessonDetail>, ServerFnEr
 /// The WebSocket echo's limits, as this server was started with.
 #[server(endpoint = "demos/echo-limits")]
 pub async fn get_echo_limits() -> Result<EchoLimits, ServerFnError> {
-    let realtime: crate::realtime::RealtimeState = use_context()
-        .ok_or_else(|| ServerFnError::new("the realtime state was not provided to this request"))?;
-    let settings = &realtime.echo.settings;
+    let settings = realtime()?.echo.settings;
     Ok(EchoLimits {
         max_message: settings.max_message,
         idle_secs: settings.idle.as_secs(),
@@ -34,13 +32,17 @@ pub async fn get_echo_limits() -> Result<EchoLimits, ServerFnError> {
 /// Where the connection lab's lanes listen; `None` when the lab is off.
 #[server(endpoint = "demos/lab-lanes")]
 pub async fn get_lab_lanes() -> Result<Option<LabLanes>, ServerFnError> {
-    let realtime: crate::realtime::RealtimeState = use_context()
-        .ok_or_else(|| ServerFnError::new("the realtime state was not provided to this request"))?;
-    Ok(realtime.lab_lanes.get().cloned())
+    Ok(realtime()?.lab_lanes.get().cloned())
 }
 
 #[cfg(feature = "ssr")]
 fn store() -> Result<crate::content::ContentStore, ServerFnError> {
     use_context()
         .ok_or_else(|| ServerFnError::new("the content store was not provided to this request"))
+}
+
+#[cfg(feature = "ssr")]
+fn realtime() -> Result<crate::realtime::RealtimeState, ServerFnError> {
+    use_context()
+        .ok_or_else(|| ServerFnError::new("the realtime state was not provided to this request"))
 }
