@@ -199,27 +199,28 @@ mod browser {
 
     pub fn attach(state: InspectorState) {
         let probe = StoredValue::new_local(None::<Probe>);
-        Effect::new(move |_| {
-            let n = state.sse_requests.get();
-            if n > 0 {
-                probe.set_value(None);
-                match inspect_sse(state) {
-                    Ok(p) => probe.set_value(Some(p)),
-                    Err(e) => state.error.set(Some(e)),
-                }
-            }
-        });
-        Effect::new(move |_| {
-            let n = state.ws_requests.get();
-            if n > 0 {
-                probe.set_value(None);
-                match inspect_ws(state) {
-                    Ok(p) => probe.set_value(Some(p)),
-                    Err(e) => state.error.set(Some(e)),
-                }
-            }
-        });
+        probe_on_request(state, probe, state.sse_requests, inspect_sse);
+        probe_on_request(state, probe, state.ws_requests, inspect_ws);
         on_cleanup(move || probe.set_value(None));
+    }
+
+    /// Each press of a button (a new count in `requests`) replaces the open
+    /// probe with a new one from `open`.
+    fn probe_on_request(
+        state: InspectorState,
+        probe: StoredValue<Option<Probe>, LocalStorage>,
+        requests: RwSignal<u32>,
+        open: fn(InspectorState) -> Result<Probe, String>,
+    ) {
+        Effect::new(move |_| {
+            if requests.get() > 0 {
+                probe.set_value(None);
+                match open(state) {
+                    Ok(p) => probe.set_value(Some(p)),
+                    Err(e) => state.error.set(Some(e)),
+                }
+            }
+        });
     }
 
     fn report(event: &MessageEvent) -> Option<HandshakeReport> {
