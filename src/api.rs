@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::content::model::{LessonDetail, LessonSummary};
-use crate::realtime::model::{EchoLimits, LabLanes};
+use crate::model::course::{LessonDetail, LessonSummary};
+use crate::model::wire::{EchoLimits, LabLanes};
 
 /// The course path: every lesson's title and summary, in order.
 #[server(endpoint = "content/lessons")]

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::realtime::model::Lane;
+use crate::model::wire::Lane;
 use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings};
 
 #[derive(Parser, Debug, Clone)]

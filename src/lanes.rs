@@ -20,8 +20,8 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
+use crate::model::wire::Lane;
 use crate::realtime::lab::{ConnectionTag, Lab};
-use crate::realtime::model::Lane;
 
 /// A TLS handshake that takes longer than this is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -117,7 +117,7 @@ pub async fn start(
     config: &crate::config::Config,
     app: Router,
     realtime: &crate::realtime::RealtimeState,
-) -> Result<crate::realtime::model::LabLanes, LabError> {
+) -> Result<crate::model::wire::LabLanes, LabError> {
     let identity = crate::tls::Identity::load_or_generate(
         config.tls_cert.as_deref(),
         config.tls_key.as_deref(),
@@ -146,7 +146,7 @@ pub async fn start(
             realtime.lab.clone(),
         ));
     }
-    let lanes = crate::realtime::model::LabLanes {
+    let lanes = crate::model::wire::LabLanes {
         http2_port: ports[0],
         http1_port: ports[1],
         fingerprint: identity.fingerprint.clone(),

@@ -23,14 +23,18 @@
 
 pub mod api;
 pub mod app;
-pub mod content;
-pub mod realtime;
+pub mod model;
 pub mod ui;
 
+// Server-only rooms, declared so here and nowhere else.
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
+pub mod content;
+#[cfg(feature = "ssr")]
 pub mod lanes;
+#[cfg(feature = "ssr")]
+pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]

@@ -6,7 +6,7 @@ use common::{client, serve_lab};
 use eventsource_stream::{Event, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
-use realtime_lab::realtime::model::{LabHello, LabView, Lane};
+use realtime_lab::model::wire::{LabHello, LabView, Lane};
 use realtime_lab::realtime::RealtimeSettings;
 use std::time::Duration;
 

@@ -6,7 +6,7 @@ use common::{client, serve_realtime};
 use eventsource_stream::{Event, EventStream, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
-use realtime_lab::realtime::model::ClockHello;
+use realtime_lab::model::wire::ClockHello;
 use realtime_lab::realtime::{ClockSettings, RealtimeSettings};
 use std::time::{Duration, Instant};
 

@@ -5,7 +5,7 @@ mod common;
 use common::{client, serve_realtime};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
-use realtime_lab::realtime::model::{websocket_accept, HandshakeReport};
+use realtime_lab::model::wire::{websocket_accept, HandshakeReport};
 use realtime_lab::realtime::RealtimeSettings;
 use std::time::Duration;
 use tokio_tungstenite::connect_async;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::{ContentError, ContentErrors};
 use super::lesson::{self, Lesson};
-use super::model::{LessonDetail, LessonSummary};
+use crate::model::course::{LessonDetail, LessonSummary};
 
 /// The course: its lessons in path order.
 #[derive(Clone, Debug, Default)]

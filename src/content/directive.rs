@@ -7,7 +7,7 @@
 //! - `::source[PATH]` or `::source[PATH:FN]` quotes this server's own code
 //!   (see [`super::sources`]).
 
-use super::model::DemoName;
+use crate::model::course::DemoName;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Directive {

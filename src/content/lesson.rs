@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use super::directive::{self, Directive};
 use super::error::ContentError;
-use super::model::{LessonSummary, Segment, TocEntry};
 use super::{front_matter, sources};
+use crate::model::course::{LessonSummary, Segment, TocEntry};
 use crate::render::{self, highlight, Block};
 
 /// A loaded, rendered lesson. Its HTML is rendered once, here, and served
@@ -112,7 +112,7 @@ fn name_parts(file: &Path) -> (Option<u32>, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::model::DemoName;
+    use crate::model::course::DemoName;
 
     #[test]
     fn takes_order_and_slug_from_the_file_name() {

@@ -7,25 +7,15 @@
 //! 4. [`course`]: all files together; no two share a slug or an order.
 //! 5. [`store`]: the course in memory, reloaded when a file changes.
 //!
-//! [`model`] holds the plain data the pages receive; it is the only part
-//! compiled into the browser build.
+//! The plain data pages receive is in `crate::model::course`; this room is
+//! server-only (declared so once, in `lib.rs`).
 
-pub mod model;
-
-#[cfg(feature = "ssr")]
 pub mod course;
-#[cfg(feature = "ssr")]
 pub mod directive;
-#[cfg(feature = "ssr")]
 pub mod error;
-#[cfg(feature = "ssr")]
 pub mod front_matter;
-#[cfg(feature = "ssr")]
 pub mod lesson;
-#[cfg(feature = "ssr")]
 pub mod sources;
-#[cfg(feature = "ssr")]
 pub mod store;
 
-#[cfg(feature = "ssr")]
 pub use store::ContentStore;

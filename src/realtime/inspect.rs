@@ -18,8 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-use super::model::{HandshakeReport, MessageHead};
 use super::{origin, RealtimeState};
+use crate::model::wire::{HandshakeReport, MessageHead};
 
 /// How long an inspector connection stays open after its report.
 const LINGER: Duration = Duration::from_secs(30);

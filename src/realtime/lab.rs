@@ -22,8 +22,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 
-use super::model::{LabConnection, LabHello, LabView, Lane};
 use super::RealtimeState;
+use crate::model::wire::{LabConnection, LabHello, LabView, Lane};
 
 /// Which lane and TCP connection a request arrived on; added by the lanes.
 #[derive(Clone, Debug)]

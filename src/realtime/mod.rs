@@ -9,139 +9,126 @@
 //!   on the HTTPS lanes of `crate::lanes`.
 //! - [`origin`] and [`limits`]: who may open a socket, and what a full demo says.
 //!
-//! [`model`] is the JSON these endpoints send; it is the only part compiled
-//! into the browser build. Realtime code never parses Markdown.
+//! What these endpoints send is typed in `crate::model::wire`, shared with
+//! the browser build; this room is server-only (declared so once, in
+//! `lib.rs`). Realtime code never parses Markdown.
 
-pub mod model;
-
-#[cfg(feature = "ssr")]
 pub mod clock;
-#[cfg(feature = "ssr")]
 pub mod echo;
-#[cfg(feature = "ssr")]
 pub mod inspect;
-#[cfg(feature = "ssr")]
 pub mod lab;
-#[cfg(feature = "ssr")]
 mod limits;
-#[cfg(feature = "ssr")]
 mod origin;
 
-#[cfg(feature = "ssr")]
-pub use server::*;
+use axum::extract::FromRef;
+use axum::Router;
+use std::sync::Arc;
+use std::time::Duration;
 
-#[cfg(feature = "ssr")]
-mod server {
-    use axum::extract::FromRef;
-    use axum::Router;
-    use std::sync::Arc;
-    use std::time::Duration;
+use crate::model::wire::LabLanes;
+use clock::Clock;
+use echo::Echo;
+use lab::Lab;
 
-    use super::clock::Clock;
-    use super::echo::Echo;
-    use super::lab::Lab;
-    use super::model::LabLanes;
+/// The SSE clock's settings. Defaults suit a workshop room.
+#[derive(Clone, Debug)]
+pub struct ClockSettings {
+    /// Time between ticks.
+    pub tick: Duration,
+    /// Time between `: heartbeat` comments on each stream.
+    pub heartbeat: Duration,
+    /// The `retry:` hint: how long browsers wait before reconnecting.
+    pub retry: Duration,
+    /// How many recent ticks are kept for replay after `Last-Event-ID`.
+    pub window: usize,
+    /// Open clock streams the server accepts before answering 503.
+    pub max_streams: usize,
+}
 
-    /// The SSE clock's settings. Defaults suit a workshop room.
-    #[derive(Clone, Debug)]
-    pub struct ClockSettings {
-        /// Time between ticks.
-        pub tick: Duration,
-        /// Time between `: heartbeat` comments on each stream.
-        pub heartbeat: Duration,
-        /// The `retry:` hint: how long browsers wait before reconnecting.
-        pub retry: Duration,
-        /// How many recent ticks are kept for replay after `Last-Event-ID`.
-        pub window: usize,
-        /// Open clock streams the server accepts before answering 503.
-        pub max_streams: usize,
-    }
-
-    impl Default for ClockSettings {
-        fn default() -> Self {
-            ClockSettings {
-                tick: Duration::from_secs(1),
-                heartbeat: Duration::from_secs(15),
-                retry: Duration::from_secs(2),
-                window: 300,
-                max_streams: 2000,
-            }
+impl Default for ClockSettings {
+    fn default() -> Self {
+        ClockSettings {
+            tick: Duration::from_secs(1),
+            heartbeat: Duration::from_secs(15),
+            retry: Duration::from_secs(2),
+            window: 300,
+            max_streams: 2000,
         }
     }
+}
 
-    /// The WebSocket echo's limits.
-    #[derive(Clone, Debug)]
-    pub struct EchoSettings {
-        /// Largest message (and frame) accepted, in bytes; larger closes with 1009.
-        pub max_message: usize,
-        /// A socket silent this long is closed with 1001.
-        pub idle: Duration,
-        /// Open echo sockets the server accepts before answering 503.
-        pub max_sockets: usize,
-    }
+/// The WebSocket echo's limits.
+#[derive(Clone, Debug)]
+pub struct EchoSettings {
+    /// Largest message (and frame) accepted, in bytes; larger closes with 1009.
+    pub max_message: usize,
+    /// A socket silent this long is closed with 1001.
+    pub idle: Duration,
+    /// Open echo sockets the server accepts before answering 503.
+    pub max_sockets: usize,
+}
 
-    impl Default for EchoSettings {
-        fn default() -> Self {
-            EchoSettings {
-                max_message: 64 * 1024,
-                idle: Duration::from_secs(120),
-                max_sockets: 2000,
-            }
+impl Default for EchoSettings {
+    fn default() -> Self {
+        EchoSettings {
+            max_message: 64 * 1024,
+            idle: Duration::from_secs(120),
+            max_sockets: 2000,
         }
     }
+}
 
-    #[derive(Clone, Debug)]
-    pub struct RealtimeSettings {
-        pub clock: ClockSettings,
-        pub echo: EchoSettings,
-        /// Origins besides the site's own that may open WebSockets.
-        pub allowed_origins: Vec<String>,
-        /// Lab streams one client address may hold at once.
-        pub lab_streams_per_client: usize,
-    }
+#[derive(Clone, Debug)]
+pub struct RealtimeSettings {
+    pub clock: ClockSettings,
+    pub echo: EchoSettings,
+    /// Origins besides the site's own that may open WebSockets.
+    pub allowed_origins: Vec<String>,
+    /// Lab streams one client address may hold at once.
+    pub lab_streams_per_client: usize,
+}
 
-    impl Default for RealtimeSettings {
-        fn default() -> Self {
-            RealtimeSettings {
-                clock: ClockSettings::default(),
-                echo: EchoSettings::default(),
-                allowed_origins: Vec::new(),
-                lab_streams_per_client: 64,
-            }
+impl Default for RealtimeSettings {
+    fn default() -> Self {
+        RealtimeSettings {
+            clock: ClockSettings::default(),
+            echo: EchoSettings::default(),
+            allowed_origins: Vec::new(),
+            lab_streams_per_client: 64,
         }
     }
+}
 
-    /// What the realtime handlers share; each extracts only its part.
-    #[derive(Clone, Debug, FromRef)]
-    pub struct RealtimeState {
-        pub clock: Arc<Clock>,
-        pub echo: Echo,
-        pub allowed_origins: Arc<Vec<String>>,
-        pub lab: Arc<Lab>,
-        /// Set once the lab's lanes listen; empty when the lab is off.
-        pub lab_lanes: Arc<std::sync::OnceLock<LabLanes>>,
-    }
+/// What the realtime handlers share; each extracts only its part.
+#[derive(Clone, Debug, FromRef)]
+pub struct RealtimeState {
+    pub clock: Arc<Clock>,
+    pub echo: Echo,
+    pub allowed_origins: Arc<Vec<String>>,
+    pub lab: Arc<Lab>,
+    /// Set once the lab's lanes listen; empty when the lab is off.
+    pub lab_lanes: Arc<std::sync::OnceLock<LabLanes>>,
+}
 
-    impl RealtimeState {
-        /// Starts the clock's ticker: call inside the tokio runtime.
-        pub fn start(settings: RealtimeSettings) -> Self {
-            RealtimeState {
-                clock: Clock::start(settings.clock),
-                echo: Echo::new(settings.echo),
-                allowed_origins: Arc::new(settings.allowed_origins),
-                lab: Lab::new(settings.lab_streams_per_client),
-                lab_lanes: Arc::default(),
-            }
+impl RealtimeState {
+    /// Starts the clock's ticker: call inside the tokio runtime.
+    pub fn start(settings: RealtimeSettings) -> Self {
+        RealtimeState {
+            clock: Clock::start(settings.clock),
+            echo: Echo::new(settings.echo),
+            allowed_origins: Arc::new(settings.allowed_origins),
+            lab: Lab::new(settings.lab_streams_per_client),
+            lab_lanes: Arc::default(),
         }
     }
+}
 
-    /// Every live endpoint, ready to merge into the site's router.
-    pub fn router(state: RealtimeState) -> Router {
-        Router::new()
-            .merge(super::clock::router())
-            .merge(super::echo::router())
-            .merge(super::inspect::router())
-            .merge(super::lab::router())
-            .with_state(state)
-    }
+/// Every live endpoint, ready to merge into the site's router.
+pub fn router(state: RealtimeState) -> Router {
+    Router::new()
+        .merge(clock::router())
+        .merge(echo::router())
+        .merge(inspect::router())
+        .merge(lab::router())
+        .with_state(state)
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use super::highlight;
-use crate::content::model::TocEntry;
+use crate::model::course::TocEntry;
 
 /// The one place that chooses pulldown-cmark's Markdown dialect.
 pub fn options() -> Options {

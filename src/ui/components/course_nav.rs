@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::content::model::LessonSummary;
+use crate::model::course::LessonSummary;
 
 /// The list of all lessons beside a lesson. On a phone it folds away behind
 /// a button, so the lesson comes first on a small screen.

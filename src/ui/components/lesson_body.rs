@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::content::model::{DemoName, Segment};
+use crate::model::course::{DemoName, Segment};
 use crate::ui::demos::Demo;
 
 /// A lesson's rendered Markdown with its live demos in place. Demos that

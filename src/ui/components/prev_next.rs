@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::content::model::LessonSummary;
+use crate::model::course::LessonSummary;
 
 /// Links to the lessons before and after this one on the path.
 #[component]

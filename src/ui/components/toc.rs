@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::content::model::TocEntry;
+use crate::model::course::TocEntry;
 
 /// "On this page": the lesson's `##` and `###` headings.
 #[component]

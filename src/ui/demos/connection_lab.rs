@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::ui::components::Toggle;
 
 use super::lab_model::{simulate, Placement};
-use crate::realtime::model::{LabView, Lane};
+use crate::model::wire::{LabView, Lane};
 
 /// Constructed in the browser build, which measures the streams.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]

@@ -9,7 +9,7 @@ use web_sys::{AbortController, EventSource, MessageEvent};
 use super::browser::{describe, now_ms, EventSourceHandle};
 use super::connection_lab::{LabState, StreamRow, StreamState, Trust};
 use crate::api::get_lab_lanes;
-use crate::realtime::model::{LabHello, LabLanes, LabView, Lane};
+use crate::model::wire::{LabHello, LabLanes, LabView, Lane};
 
 pub fn attach(state: LabState) {
     // Where the lanes listen is asked once, from the browser: the lab has

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::realtime::model::{websocket_accept, HandshakeReport, MessageHead};
+use crate::model::wire::{websocket_accept, HandshakeReport, MessageHead};
 
 /// Headers the lessons explain, with a one-line reminder for the tooltip.
 const EXPLAINED: &[(&str, &str)] = &[
@@ -171,7 +171,7 @@ mod browser {
     use web_sys::{MessageEvent, WebSocket};
 
     use super::InspectorState;
-    use crate::realtime::model::HandshakeReport;
+    use crate::model::wire::HandshakeReport;
     use crate::ui::demos::browser::{describe, handler, websocket_url, EventSourceHandle, Handler};
 
     /// What is open while a handshake is being inspected.

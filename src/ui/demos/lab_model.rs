@@ -1,7 +1,7 @@
 //! The connection lab's model of a browser's connection pool, for the
 //! simulated mode (and to state, testably, what the live lab should show).
 
-use crate::realtime::model::Lane;
+use crate::model::wire::Lane;
 
 /// Where one stream stands in the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

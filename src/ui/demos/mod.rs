@@ -14,7 +14,7 @@ mod ws_echo;
 
 use leptos::prelude::*;
 
-use crate::content::model::DemoName;
+use crate::model::course::DemoName;
 pub use connection_lab::ConnectionLab;
 pub use counter::Counter;
 pub use handshake_inspector::HandshakeInspector;

@@ -154,7 +154,7 @@ mod browser {
 
     /// The raw view keeps the newest bytes only.
     const KEPT_RAW_BYTES: usize = 4000;
-    use crate::realtime::model::ClockHello;
+    use crate::model::wire::ClockHello;
     use crate::ui::demos::browser::{describe, post, wall_time, EventSourceHandle};
 
     pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::content::model::DemoName;
+use crate::model::course::DemoName;
 use crate::ui::components::SiteHeader;
 use crate::ui::demos::Demo;
 use crate::ui::pages::NotFound;

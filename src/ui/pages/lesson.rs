@@ -3,7 +3,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_lesson;
-use crate::content::model::LessonDetail;
+use crate::model::course::LessonDetail;
 use crate::ui::components::{CourseNav, LessonBody, PrevNext, SiteHeader, TableOfContents};
 use crate::ui::pages::NotFound;
 

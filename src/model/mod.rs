@@ -1,0 +1,9 @@
+//! The types both builds share: what the server renders into an island's
+//! props and what the live endpoints send over the wire. Plain data, no
+//! `#[cfg]`: the same code compiles for the server and the browser.
+//!
+//! - [`course`]: lessons as pages list them, and the names of the demos.
+//! - [`wire`]: the JSON events and reports of the live endpoints.
+
+pub mod course;
+pub mod wire;
