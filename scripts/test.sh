@@ -26,8 +26,8 @@ fi
 
 use_wasm_route
 
-say "cargo leptos build --release"
-cargo leptos build --release "${LEPTOS_BUILD_ARGS[@]}"
+say "cargo leptos build --release --precompress"
+cargo leptos build --release --precompress "${LEPTOS_BUILD_ARGS[@]}"
 
 say "Rust tests (unit, and integration over the real server)"
 cargo test --release --features ssr

@@ -1,14 +1,30 @@
-//! The HTML shell and the routes of the site.
+//! The HTML shell and the routes of the site, rendered on the server only.
+//!
+//! Every page is plain HTML and CSS. Only a page that shows a live demo (an
+//! island) loads the WebAssembly and the script that hydrates its islands:
+//! the shell reads the request's path and asks the course whether that page
+//! has one.
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::content::ContentStore;
+use crate::model::course::{DemoName, Segment};
+use crate::server::assets::SiteAssets;
 use crate::ui::pages::{DemoPage, HomePage, LessonPage, NotFound};
 
-/// The document around every page, rendered on the server.
+/// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let islands = use_context::<http::request::Parts>()
+        .is_some_and(|request| page_has_islands(request.uri.path()));
+    if !islands {
+        // Nothing on this page hydrates: render no hydration markers either.
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -17,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {islands.then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
@@ -27,11 +43,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Whether the page at `path` shows a live demo: a demo's own page, or a
+/// lesson that places one.
+fn page_has_islands(path: &str) -> bool {
+    if let Some(name) = path.strip_prefix("/demos/") {
+        return DemoName::from_name(name).is_some();
+    }
+    let Some(slug) = path.strip_prefix("/lessons/") else {
+        return false;
+    };
+    let course = expect_context::<ContentStore>().course();
+    course.lessons().iter().any(|lesson| {
+        lesson.summary.slug == slug
+            && lesson
+                .segments
+                .iter()
+                .any(|s| matches!(s, Segment::Demo(_)))
+    })
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let stylesheet = expect_context::<SiteAssets>().stylesheet_href();
     view! {
-        <Stylesheet id="leptos" href="/pkg/realtime-lab.css" />
+        <Stylesheet id="leptos" href=stylesheet />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|title: String| {
             if title.is_empty() { "Realtime Lab".to_string() } else { format!("{title} · Realtime Lab") }

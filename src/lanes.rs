@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use crate::model::wire::Lane;
+use crate::model::wire::{LabLanes, Lane};
 use crate::realtime::lab::{ConnectionTag, Lab};
 
 /// A TLS handshake that takes longer than this is dropped.
@@ -111,18 +111,50 @@ pub enum LabError {
     },
 }
 
-/// Binds both lanes, starts serving `app` on them, and records where they
-/// listen in `realtime.lab_lanes` for the lab page.
-pub async fn start(
-    config: &crate::config::Config,
-    app: Router,
-    realtime: &crate::realtime::RealtimeState,
-) -> Result<crate::model::wire::LabLanes, LabError> {
+/// Both lanes, bound, with their TLS settings; nothing is served yet.
+pub struct LaneListeners {
+    lanes: Vec<(Lane, TcpListener, Arc<ServerConfig>)>,
+    info: LabLanes,
+}
+
+/// The lanes' accept loops; aborted when the server stops.
+pub struct LanesTask(Vec<tokio::task::JoinHandle<()>>);
+
+impl LanesTask {
+    pub fn abort(self) {
+        for task in self.0 {
+            task.abort();
+        }
+    }
+}
+
+impl LaneListeners {
+    /// Where the lanes listen and the certificate they present, for the page.
+    pub fn info(&self) -> &LabLanes {
+        &self.info
+    }
+
+    /// Serves `app` on both lanes, tagging each connection for `lab`.
+    pub fn serve(self, app: Router, lab: Arc<Lab>) -> LanesTask {
+        LanesTask(
+            self.lanes
+                .into_iter()
+                .map(|(lane, listener, tls)| {
+                    tokio::spawn(serve(listener, lane, tls, app.clone(), lab.clone()))
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Loads or generates the certificate and binds both lanes.
+pub fn bind(config: &crate::config::Config) -> Result<LaneListeners, LabError> {
     let identity = crate::tls::Identity::load_or_generate(
         config.tls_cert.as_deref(),
         config.tls_key.as_deref(),
         &config.tls_hosts,
     )?;
+    let mut lanes = Vec::new();
     let mut ports = [0u16; 2];
     for (slot, lane, flag) in [
         (0, Lane::Http2, "--lab-h2-addr"),
@@ -137,21 +169,13 @@ pub async fn start(
         };
         let listener = crate::server::bind(addr).map_err(bind_error)?;
         ports[slot] = listener.local_addr().map_err(bind_error)?.port();
-        let tls = identity.server_config(alpn(lane))?;
-        tokio::spawn(serve(
-            listener,
-            lane,
-            tls,
-            app.clone(),
-            realtime.lab.clone(),
-        ));
+        lanes.push((lane, listener, identity.server_config(alpn(lane))?));
     }
-    let lanes = crate::model::wire::LabLanes {
+    let info = LabLanes {
         http2_port: ports[0],
         http1_port: ports[1],
         fingerprint: identity.fingerprint.clone(),
         self_signed: identity.self_signed,
     };
-    let _ = realtime.lab_lanes.set(lanes.clone());
-    Ok(lanes)
+    Ok(LaneListeners { lanes, info })
 }

@@ -1,19 +1,26 @@
 //! # Realtime Lab
 //!
-//! A Leptos app rendered on the server (axum) and hydrated in the browser
-//! (WebAssembly). The layout follows the path of a request:
+//! A Leptos app in islands mode: every page is rendered on the server to
+//! plain HTML, and only the live demos (islands) are hydrated in the browser
+//! from WebAssembly. A page without a demo loads no WebAssembly at all. The
+//! layout follows the path of a request:
 //!
-//! - `main.rs`: flags → content → [`server::AppState`] → [`server::app`] → serve.
+//! - `main.rs`: flags → [`server::run`], nothing else.
 //! - [`config`]: every flag and environment variable, with defaults.
+//! - [`server`]: binds every listener, builds the state, serves the app
+//!   (pages from a cache rendered once per content version, hashed and
+//!   precompressed files), shuts down; the tests call the same `run`.
 //! - [`lanes`] and [`tls`]: the connection lab's HTTPS ports (HTTP/2 and
 //!   HTTP/1.1 only), each request tagged with its TCP connection.
 //! - [`content`]: lessons from disk: front matter, directives, loading, the
-//!   store that reloads on change. [`content::model`] is the data pages get.
-//! - [`render`]: Markdown → HTML blocks, highlighted code, table of contents.
+//!   store that reloads on change.
+//! - [`render`]: Markdown → HTML blocks, highlighted code, quoted source; a
+//!   leaf that knows nothing of lessons.
 //! - [`realtime`]: the live demos' endpoints (SSE clock, WebSocket echo,
-//!   handshake inspector), one file each. [`realtime::model`] is their JSON.
-//! - [`api`]: the server functions between pages and content.
-//! - [`app`]: the HTML shell and the routes; [`ui`]: pages, components, demos.
+//!   handshake inspector, connection lab), one file each.
+//! - [`model`]: the types both builds share (wire messages, lesson data).
+//! - [`app`]: the HTML shell and the routes; [`ui`]: server-only pages and
+//!   components, and the demo islands.
 //!
 //! Content code never touches sockets, realtime code never parses Markdown,
 //! and UI code never reads files.
@@ -21,12 +28,12 @@
 // Leptos views are deeply nested types; the default limit (128) is too low for them.
 #![recursion_limit = "256"]
 
-pub mod api;
-pub mod app;
 pub mod model;
 pub mod ui;
 
 // Server-only rooms, declared so here and nowhere else.
+#[cfg(feature = "ssr")]
+pub mod app;
 #[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
@@ -42,14 +49,10 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod tls;
 
-/// Entry point of the browser build: attach to the server-rendered page.
+/// Entry point of the browser build: hydrate the islands on this page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for tests and for the curious: the page is now interactive.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

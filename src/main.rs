@@ -1,4 +1,4 @@
-//! flags → content → state → app → serve (and the lab's lanes).
+//! flags → tracing → content → listeners → state → `server::run`.
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -6,9 +6,8 @@ use tracing_subscriber::EnvFilter;
 
 use realtime_lab::config::Config;
 use realtime_lab::content::ContentStore;
-use realtime_lab::lanes;
 use realtime_lab::realtime::RealtimeState;
-use realtime_lab::server::{app, AppState};
+use realtime_lab::server::{self, AppState, Listeners};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -43,38 +42,23 @@ async fn main() -> ExitCode {
             .inspect_err(|e| tracing::warn!("live reload of lessons is off: {e}"))
             .ok()
     };
-    warn_if_site_not_built(&config.site_root);
 
-    let listener = match realtime_lab::server::bind(config.addr) {
-        Ok(listener) => listener,
+    let listeners = match Listeners::bind(&config) {
+        Ok(listeners) => listeners,
         Err(e) => {
-            eprintln!(
-                "error: cannot listen on {} ({e}). Is another server using that port? \
-                 Pick another with --addr or LEPTOS_SITE_ADDR.",
-                config.addr
-            );
+            eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let addr = listener
-        .local_addr()
-        .expect("a bound listener has an address");
-    let realtime = RealtimeState::start(config.realtime());
-    let state = AppState::new(&config.site_root, content, realtime.clone());
-    let router = app(state);
-    let lab = if config.no_lab {
-        None
-    } else {
-        match lanes::start(&config, router.clone(), &realtime).await {
-            Ok(lab) => Some(lab),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    };
+    let lab = listeners.lanes.as_ref().map(|lanes| lanes.info().clone());
+    let realtime = RealtimeState::start(config.realtime(), lab.clone());
+    let state = AppState::new(&config.site_root, content, realtime);
+    warn_if_site_not_built(&config.site_root);
     tracing::info!("{lessons} lessons from {}", config.content_dir.display());
-    announce(&format!("Realtime Lab is running: open http://{addr}/"));
+    announce(&format!(
+        "Realtime Lab is running: open http://{}/",
+        listeners.site_addr()
+    ));
     if let Some(lab) = lab {
         announce(&format!(
             "Connection lab lanes: HTTP/2 https://localhost:{}/ and HTTP/1.1 only https://localhost:{}/",
@@ -88,13 +72,7 @@ async fn main() -> ExitCode {
         }
     }
 
-    let served = axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
-    match served {
+    match server::run(listeners, state, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: the server stopped: {e}");
@@ -112,14 +90,12 @@ fn announce(line: &str) {
 }
 
 fn warn_if_site_not_built(site_root: &std::path::Path) {
-    let wasm = site_root
-        .join("pkg")
-        .join(concat!(env!("CARGO_PKG_NAME"), ".wasm"));
-    if !wasm.is_file() {
+    if !site_root.join("pkg").is_dir() {
         tracing::warn!(
-            "{} is missing: pages will render but not come alive. Build the site with \
-             `scripts/serve.sh` (or `cargo leptos build --release`), or point --site-root at a built site.",
-            wasm.display()
+            "{} is missing: pages will render but their live demos will not come alive. \
+             Build the site with `scripts/serve.sh` (or `cargo leptos build --release -P`), \
+             or point --site-root at a built site.",
+            site_root.join("pkg").display()
         );
     }
 }

@@ -106,19 +106,20 @@ pub struct RealtimeState {
     pub echo: Echo,
     pub allowed_origins: Arc<Vec<String>>,
     pub lab: Arc<Lab>,
-    /// Set once the lab's lanes listen; empty when the lab is off.
-    pub lab_lanes: Arc<std::sync::OnceLock<LabLanes>>,
+    /// Where the lab's lanes listen; `None` when the lab is off.
+    pub lab_lanes: Option<LabLanes>,
 }
 
 impl RealtimeState {
-    /// Starts the clock's ticker: call inside the tokio runtime.
-    pub fn start(settings: RealtimeSettings) -> Self {
+    /// Starts the clock's ticker: call inside the tokio runtime, once every
+    /// listener is bound (`lab_lanes` says where the lab's lanes are).
+    pub fn start(settings: RealtimeSettings, lab_lanes: Option<LabLanes>) -> Self {
         RealtimeState {
             clock: Clock::start(settings.clock),
             echo: Echo::new(settings.echo),
             allowed_origins: Arc::new(settings.allowed_origins),
             lab: Lab::new(settings.lab_streams_per_client),
-            lab_lanes: Arc::default(),
+            lab_lanes,
         }
     }
 }

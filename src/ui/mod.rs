@@ -1,7 +1,10 @@
-//! What the learner sees: pages (one per route), components shared by the
-//! pages, and the live demos a lesson embeds. Components receive data, never
-//! file paths; the data comes from `crate::api`.
+//! What the learner sees. Pages (one per route) and the components they
+//! share are rendered on the server only, to plain HTML; the live demos are
+//! islands, the only parts hydrated in the browser. Components receive
+//! data, never file paths.
 
+#[cfg(feature = "ssr")]
 pub mod components;
 pub mod demos;
+#[cfg(feature = "ssr")]
 pub mod pages;

@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use realtime_lab::config::Config;
 use realtime_lab::content::ContentStore;
 use realtime_lab::realtime::{RealtimeSettings, RealtimeState};
-use realtime_lab::server::{app, AppState};
+use realtime_lab::server::{run, AppState, Listeners};
 
 pub fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -16,14 +17,52 @@ pub fn manifest_dir() -> &'static Path {
 /// `scripts/test.sh` builds it before running `cargo test`.
 pub fn built_site_root() -> PathBuf {
     let root = manifest_dir().join("target/site");
-    let wasm = root.join("pkg/realtime-lab.wasm");
     assert!(
-        wasm.is_file(),
-        "{} is missing: build the site first with `cargo leptos build --release` \
+        root.join("pkg").is_dir(),
+        "{} is missing: build the site first with `cargo leptos build --release -P` \
          (scripts/test.sh does this)",
-        wasm.display()
+        root.join("pkg").display()
     );
     root
+}
+
+/// A running server: its base URL and, with the lab on, its lanes.
+pub struct Served {
+    pub base: String,
+    pub http1_lane: String,
+    pub http2_lane: String,
+}
+
+/// Starts the app the way `main` does (bind every listener on 127.0.0.1
+/// with free ports, build the state, `server::run`), with `flags` added.
+pub async fn start(
+    content_dir: &Path,
+    site_root: &Path,
+    settings: RealtimeSettings,
+    flags: &[&str],
+) -> Served {
+    let mut args = vec!["realtime-lab", "--addr", "127.0.0.1:0"];
+    args.extend_from_slice(flags);
+    let config = <Config as clap::Parser>::try_parse_from(args).expect("valid test flags");
+    let content = ContentStore::open(content_dir).expect("fixture content loads");
+    let listeners = Listeners::bind(&config).expect("free ports on 127.0.0.1");
+    let lanes = listeners.lanes.as_ref().map(|l| l.info().clone());
+    let base = format!("http://{}", listeners.site_addr());
+    let state = AppState::new(
+        site_root,
+        content,
+        RealtimeState::start(settings, lanes.clone()),
+    );
+    tokio::spawn(run(listeners, state, std::future::pending()));
+    let lane = |port: Option<u16>| {
+        port.map(|p| format!("https://127.0.0.1:{p}"))
+            .unwrap_or_default()
+    };
+    Served {
+        base,
+        http1_lane: lane(lanes.as_ref().map(|l| l.http1_port)),
+        http2_lane: lane(lanes.as_ref().map(|l| l.http2_port)),
+    }
 }
 
 /// Starts the app with the lessons of `content_dir` and returns its base URL.
@@ -37,13 +76,9 @@ pub async fn serve_with(
     site_root: &Path,
     settings: RealtimeSettings,
 ) -> String {
-    let content = ContentStore::open(content_dir).expect("fixture content loads");
-    let state = AppState::new(site_root, content, RealtimeState::start(settings));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
-    format!("http://{addr}")
+    start(content_dir, site_root, settings, &["--no-lab"])
+        .await
+        .base
 }
 
 /// The real course, served with the built site.
@@ -68,7 +103,7 @@ pub async fn get_text(url: &str) -> String {
 }
 
 /// The real course with chosen realtime settings, no built site needed.
-pub async fn serve_realtime(settings: realtime_lab::realtime::RealtimeSettings) -> String {
+pub async fn serve_realtime(settings: RealtimeSettings) -> String {
     serve_with(
         &manifest_dir().join("content"),
         &manifest_dir().join("target/site"),
@@ -78,34 +113,12 @@ pub async fn serve_realtime(settings: realtime_lab::realtime::RealtimeSettings) 
 }
 
 /// A server with the connection lab's lanes, all on 127.0.0.1 and free ports.
-pub struct LabServer {
-    pub base: String,
-    pub http1_lane: String,
-    pub http2_lane: String,
-}
-
-pub async fn serve_lab(settings: realtime_lab::realtime::RealtimeSettings) -> LabServer {
-    use clap::Parser;
-    let config =
-        realtime_lab::config::Config::try_parse_from(["realtime-lab", "--addr", "127.0.0.1:0"])
-            .unwrap();
-    let content = ContentStore::open(manifest_dir().join("content")).unwrap();
-    let realtime = RealtimeState::start(settings);
-    let router = app(AppState::new(
+pub async fn serve_lab(settings: RealtimeSettings) -> Served {
+    start(
+        &manifest_dir().join("content"),
         &manifest_dir().join("target/site"),
-        content,
-        realtime.clone(),
-    ));
-    let lanes = realtime_lab::lanes::start(&config, router.clone(), &realtime)
-        .await
-        .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
-    LabServer {
-        base: format!("http://{addr}"),
-        http1_lane: format!("https://127.0.0.1:{}", lanes.http1_port),
-        http2_lane: format!("https://127.0.0.1:{}", lanes.http2_port),
-    }
+        settings,
+        &[],
+    )
+    .await
 }

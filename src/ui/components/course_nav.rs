@@ -3,10 +3,10 @@ use leptos::prelude::*;
 use crate::model::course::LessonSummary;
 
 /// The list of all lessons beside a lesson. On a phone it folds away behind
-/// a button, so the lesson comes first on a small screen.
+/// its summary (a `<details>`, so no script is needed), and the lesson comes
+/// first on a small screen; on a wide screen the stylesheet keeps it open.
 #[component]
 pub fn CourseNav(course: Vec<LessonSummary>, current: String) -> impl IntoView {
-    let (open, set_open) = signal(false);
     let items = course
         .into_iter()
         .enumerate()
@@ -29,18 +29,10 @@ pub fn CourseNav(course: Vec<LessonSummary>, current: String) -> impl IntoView {
         .collect_view();
     view! {
         <nav class="course-nav" aria-label="Lessons">
-            <button
-                class="nav-toggle"
-                aria-controls="course-nav-list"
-                aria-expanded=move || open.get().to_string()
-                on:click=move |_| set_open.update(|open| *open = !*open)
-            >
-                // One name; aria-expanded tells whether the list is open.
-                "All lessons"
-            </button>
-            <ol id="course-nav-list" class:open=open>
-                {items}
-            </ol>
+            <details class="nav-fold">
+                <summary class="nav-toggle">"All lessons"</summary>
+                <ol id="course-nav-list">{items}</ol>
+            </details>
         </nav>
     }
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::model::course::{DemoName, Segment};
-use crate::ui::demos::Demo;
+use crate::ui::components::DemoFrame;
 
 /// A lesson's rendered Markdown with its live demos in place. Demos that
 /// follow each other directly stand side by side on a wide screen.
@@ -19,9 +19,9 @@ pub fn LessonBody(segments: Vec<Segment>) -> impl IntoView {
         .into_iter()
         .map(|block| match block {
             Block::Html(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
-            Block::Demos(row) if row.len() == 1 => view! { <Demo name=row[0] /> }.into_any(),
+            Block::Demos(row) if row.len() == 1 => view! { <DemoFrame name=row[0] /> }.into_any(),
             Block::Demos(row) => view! {
-                <div class="demo-row">{row.into_iter().map(|name| view! { <Demo name /> }).collect_view()}</div>
+                <div class="demo-row">{row.into_iter().map(|name| view! { <DemoFrame name /> }).collect_view()}</div>
             }
             .into_any(),
         })

@@ -1,13 +1,17 @@
+//! Server-only views shared by the pages: they render to plain HTML and
+//! ship no WebAssembly. Plain HTML does what little they need in the
+//! browser (`<details>` folds the lesson list on a phone).
+
 mod course_nav;
+mod demo_frame;
 mod lesson_body;
 mod prev_next;
 mod site_header;
 mod toc;
-mod toggle;
 
 pub use course_nav::CourseNav;
+pub use demo_frame::DemoFrame;
 pub use lesson_body::LessonBody;
 pub use prev_next::PrevNext;
 pub use site_header::SiteHeader;
 pub use toc::TableOfContents;
-pub use toggle::Toggle;

@@ -1,4 +1,7 @@
-//! Small helpers the demos share in the browser build.
+//! What the demo islands share in the browser build: URLs, clocks, `fetch`,
+//! and handles that own a browser connection together with its handlers.
+//! Dropping a handle closes the connection and detaches every handler
+//! before its closure is freed, so a late event never calls freed code.
 
 use wasm_bindgen::convert::FromWasmAbi;
 use wasm_bindgen::prelude::*;
@@ -59,9 +62,7 @@ pub fn handler<E: FromWasmAbi + 'static>(f: impl FnMut(E) + 'static) -> Handler<
     Closure::new(f)
 }
 
-/// An `EventSource` with the handlers listening to it. Dropping it closes
-/// the source and detaches every handler before their closures are freed,
-/// so an event already queued cannot call into a freed closure.
+/// An `EventSource` with the handlers listening to it.
 pub struct EventSourceHandle {
     pub source: web_sys::EventSource,
     listeners: Vec<(&'static str, Handler<web_sys::MessageEvent>)>,
@@ -116,6 +117,60 @@ impl Drop for EventSourceHandle {
             let _ = self
                 .source
                 .remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// A `WebSocket` with its handlers. Dropping it detaches them and, if the
+/// socket is still open, closes it with 1000 and `reason`.
+pub struct WebSocketHandle {
+    pub socket: web_sys::WebSocket,
+    reason: &'static str,
+    _message: Option<Handler<web_sys::MessageEvent>>,
+    _close: Option<Handler<web_sys::CloseEvent>>,
+    _open: Option<Handler<web_sys::Event>>,
+}
+
+impl WebSocketHandle {
+    /// Opens a socket to a path of this site (`ws:` or `wss:` as the page).
+    pub fn open(path: &str, reason: &'static str) -> Result<Self, String> {
+        let socket = web_sys::WebSocket::new(&websocket_url(path)).map_err(describe)?;
+        socket.set_binary_type(web_sys::BinaryType::Arraybuffer);
+        Ok(WebSocketHandle {
+            socket,
+            reason,
+            _message: None,
+            _close: None,
+            _open: None,
+        })
+    }
+
+    pub fn on_message(&mut self, f: impl FnMut(web_sys::MessageEvent) + 'static) {
+        let h = handler(f);
+        self.socket.set_onmessage(Some(h.as_ref().unchecked_ref()));
+        self._message = Some(h);
+    }
+
+    pub fn on_close(&mut self, f: impl FnMut(web_sys::CloseEvent) + 'static) {
+        let h = handler(f);
+        self.socket.set_onclose(Some(h.as_ref().unchecked_ref()));
+        self._close = Some(h);
+    }
+
+    pub fn on_open(&mut self, f: impl FnMut(web_sys::Event) + 'static) {
+        let h = handler(f);
+        self.socket.set_onopen(Some(h.as_ref().unchecked_ref()));
+        self._open = Some(h);
+    }
+}
+
+impl Drop for WebSocketHandle {
+    fn drop(&mut self) {
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        if self.socket.ready_state() < web_sys::WebSocket::CLOSING {
+            let _ = self.socket.close_with_code_and_reason(1000, self.reason);
         }
     }
 }

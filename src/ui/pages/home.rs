@@ -1,13 +1,30 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::list_lessons;
+use crate::content::ContentStore;
 use crate::ui::components::SiteHeader;
 
-/// The course path: every lesson in order, with its summary.
+/// The course path: every lesson in order, with its summary. The course is
+/// in memory, so the page renders at once, complete in the server's HTML.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let lessons = Resource::new(|| (), |_| list_lessons());
+    let lessons = expect_context::<ContentStore>().course().summaries();
+    let items = lessons
+        .into_iter()
+        .enumerate()
+        .map(|(i, lesson)| {
+            let href = lesson.href();
+            view! {
+                <li class="path-step">
+                    <span class="step-number" aria-hidden="true">{i + 1}</span>
+                    <div>
+                        <h3><a href=href>{lesson.title}</a></h3>
+                        <p>{lesson.summary}</p>
+                    </div>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <Title text="" />
         <SiteHeader />
@@ -21,31 +38,7 @@ pub fn HomePage() -> impl IntoView {
             </section>
             <section aria-labelledby="path-title">
                 <h2 id="path-title">"The course path"</h2>
-                <Suspense fallback=|| view! { <p class="loading">"Loading the lessons…"</p> }>
-                    {move || Suspend::new(async move {
-                        match lessons.await {
-                            Ok(lessons) => {
-                                let items = lessons
-                                    .into_iter()
-                                    .enumerate()
-                                    .map(|(i, lesson)| { let href = lesson.href(); view! {
-                                        <li class="path-step">
-                                            <span class="step-number" aria-hidden="true">{i + 1}</span>
-                                            <div>
-                                                <h3><a href=href>{lesson.title}</a></h3>
-                                                <p>{lesson.summary}</p>
-                                            </div>
-                                        </li>
-                                    }})
-                                    .collect_view();
-                                view! { <ol class="course-path">{items}</ol> }.into_any()
-                            }
-                            Err(error) => view! {
-                                <p class="error" role="alert">"The lessons could not be loaded: " {error.to_string()}</p>
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <ol class="course-path">{items}</ol>
             </section>
         </main>
     }

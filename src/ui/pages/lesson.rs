@@ -2,35 +2,23 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::api::get_lesson;
+use crate::content::ContentStore;
 use crate::model::course::LessonDetail;
 use crate::ui::components::{CourseNav, LessonBody, PrevNext, SiteHeader, TableOfContents};
 use crate::ui::pages::NotFound;
 
-/// `/lessons/:slug`. The lesson is loaded before the page streams, so its
-/// `<title>` and description are in the `<head>` a crawler or a link preview reads.
+/// `/lessons/:slug`, rendered synchronously from the course in memory: the
+/// lesson, its `<title>` and description are in the server's HTML, in
+/// document order, with no loading state and no script needed to read it.
 #[component]
 pub fn LessonPage() -> impl IntoView {
-    let params = use_params_map();
-    let lesson = Resource::new_blocking(
-        move || params.read().get("slug").unwrap_or_default(),
-        get_lesson,
-    );
-    view! {
-        <Suspense fallback=|| view! { <SiteHeader /><p class="loading">"Loading the lesson…"</p> }>
-            {move || Suspend::new(async move {
-                match lesson.await {
-                    Ok(Some(detail)) => view! { <LessonView detail /> }.into_any(),
-                    Ok(None) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! {
-                        <SiteHeader />
-                        <main id="main">
-                            <p class="error" role="alert">"The lesson could not be loaded: " {error.to_string()}</p>
-                        </main>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+    let slug = use_params_map()
+        .read_untracked()
+        .get("slug")
+        .unwrap_or_default();
+    match expect_context::<ContentStore>().course().page(&slug) {
+        Some(detail) => view! { <LessonView detail /> }.into_any(),
+        None => view! { <NotFound /> }.into_any(),
     }
 }
 

@@ -5,46 +5,15 @@
 
 use leptos::prelude::*;
 
+use super::widgets::hydrated_marker;
 use crate::model::wire::{websocket_accept, HandshakeReport, MessageHead};
+use state::{InspectorState, EXPLAINED};
 
-/// Headers the lessons explain, with a one-line reminder for the tooltip.
-const EXPLAINED: &[(&str, &str)] = &[
-    ("accept", "EventSource asks for text/event-stream"),
-    ("cache-control", "no caching of a live stream"),
-    (
-        "last-event-id",
-        "sent on reconnect: the last id the browser saw",
-    ),
-    (
-        "content-type",
-        "text/event-stream makes this an event stream",
-    ),
-    ("x-accel-buffering", "tells nginx not to buffer the stream"),
-    ("upgrade", "asks to switch protocols to websocket"),
-    (
-        "connection",
-        "Upgrade: this connection switches protocols (not allowed in HTTP/2)",
-    ),
-    (
-        "sec-websocket-key",
-        "16 random bytes, base64, new for every socket",
-    ),
-    ("sec-websocket-version", "13, the only version in use"),
-    ("sec-websocket-accept", "base64(SHA-1(key + GUID))"),
-    ("origin", "the page that opened it; the server checks it"),
-    ("user-agent", "your browser"),
-];
+#[cfg(feature = "hydrate")]
+mod browser;
+mod state;
 
-#[derive(Clone, Copy)]
-struct InspectorState {
-    sse: RwSignal<Option<HandshakeReport>>,
-    ws: RwSignal<Option<HandshakeReport>>,
-    error: RwSignal<Option<String>>,
-    sse_requests: RwSignal<u32>,
-    ws_requests: RwSignal<u32>,
-}
-
-#[component]
+#[island]
 pub fn HandshakeInspector() -> impl IntoView {
     let state = InspectorState {
         sse: RwSignal::new(None),
@@ -56,7 +25,7 @@ pub fn HandshakeInspector() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     browser::attach(state);
     view! {
-        <div class="inspector-demo">
+        <div class="inspector-demo" data-hydrated=hydrated_marker()>
             <div class="demo-controls">
                 <button class="button" on:click=move |_| state.sse_requests.update(|n| *n += 1)>
                     "Inspect an EventSource request"
@@ -161,99 +130,5 @@ fn AcceptSteps(key: String, answered: Option<String>, title: &'static str) -> im
             </ol>
             {verdict}
         </div>
-    }
-}
-
-#[cfg(feature = "hydrate")]
-mod browser {
-    use leptos::prelude::*;
-    use wasm_bindgen::JsCast;
-    use web_sys::{MessageEvent, WebSocket};
-
-    use super::InspectorState;
-    use crate::model::wire::HandshakeReport;
-    use crate::ui::demos::browser::{describe, handler, websocket_url, EventSourceHandle, Handler};
-
-    /// What is open while a handshake is being inspected.
-    /// Kept only to stay open, and closed when the next probe replaces it.
-    enum Probe {
-        Sse {
-            _stream: EventSourceHandle,
-        },
-        Ws {
-            socket: WebSocket,
-            _on_report: Handler<MessageEvent>,
-        },
-    }
-
-    impl Drop for Probe {
-        fn drop(&mut self) {
-            // The event stream's handle detaches itself; the socket's handler
-            // is detached here, before its closure is freed.
-            if let Probe::Ws { socket, .. } = self {
-                socket.set_onmessage(None);
-                let _ = socket.close_with_code_and_reason(1000, "inspected");
-            }
-        }
-    }
-
-    pub fn attach(state: InspectorState) {
-        let probe = StoredValue::new_local(None::<Probe>);
-        probe_on_request(state, probe, state.sse_requests, inspect_sse);
-        probe_on_request(state, probe, state.ws_requests, inspect_ws);
-        on_cleanup(move || probe.set_value(None));
-    }
-
-    /// Each press of a button (a new count in `requests`) replaces the open
-    /// probe with a new one from `open`.
-    fn probe_on_request(
-        state: InspectorState,
-        probe: StoredValue<Option<Probe>, LocalStorage>,
-        requests: RwSignal<u32>,
-        open: fn(InspectorState) -> Result<Probe, String>,
-    ) {
-        Effect::new(move |_| {
-            if requests.get() > 0 {
-                probe.set_value(None);
-                match open(state) {
-                    Ok(p) => probe.set_value(Some(p)),
-                    Err(e) => state.error.set(Some(e)),
-                }
-            }
-        });
-    }
-
-    fn report(event: &MessageEvent) -> Option<HandshakeReport> {
-        serde_json::from_str(&event.data().as_string()?).ok()
-    }
-
-    // One report is all a probe needs: its handler closes the connection, and
-    // the probe (with the handler) is dropped when the next one starts.
-    fn inspect_sse(state: InspectorState) -> Result<Probe, String> {
-        let mut probe = EventSourceHandle::open("/api/inspect/sse")?;
-        let source = probe.source.clone();
-        probe.on("handshake", move |event: MessageEvent| {
-            source.close();
-            state.sse.set(report(&event));
-            state.error.set(None);
-        })?;
-        Ok(Probe::Sse { _stream: probe })
-    }
-
-    fn inspect_ws(state: InspectorState) -> Result<Probe, String> {
-        let socket = WebSocket::new(&websocket_url("/api/inspect/ws")).map_err(describe)?;
-        let on_report = {
-            let socket = socket.clone();
-            handler(move |event: MessageEvent| {
-                let _ = socket.close_with_code_and_reason(1000, "inspected");
-                state.ws.set(report(&event));
-                state.error.set(None);
-            })
-        };
-        socket.set_onmessage(Some(on_report.as_ref().unchecked_ref()));
-        Ok(Probe::Ws {
-            socket,
-            _on_report: on_report,
-        })
     }
 }

@@ -1,143 +1,13 @@
-//! The connection lab: the learner opens event streams from their own
-//! browser on an HTTP/1.1 lane or an HTTP/2 lane of this server and sees
-//! which TCP connection carries each one, which wait, and whether an
-//! ordinary request gets through. What it shows is measured: the stream's
-//! first event names its connection, and the server's view comes from the
-//! server. A simulated mode models the same pool when the live lab cannot run.
+//! The lab's views: the certificate notice, the live diagram of TCP
+//! connections, the table of streams, the server's view, the simulation.
 
 use leptos::prelude::*;
 
-use crate::ui::components::Toggle;
-
-use super::lab_model::{simulate, Placement};
-use crate::model::wire::{LabView, Lane};
-
-/// Constructed in the browser build, which measures the streams.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum StreamState {
-    Waiting,
-    Open,
-    Failed,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub(super) struct StreamRow {
-    pub index: usize,
-    pub state: StreamState,
-    pub first_event_ms: Option<f64>,
-    pub connection: Option<u64>,
-    pub protocol: String,
-}
-
-/// Whether the lanes answer this browser; learned in the browser build.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Trust {
-    Checking,
-    Trusted,
-    Untrusted,
-    LabOff,
-}
-
-#[derive(Clone, Copy)]
-pub(super) struct LabState {
-    pub lane: RwSignal<Lane>,
-    pub count: RwSignal<usize>,
-    pub simulated: RwSignal<bool>,
-    pub rows: RwSignal<Vec<StreamRow>>,
-    pub trust: RwSignal<Trust>,
-    pub view: RwSignal<LabView>,
-    pub ping: RwSignal<String>,
-    pub per_host: RwSignal<usize>,
-    pub max_streams: RwSignal<usize>,
-    pub open_requests: RwSignal<u32>,
-    pub close_all_requests: RwSignal<u32>,
-    pub close_one: RwSignal<Option<usize>>,
-    pub ping_requests: RwSignal<u32>,
-    pub trust_checks: RwSignal<u32>,
-    /// `https://{this host}:{port}` of the HTTP/2 and the HTTP/1.1 lane.
-    pub lane_urls: RwSignal<Option<(String, String)>>,
-}
-
-impl LabState {
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn update_row(&self, index: usize, change: impl FnOnce(&mut StreamRow)) {
-        self.rows.update(|rows| {
-            if let Some(row) = rows.iter_mut().find(|r| r.index == index) {
-                change(row);
-            }
-        });
-    }
-}
+use super::pool::{simulate, Placement};
+use super::state::{LabState, StreamState, Trust};
 
 #[component]
-pub fn ConnectionLab() -> impl IntoView {
-    let state = LabState {
-        lane: RwSignal::new(Lane::Http1),
-        count: RwSignal::new(8),
-        simulated: RwSignal::new(false),
-        rows: RwSignal::new(Vec::new()),
-        trust: RwSignal::new(Trust::Checking),
-        view: RwSignal::new(LabView::default()),
-        ping: RwSignal::new(String::new()),
-        per_host: RwSignal::new(6),
-        max_streams: RwSignal::new(100),
-        open_requests: RwSignal::new(0),
-        close_all_requests: RwSignal::new(0),
-        close_one: RwSignal::new(None),
-        ping_requests: RwSignal::new(0),
-        trust_checks: RwSignal::new(0),
-        lane_urls: RwSignal::new(None),
-    };
-    #[cfg(feature = "hydrate")]
-    super::connection_lab_browser::attach(state);
-
-    let live = move || !state.simulated.get();
-    view! {
-        <div class="lab-demo">
-            <fieldset class="lab-controls">
-                <legend>"Open event streams"</legend>
-                <div class="lane-choice" role="radiogroup" aria-label="Lane">
-                    {[Lane::Http1, Lane::Http2].map(|lane| view! {
-                        <label>
-                            <input type="radio" name="lab-lane" value=lane.label()
-                                prop:checked=move || state.lane.get() == lane
-                                on:change=move |_| state.lane.set(lane) />
-                            " " {lane.label()}
-                        </label>
-                    })}
-                </div>
-                <label class="stream-count">
-                    "Streams "
-                    <input type="number" min="1" max="50" prop:value=move || state.count.get().to_string()
-                        on:input=move |ev| state.count.set(event_target_value(&ev).parse::<usize>().unwrap_or(1).clamp(1, 50)) />
-                </label>
-                <Toggle checked=state.simulated label="Simulate instead" />
-            </fieldset>
-            <TrustNotice state />
-            <Show when=live fallback=move || view! { <Simulation state /> }>
-                <div class="demo-controls">
-                    <button class="button" disabled=move || state.trust.get() != Trust::Trusted
-                        on:click=move |_| state.open_requests.update(|n| *n += 1)>
-                        {move || format!("Open {} streams on {}", state.count.get(), state.lane.get().label())}
-                    </button>
-                    <button class="button secondary" disabled=move || state.rows.get().is_empty()
-                        on:click=move |_| state.close_all_requests.update(|n| *n += 1)>"Close all"</button>
-                    <button class="button secondary" disabled=move || state.trust.get() != Trust::Trusted
-                        on:click=move |_| state.ping_requests.update(|n| *n += 1)>"Send an ordinary request"</button>
-                </div>
-                <p class="demo-note lab-ping" role="status">{move || state.ping.get()}</p>
-                <LiveDiagram state />
-                <StreamTable state />
-                <ServerView state />
-            </Show>
-        </div>
-    }
-}
-
-#[component]
-fn TrustNotice(state: LabState) -> impl IntoView {
+pub fn TrustNotice(state: LabState) -> impl IntoView {
     move || {
         match state.trust.get() {
         Trust::Untrusted => view! {
@@ -166,7 +36,7 @@ fn TrustNotice(state: LabState) -> impl IntoView {
 /// TCP connections as lanes, with the streams each carries; waiting
 /// streams queue at the side.
 #[component]
-fn LiveDiagram(state: LabState) -> impl IntoView {
+pub fn LiveDiagram(state: LabState) -> impl IntoView {
     let groups = move || {
         let rows = state.rows.get();
         let mut connections: Vec<(u64, String, Vec<usize>)> = Vec::new();
@@ -193,7 +63,7 @@ fn LiveDiagram(state: LabState) -> impl IntoView {
 }
 
 #[component]
-fn Diagram(
+pub fn Diagram(
     connections: Signal<Vec<(String, Vec<usize>)>>,
     waiting: Signal<Vec<usize>>,
 ) -> impl IntoView {
@@ -224,7 +94,7 @@ fn Diagram(
 }
 
 #[component]
-fn StreamTable(state: LabState) -> impl IntoView {
+pub fn StreamTable(state: LabState) -> impl IntoView {
     let rows = move || {
         state
             .rows
@@ -262,7 +132,7 @@ fn StreamTable(state: LabState) -> impl IntoView {
 }
 
 #[component]
-fn ServerView(state: LabState) -> impl IntoView {
+pub fn ServerView(state: LabState) -> impl IntoView {
     view! {
         <section class="server-view">
             <h4>"The server's view of your connections"</h4>
@@ -286,13 +156,13 @@ fn ServerView(state: LabState) -> impl IntoView {
 
 /// The model of the browser's pool, with its two limits adjustable.
 #[component]
-fn Simulation(state: LabState) -> impl IntoView {
+pub fn Simulation(state: LabState) -> impl IntoView {
     let placements = move || {
         simulate(
             state.lane.get(),
             state.count.get(),
             state.per_host.get(),
-            state.max_streams.get(),
+            state.max_concurrent_streams.get(),
         )
     };
     let connections = Signal::derive(move || {
@@ -323,9 +193,9 @@ fn Simulation(state: LabState) -> impl IntoView {
                     on:input=move |ev| state.per_host.set(event_target_value(&ev).parse().unwrap_or(6)) />
                 " " {move || state.per_host.get()}</label>
             <label>"Server's SETTINGS_MAX_CONCURRENT_STREAMS (HTTP/2) "
-                <input type="range" min="1" max="256" prop:value=move || state.max_streams.get().to_string()
-                    on:input=move |ev| state.max_streams.set(event_target_value(&ev).parse().unwrap_or(100)) />
-                " " {move || state.max_streams.get()}</label>
+                <input type="range" min="1" max="256" prop:value=move || state.max_concurrent_streams.get().to_string()
+                    on:input=move |ev| state.max_concurrent_streams.set(event_target_value(&ev).parse().unwrap_or(100)) />
+                " " {move || state.max_concurrent_streams.get()}</label>
             <Diagram connections waiting />
         </div>
     }

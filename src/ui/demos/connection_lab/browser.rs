@@ -6,25 +6,19 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, EventSource, MessageEvent};
 
-use super::browser::{describe, now_ms, EventSourceHandle};
-use super::connection_lab::{LabState, StreamRow, StreamState, Trust};
-use crate::api::get_lab_lanes;
-use crate::model::wire::{LabHello, LabLanes, LabView, Lane};
+use super::state::{LabState, StreamRow, StreamState, Trust};
+use crate::model::wire::{LabHello, LabLanes, LabPing, LabView, Lane};
+use crate::ui::demos::browser::{describe, now_ms, EventSourceHandle};
 
-pub fn attach(state: LabState) {
-    // Where the lanes listen is asked once, from the browser: the lab has
-    // nothing to show before hydration anyway.
-    let lanes = RwSignal::new(None::<Option<LabLanes>>);
-    spawn_local(async move { lanes.set(Some(get_lab_lanes().await.ok().flatten())) });
+pub fn attach(state: LabState, lanes: Option<LabLanes>) {
     let streams = StoredValue::new_local(Vec::<(usize, EventSourceHandle)>::new());
     let feed = StoredValue::new_local(None::<EventSourceHandle>);
     let ping = StoredValue::new_local(None::<AbortController>);
 
     Effect::new(move |_| {
         state.trust_checks.track();
-        match lanes.get() {
-            None => {}
-            Some(Some(lanes)) => {
+        match &lanes {
+            Some(lanes) => {
                 let host = window()
                     .location()
                     .hostname()
@@ -36,7 +30,7 @@ pub fn attach(state: LabState) {
                 state.lane_urls.set(Some(urls.clone()));
                 spawn_local(check_trust(state, urls));
             }
-            Some(None) => {
+            None => {
                 state.trust.set(Trust::LabOff);
                 state.simulated.set(true);
             }
@@ -188,9 +182,8 @@ async fn send_ping(state: LabState, base: String, signal: web_sys::AbortSignal) 
                 Err(_) => None,
             };
             let connection = body
-                .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
-                .and_then(|v| v["connection"].as_u64())
-                .map(|c| format!(" on connection #{c}"))
+                .and_then(|b| serde_json::from_str::<LabPing>(&b).ok())
+                .map(|ping| format!(" on connection #{}", ping.connection))
                 .unwrap_or_default();
             format!("The ordinary request was answered after {elapsed:.0} ms{connection}.")
         }

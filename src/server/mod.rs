@@ -1,0 +1,163 @@
+//! The composition root, shared by `main` and the tests:
+//!
+//! 1. [`Listeners::bind`]: every socket the server needs (the site, and the
+//!    lab's two HTTPS lanes), bound before anything else is built, so the
+//!    state knows where everything listens and is never written to later.
+//! 2. [`AppState::new`]: content, realtime state, the built site's files.
+//! 3. [`run`]: serve [`app`] on every listener until `shutdown` resolves.
+//!
+//! [`assets`] serves the built files (hashed, precompressed, cached for a
+//! year); [`page_cache`] serves each page rendered and compressed once per
+//! content version.
+
+pub mod assets;
+pub mod page_cache;
+
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use tokio::net::TcpListener;
+
+use crate::app::{shell, App};
+use crate::content::ContentStore;
+use crate::lanes::{LabError, LaneListeners};
+use crate::realtime::{self, RealtimeState};
+use assets::SiteAssets;
+use page_cache::PageCache;
+
+/// What every request handler can reach.
+#[derive(Clone, Debug, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub content: ContentStore,
+    pub realtime: RealtimeState,
+    pub assets: SiteAssets,
+    pub pages: PageCache,
+}
+
+impl AppState {
+    pub fn new(site_root: &Path, content: ContentStore, realtime: RealtimeState) -> Self {
+        let assets = SiteAssets::discover(site_root);
+        let leptos_options = assets.leptos_options();
+        AppState {
+            leptos_options,
+            content,
+            realtime,
+            assets,
+            pages: PageCache::default(),
+        }
+    }
+}
+
+/// The whole site: pages (through the page cache), live endpoints, files.
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = state.clone();
+    let options = state.leptos_options.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(context.content.clone());
+                provide_context(context.realtime.clone());
+                provide_context(context.assets.clone());
+            },
+            move || shell(options.clone()),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_cache::serve_cached,
+        ));
+    let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
+    let files = state
+        .assets
+        .router(axum::handler::Handler::with_state(not_found, state.clone()));
+    pages
+        .with_state(state.clone())
+        .merge(realtime::router(state.realtime))
+        .fallback_service(files)
+}
+
+/// Every socket the server listens on, bound and ready.
+pub struct Listeners {
+    pub site: TcpListener,
+    /// The connection lab's lanes; `None` with `--no-lab`.
+    pub lanes: Option<LaneListeners>,
+}
+
+impl Listeners {
+    /// Binds the site's address and, unless the lab is off, both lanes.
+    /// Each error names the address, the flag that sets it, and the fix.
+    pub fn bind(config: &crate::config::Config) -> Result<Self, StartError> {
+        let site = bind(config.addr).map_err(|source| StartError::Site {
+            addr: config.addr,
+            source,
+        })?;
+        let lanes = if config.no_lab {
+            None
+        } else {
+            Some(crate::lanes::bind(config)?)
+        };
+        Ok(Listeners { site, lanes })
+    }
+
+    pub fn site_addr(&self) -> SocketAddr {
+        self.site
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr} ({source}). Is another server using that port? Pick another with --addr or LEPTOS_SITE_ADDR")]
+    Site {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Lab(#[from] LabError),
+}
+
+/// Serves `state` on `listeners` until `shutdown` resolves, then stops
+/// accepting and lets open requests finish.
+pub async fn run(
+    listeners: Listeners,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = app(state.clone());
+    let lanes = listeners
+        .lanes
+        .map(|lanes| lanes.serve(router.clone(), state.realtime.lab.clone()));
+    let served = axum::serve(
+        listeners.site,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    if let Some(lanes) = lanes {
+        lanes.abort();
+    }
+    served
+}
+
+/// Connections the kernel may queue before the server accepts them. A room
+/// whose browsers all connect at once overflows tokio's default of 1024, and
+/// each dropped connect is retried a whole second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds a listener with [`LISTEN_BACKLOG`] (the kernel caps it at somaxconn).
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}

@@ -1,0 +1,70 @@
+//! The connection lab: the learner opens event streams from their own
+//! browser on an HTTP/1.1 lane or an HTTP/2 lane of this server and sees
+//! which TCP connection carries each one, which wait, and whether an
+//! ordinary request gets through. What it shows is measured: the stream's
+//! first event names its connection, and the server's view comes from the
+//! server. A simulated mode models the same pool when the live lab cannot run.
+
+use leptos::prelude::*;
+
+use super::widgets::{hydrated_marker, Toggle};
+use crate::model::wire::{LabLanes, Lane};
+use state::{LabState, Trust};
+use views::{LiveDiagram, ServerView, Simulation, StreamTable, TrustNotice};
+
+#[cfg(feature = "hydrate")]
+mod browser;
+mod pool;
+mod state;
+mod views;
+
+/// `lanes`: where the HTTPS lanes listen, or `None` when the host turned the
+/// lab off (then only the simulation is offered).
+#[island]
+pub fn ConnectionLab(lanes: Option<LabLanes>) -> impl IntoView {
+    let state = LabState::new(lanes.is_none());
+    #[cfg(feature = "hydrate")]
+    browser::attach(state, lanes);
+
+    let live = move || !state.simulated.get();
+    view! {
+        <div class="lab-demo" data-hydrated=hydrated_marker()>
+            <fieldset class="lab-controls">
+                <legend>"Open event streams"</legend>
+                <div class="lane-choice" role="radiogroup" aria-label="Lane">
+                    {[Lane::Http1, Lane::Http2].map(|lane| view! {
+                        <label>
+                            <input type="radio" name="lab-lane" value=lane.label()
+                                prop:checked=move || state.lane.get() == lane
+                                on:change=move |_| state.lane.set(lane) />
+                            " " {lane.label()}
+                        </label>
+                    })}
+                </div>
+                <label class="stream-count">
+                    "Streams "
+                    <input type="number" min="1" max="50" prop:value=move || state.count.get().to_string()
+                        on:input=move |ev| state.count.set(event_target_value(&ev).parse::<usize>().unwrap_or(1).clamp(1, 50)) />
+                </label>
+                <Toggle checked=state.simulated label="Simulate instead" />
+            </fieldset>
+            <TrustNotice state />
+            <Show when=live fallback=move || view! { <Simulation state /> }>
+                <div class="demo-controls">
+                    <button class="button" disabled=move || state.trust.get() != Trust::Trusted
+                        on:click=move |_| state.open_requests.update(|n| *n += 1)>
+                        {move || format!("Open {} streams on {}", state.count.get(), state.lane.get().label())}
+                    </button>
+                    <button class="button secondary" disabled=move || state.rows.get().is_empty()
+                        on:click=move |_| state.close_all_requests.update(|n| *n += 1)>"Close all"</button>
+                    <button class="button secondary" disabled=move || state.trust.get() != Trust::Trusted
+                        on:click=move |_| state.ping_requests.update(|n| *n += 1)>"Send an ordinary request"</button>
+                </div>
+                <p class="demo-note lab-ping" role="status">{move || state.ping.get()}</p>
+                <LiveDiagram state />
+                <StreamTable state />
+                <ServerView state />
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,90 @@
+//! The lab's signals: the learner's choices, each stream as measured,
+//! and the server's view.
+
+use leptos::prelude::*;
+
+use crate::model::wire::{LabView, Lane};
+
+/// Constructed in the browser build, which measures the streams.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamState {
+    Waiting,
+    Open,
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamRow {
+    pub index: usize,
+    pub state: StreamState,
+    pub first_event_ms: Option<f64>,
+    pub connection: Option<u64>,
+    pub protocol: String,
+}
+
+/// Whether the lanes answer this browser; learned in the browser build.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trust {
+    Checking,
+    Trusted,
+    Untrusted,
+    LabOff,
+}
+
+#[derive(Clone, Copy)]
+pub struct LabState {
+    pub lane: RwSignal<Lane>,
+    pub count: RwSignal<usize>,
+    pub simulated: RwSignal<bool>,
+    pub rows: RwSignal<Vec<StreamRow>>,
+    pub trust: RwSignal<Trust>,
+    pub view: RwSignal<LabView>,
+    pub ping: RwSignal<String>,
+    pub per_host: RwSignal<usize>,
+    pub max_concurrent_streams: RwSignal<usize>,
+    pub open_requests: RwSignal<u32>,
+    pub close_all_requests: RwSignal<u32>,
+    pub close_one: RwSignal<Option<usize>>,
+    pub ping_requests: RwSignal<u32>,
+    pub trust_checks: RwSignal<u32>,
+    /// `https://{this host}:{port}` of the HTTP/2 and the HTTP/1.1 lane.
+    pub lane_urls: RwSignal<Option<(String, String)>>,
+}
+
+impl LabState {
+    /// With no lanes (the lab is off), the simulation is all there is.
+    pub fn new(lab_off: bool) -> Self {
+        LabState {
+            lane: RwSignal::new(Lane::Http1),
+            count: RwSignal::new(8),
+            simulated: RwSignal::new(lab_off),
+            rows: RwSignal::new(Vec::new()),
+            trust: RwSignal::new(if lab_off {
+                Trust::LabOff
+            } else {
+                Trust::Checking
+            }),
+            view: RwSignal::new(LabView::default()),
+            ping: RwSignal::new(String::new()),
+            per_host: RwSignal::new(6),
+            max_concurrent_streams: RwSignal::new(100),
+            open_requests: RwSignal::new(0),
+            close_all_requests: RwSignal::new(0),
+            close_one: RwSignal::new(None),
+            ping_requests: RwSignal::new(0),
+            trust_checks: RwSignal::new(0),
+            lane_urls: RwSignal::new(None),
+        }
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn update_row(&self, index: usize, change: impl FnOnce(&mut StreamRow)) {
+        self.rows.update(|rows| {
+            if let Some(row) = rows.iter_mut().find(|r| r.index == index) {
+                change(row);
+            }
+        });
+    }
+}

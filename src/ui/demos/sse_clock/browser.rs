@@ -1,0 +1,195 @@
+//! The clock in the browser: the `EventSource`, the raw `fetch` reader,
+//! and the request that makes the server drop this stream.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, MessageEvent};
+
+use super::state::ClockState;
+
+use crate::model::wire::ClockHello;
+use crate::ui::demos::browser::{describe, post, wall_time, EventSourceHandle};
+
+/// The raw view keeps the newest bytes only.
+const KEPT_RAW_BYTES: usize = 4000;
+
+pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
+    // Keep the newest bytes in view as they arrive.
+    Effect::new(move |_| {
+        state.raw.track();
+        if let Some(pre) = raw_view.get() {
+            pre.set_scroll_top(pre.scroll_height());
+        }
+    });
+    let connection = StoredValue::new_local(None::<EventSourceHandle>);
+    let raw_reader = StoredValue::new_local(None::<AbortController>);
+    Effect::new(move |_| {
+        let running = state.running.get();
+        connection.set_value(None);
+        if running {
+            match open(state) {
+                Ok(open) => connection.set_value(Some(open)),
+                Err(error) => state
+                    .note
+                    .set(format!("Could not open the stream: {error}")),
+            }
+        } else {
+            state.ready_state.set(2);
+            state.stream.set(None);
+            state.note.set(
+                "Stopped: source.close() was called, so the browser will not reconnect.".into(),
+            );
+        }
+    });
+    Effect::new(move |_| {
+        let wanted = state.running.get() && state.show_raw.get();
+        if let Some(controller) = raw_reader.get_value() {
+            controller.abort();
+        }
+        raw_reader.set_value(wanted.then(|| read_raw(state)).flatten());
+    });
+    on_cleanup(move || {
+        connection.set_value(None);
+        if let Some(controller) = raw_reader.get_value() {
+            controller.abort();
+        }
+    });
+}
+
+fn open(state: ClockState) -> Result<EventSourceHandle, String> {
+    let mut clock = EventSourceHandle::open("/api/clock")?;
+    state.ready_state.set(clock.source.ready_state());
+    clock.on("hello", move |event: MessageEvent| {
+        let data = event.data().as_string().unwrap_or_default();
+        if let Ok(hello) = serde_json::from_str::<ClockHello>(&data) {
+            state.stream.set(Some(hello.stream));
+            state.connections.update(|n| *n += 1);
+            state.note.set(match hello.resumed_after {
+                Some(id) => format!(
+                    "Reconnected. The browser sent Last-Event-ID: {id}; the server replayed {} missed tick{}{}.",
+                    hello.replayed,
+                    if hello.replayed == 1 { "" } else { "s" },
+                    if hello.lost > 0 { format!(" and {} were lost", hello.lost) } else { String::new() },
+                ),
+                None => "Connected: a new stream, so the server sent the current tick at once.".into(),
+            });
+        }
+        state.record(wall_time(), "hello", String::new(), data);
+    })?;
+    clock.on("tick", move |event: MessageEvent| {
+        let time = event.data().as_string().unwrap_or_default();
+        let id = event.last_event_id();
+        state
+            .time
+            .set(time.get(11..19).unwrap_or(&time).to_string());
+        state.last_id.set(id.clone());
+        state.ticks.update(|n| *n += 1);
+        state.record(wall_time(), "tick", id, time);
+    })?;
+    clock.on("gap", move |event: MessageEvent| {
+        let data = event.data().as_string().unwrap_or_default();
+        state.record(wall_time(), "gap", String::new(), data);
+    })?;
+    let source = clock.source.clone();
+    clock.on_open(move |_| state.ready_state.set(source.ready_state()));
+    let source = clock.source.clone();
+    clock.on_error(move |_| {
+        let ready_state = source.ready_state();
+        state.ready_state.set(ready_state);
+        state.record(wall_time(), "error", String::new(), format!("readyState is now {ready_state}"));
+        state.note.set(if ready_state == 0 {
+            format!(
+                "The connection ended. EventSource reconnects by itself and will send Last-Event-ID: {}.",
+                state.last_id.get_untracked()
+            )
+        } else {
+            "The browser gave up: EventSource stays CLOSED after a non-200 answer.".into()
+        });
+    });
+    Ok(clock)
+}
+
+pub fn drop_stream(state: ClockState) {
+    let Some(stream) = state.stream.get_untracked() else {
+        return;
+    };
+    spawn_local(async move {
+        let path = format!("/api/clock/streams/{stream}/drop");
+        match post(&path).await {
+            Ok(204) => state
+                .note
+                .set("The server ended the response. Watch readyState…".into()),
+            Ok(status) => state.note.set(format!(
+                "The server answered {status}: that stream is already gone."
+            )),
+            Err(error) => state
+                .note
+                .set(format!("Could not reach the server: {error}")),
+        }
+    });
+}
+
+/// Reads `/api/clock` with `fetch` and shows its bytes as they arrive.
+fn read_raw(state: ClockState) -> Option<AbortController> {
+    let controller = AbortController::new().ok()?;
+    let signal = controller.signal();
+    state.raw.set(String::new());
+    spawn_local(async move {
+        if let Err(error) = pump_raw(state, signal).await {
+            if !error.contains("abort") {
+                state
+                    .raw
+                    .update(|raw| raw.push_str(&format!("\n[the raw stream stopped: {error}]\n")));
+            }
+        }
+    });
+    Some(controller)
+}
+
+async fn pump_raw(state: ClockState, signal: web_sys::AbortSignal) -> Result<(), String> {
+    use wasm_bindgen_futures::JsFuture;
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&signal));
+    let headers = web_sys::Headers::new().map_err(describe)?;
+    headers
+        .set("accept", "text/event-stream")
+        .map_err(describe)?;
+    init.set_headers(&headers);
+    let response = JsFuture::from(window().fetch_with_str_and_init("/api/clock", &init))
+        .await
+        .map_err(describe)?
+        .unchecked_into::<web_sys::Response>();
+    let body = response.body().ok_or("the response has no body")?;
+    let reader = body
+        .get_reader()
+        .unchecked_into::<web_sys::ReadableStreamDefaultReader>();
+    let mut pending = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(describe)?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).map_err(describe)?;
+        if done.as_bool() == Some(true) {
+            state.raw.update(|raw| raw.push_str("\n[end of body]\n"));
+            return Ok(());
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(describe)?;
+        pending.extend(js_sys::Uint8Array::new(&value).to_vec());
+        // Show only whole UTF-8 characters; keep a split one for the next chunk.
+        let valid = match std::str::from_utf8(&pending) {
+            Ok(text) => text.len(),
+            Err(error) => error.valid_up_to(),
+        };
+        let text: String = String::from_utf8_lossy(&pending[..valid]).into_owned();
+        pending.drain(..valid);
+        state.raw.update(|raw| {
+            raw.push_str(&text);
+            if raw.len() > KEPT_RAW_BYTES {
+                let cut = raw.len() - KEPT_RAW_BYTES;
+                let cut = (cut..raw.len())
+                    .find(|&i| raw.is_char_boundary(i))
+                    .unwrap_or(raw.len());
+                raw.drain(..cut);
+            }
+        });
+    }
+}

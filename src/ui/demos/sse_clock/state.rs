@@ -1,0 +1,66 @@
+//! The clock's signals, shared by its view and its browser code.
+
+use leptos::prelude::*;
+
+/// One event as `EventSource` delivered it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    pub at: String,
+    pub kind: String,
+    pub id: String,
+    pub data: String,
+}
+
+#[derive(Clone, Copy)]
+pub struct ClockState {
+    pub running: RwSignal<bool>,
+    pub show_raw: RwSignal<bool>,
+    pub ready_state: RwSignal<u16>,
+    pub time: RwSignal<String>,
+    pub last_id: RwSignal<String>,
+    pub ticks: RwSignal<u32>,
+    pub connections: RwSignal<u32>,
+    pub stream: RwSignal<Option<u64>>,
+    pub events: RwSignal<Vec<Parsed>>,
+    pub raw: RwSignal<String>,
+    pub note: RwSignal<String>,
+}
+
+const KEPT_EVENTS: usize = 60;
+
+impl ClockState {
+    pub fn new() -> Self {
+        ClockState {
+            running: RwSignal::new(true),
+            show_raw: RwSignal::new(true),
+            ready_state: RwSignal::new(0),
+            time: RwSignal::new("--:--:--".into()),
+            last_id: RwSignal::new(String::new()),
+            ticks: RwSignal::new(0),
+            connections: RwSignal::new(0),
+            stream: RwSignal::new(None),
+            events: RwSignal::new(Vec::new()),
+            raw: RwSignal::new(String::new()),
+            note: RwSignal::new(String::new()),
+        }
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn record(&self, at: String, kind: &str, id: String, data: String) {
+        let entry = Parsed {
+            at,
+            kind: kind.into(),
+            id,
+            data,
+        };
+        crate::ui::demos::widgets::push_newest(self.events, entry, KEPT_EVENTS);
+    }
+}
+
+pub fn ready_state_label(state: u16) -> &'static str {
+    match state {
+        0 => "CONNECTING",
+        1 => "OPEN",
+        _ => "CLOSED",
+    }
+}

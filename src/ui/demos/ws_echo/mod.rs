@@ -1,0 +1,102 @@
+//! The WebSocket echo: the browser's own `WebSocket` on `/api/echo`, a log
+//! of every message with its direction, size, time and round trip, and the
+//! close code and reason when the socket ends. It never reconnects by
+//! itself: that is the lesson. The learner reconnects by hand.
+
+use leptos::prelude::*;
+
+use super::widgets::hydrated_marker;
+use crate::model::wire::EchoLimits;
+use state::{ready_state_label, EchoState, Outgoing};
+
+#[cfg(feature = "hydrate")]
+mod browser;
+mod state;
+
+/// `limits` are the server's, rendered into the page with the island.
+#[island]
+pub fn WsEcho(limits: EchoLimits) -> impl IntoView {
+    let state = EchoState {
+        ready_state: RwSignal::new(3),
+        text: RwSignal::new("Hello, WebSocket!".into()),
+        binary_size: RwSignal::new(1024),
+        log: RwSignal::new(Vec::new()),
+        closed: RwSignal::new(None),
+        connect_requests: RwSignal::new(1),
+        disconnect_requests: RwSignal::new(0),
+        send_requests: RwSignal::new(None),
+    };
+    #[cfg(feature = "hydrate")]
+    browser::attach(state);
+
+    let open = move || state.ready_state.get() == 1;
+    let too_big = u32::try_from(limits.max_message).unwrap_or(u32::MAX - 1) + 1;
+    let entries = move || {
+        state
+            .log
+            .get()
+            .into_iter()
+            .map(|e| {
+                let rtt = e.rtt_ms.map(|ms| format!("{ms:.1} ms"));
+                view! {
+                    <tr class=format!("ws-{}", e.direction) data-direction=e.direction>
+                        <td>{e.at}</td>
+                        <td>{match e.direction { "sent" => "↑ sent", "received" => "↓ received", _ => "• event" }}</td>
+                        <td>{e.kind}</td>
+                        <td class="num">{e.size} " B"</td>
+                        <td class="rtt num">{rtt}</td>
+                        <td class="preview"><code>{e.preview}</code></td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="echo-demo" data-hydrated=hydrated_marker()>
+            <div class="demo-controls">
+                <span class=move || format!("ready-state ready-state-{}", state.ready_state.get())>
+                    "readyState " {move || state.ready_state.get()} " " {move || ready_state_label(state.ready_state.get())}
+                </span>
+                <button class="button" disabled=move || state.ready_state.get() < 2
+                    on:click=move |_| state.connect_requests.update(|n| *n += 1)>
+                    {move || if state.connect_requests.get() > 1 || state.closed.get().is_some() { "Reconnect" } else { "Connect" }}
+                </button>
+                <button class="button secondary" disabled=move || !open()
+                    on:click=move |_| state.disconnect_requests.update(|n| *n += 1)>
+                    "Disconnect (1000)"
+                </button>
+            </div>
+            <form class="echo-send" on:submit=move |ev| {
+                ev.prevent_default();
+                state.send_requests.set(Some(Outgoing::Text(state.text.get_untracked())));
+            }>
+                <label for="echo-text">"Text message"</label>
+                <input id="echo-text" type="text" prop:value=move || state.text.get()
+                    on:input=move |ev| state.text.set(event_target_value(&ev)) />
+                <button class="button" type="submit" disabled=move || !open()>"Send text"</button>
+            </form>
+            <div class="echo-send">
+                <label for="echo-binary">"Binary message, bytes"</label>
+                <input id="echo-binary" type="number" min="1" max="1048576"
+                    prop:value=move || state.binary_size.get().to_string()
+                    on:input=move |ev| state.binary_size.set(event_target_value(&ev).parse().unwrap_or(1)) />
+                <button class="button" disabled=move || !open()
+                    on:click=move |_| state.send_requests.set(Some(Outgoing::Binary(state.binary_size.get_untracked())))>
+                    "Send random bytes"
+                </button>
+                <button class="button secondary" disabled=move || !open()
+                    on:click=move |_| state.send_requests.set(Some(Outgoing::Binary(too_big)))>
+                    "Send one byte over the server's limit"
+                </button>
+            </div>
+            <p class="demo-note close-info" role="status">{move || state.closed.get()}</p>
+            <div class="table-scroll">
+                <table class="echo-log">
+                    <caption>"Every message, newest first"</caption>
+                    <thead><tr><th>"Time"</th><th>"Direction"</th><th>"Type"</th><th>"Size"</th><th>"Round trip"</th><th>"Content"</th></tr></thead>
+                    <tbody>{entries}</tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
