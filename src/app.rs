@@ -52,8 +52,10 @@ fn page_has_islands(path: &str) -> bool {
     let Some(slug) = path.strip_prefix("/lessons/") else {
         return false;
     };
-    let course = expect_context::<ContentStore>().course();
-    course.lessons().iter().any(|lesson| {
+    let Some(content) = use_context::<ContentStore>() else {
+        return false;
+    };
+    content.course().lessons().iter().any(|lesson| {
         lesson.summary.slug == slug
             && lesson
                 .segments
@@ -65,7 +67,10 @@ fn page_has_islands(path: &str) -> bool {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let stylesheet = expect_context::<SiteAssets>().stylesheet_href();
+    // Absent only while the route list is gathered, when nothing renders.
+    let stylesheet = use_context::<SiteAssets>()
+        .map(|assets| assets.stylesheet_href())
+        .unwrap_or_default();
     view! {
         <Stylesheet id="leptos" href=stylesheet />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />

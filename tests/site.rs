@@ -65,35 +65,91 @@ async fn unknown_paths_and_lessons_are_404_pages() {
     }
 }
 
-#[tokio::test]
-async fn serves_wasm_js_and_css_with_their_types() {
-    let base = serve_course().await;
-    for (path, content_type) in [
-        ("/pkg/realtime-lab.wasm", "application/wasm"),
-        ("/pkg/realtime-lab.js", "text/javascript"),
-        ("/pkg/realtime-lab.css", "text/css"),
-        ("/favicon.svg", "image/svg+xml"),
-    ] {
-        let response = client().get(format!("{base}{path}")).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "{path}");
-        let got = response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .to_string();
-        assert!(got.starts_with(content_type), "{path}: {got}");
-    }
+/// The bundle's file names as a page with a demo links them (hashed).
+async fn bundle_paths(base: &str) -> Vec<String> {
+    let html = get_text(&format!("{base}/demos/counter")).await;
+    let mut paths: Vec<String> = html
+        .split('"')
+        .filter(|part| part.starts_with("/pkg/"))
+        .map(str::to_string)
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 #[tokio::test]
-async fn compresses_the_wasm_for_browsers_that_accept_brotli() {
+async fn serves_the_hashed_bundle_with_its_types_cached_for_a_year() {
     let base = serve_course().await;
+    let paths = bundle_paths(&base).await;
+    for (ext, content_type) in [
+        (".wasm", "application/wasm"),
+        (".js", "text/javascript"),
+        (".css", "text/css"),
+    ] {
+        let path = paths
+            .iter()
+            .find(|p| p.ends_with(ext))
+            .unwrap_or_else(|| panic!("a page with a demo links a {ext} file: {paths:?}"));
+        assert!(
+            path.matches('.').count() >= 2,
+            "{path} carries a content hash"
+        );
+        let response = client().get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let headers = response.headers();
+        assert!(headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with(content_type));
+        assert_eq!(
+            headers["cache-control"], "public, max-age=31536000, immutable",
+            "{path}"
+        );
+        assert_eq!(headers["vary"], "accept-encoding", "{path}");
+    }
+    let favicon = client()
+        .get(format!("{base}/favicon.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert!(favicon.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("image/svg+xml"));
+}
+
+#[tokio::test]
+async fn serves_the_wasm_precompressed_for_browsers_that_accept_brotli() {
+    let base = serve_course().await;
+    let wasm = bundle_paths(&base)
+        .await
+        .into_iter()
+        .find(|p| p.ends_with(".wasm"))
+        .expect("a page with a demo links its wasm");
+    let url = format!("{base}{wasm}");
+    let plain = client()
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let response = client()
-        .get(format!("{base}/pkg/realtime-lab.wasm"))
+        .get(&url)
         .header("accept-encoding", "br")
         .send()
         .await
         .unwrap();
     assert_eq!(response.headers()["content-encoding"], "br");
+    let compressed = response.bytes().await.unwrap();
+    assert!(
+        compressed.len() * 2 < plain.len(),
+        "the .br file is served: {} bytes for {} raw",
+        compressed.len(),
+        plain.len()
+    );
 }
 
 #[tokio::test]

@@ -52,34 +52,42 @@ impl AppState {
     }
 }
 
-/// The whole site: pages (through the page cache), live endpoints, files.
+/// The whole site: pages (through the page cache), live endpoints, files,
+/// and the 404 page for anything else.
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let context = state.clone();
+    let context = {
+        let state = state.clone();
+        move || provide_site_context(&state)
+    };
     let options = state.leptos_options.clone();
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_context(context.content.clone());
-                provide_context(context.realtime.clone());
-                provide_context(context.assets.clone());
-            },
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             page_cache::serve_cached,
         ));
-    let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell);
-    let files = state
-        .assets
-        .router(axum::handler::Handler::with_state(not_found, state.clone()));
+    let not_found =
+        leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()));
+    let not_found = tower::service_fn(move |request| {
+        let render = not_found(request);
+        async move { Ok::<_, std::convert::Infallible>(render.await) }
+    });
+    let files = state.assets.router(not_found);
     pages
         .with_state(state.clone())
         .merge(realtime::router(state.realtime))
         .fallback_service(files)
+}
+
+/// What the shell and the pages read while rendering.
+fn provide_site_context(state: &AppState) {
+    provide_context(state.content.clone());
+    provide_context(state.realtime.clone());
+    provide_context(state.assets.clone());
 }
 
 /// Every socket the server listens on, bound and ready.

@@ -41,10 +41,20 @@ pub async fn start(
     settings: RealtimeSettings,
     flags: &[&str],
 ) -> Served {
+    let content = ContentStore::open(content_dir).expect("fixture content loads");
+    start_with(content, site_root, settings, flags).await
+}
+
+/// As [`start`], serving an open content store (a test may watch it).
+pub async fn start_with(
+    content: ContentStore,
+    site_root: &Path,
+    settings: RealtimeSettings,
+    flags: &[&str],
+) -> Served {
     let mut args = vec!["realtime-lab", "--addr", "127.0.0.1:0"];
     args.extend_from_slice(flags);
     let config = <Config as clap::Parser>::try_parse_from(args).expect("valid test flags");
-    let content = ContentStore::open(content_dir).expect("fixture content loads");
     let listeners = Listeners::bind(&config).expect("free ports on 127.0.0.1");
     let lanes = listeners.lanes.as_ref().map(|l| l.info().clone());
     let base = format!("http://{}", listeners.site_addr());

@@ -1,0 +1,156 @@
+//! Pages over the real server: complete in the HTML (islands mode, no
+//! loading state), wasm only where a demo is, rendered once and served
+//! compressed with an ETag.
+
+mod common;
+
+use common::{client, get_text, manifest_dir, serve_course};
+use realtime_lab::content::ContentStore;
+use realtime_lab::model::course::Segment;
+use reqwest::StatusCode;
+
+fn course() -> std::sync::Arc<realtime_lab::content::course::Course> {
+    ContentStore::open(manifest_dir().join("content"))
+        .unwrap()
+        .course()
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_requests_for_each_lesson_all_get_the_whole_lesson() {
+    let base = serve_course().await;
+    for lesson in course().lessons() {
+        let url = format!("{base}{}", lesson.summary.href());
+        let requests = (0..200).map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { get_text(&url).await })
+        });
+        let title = "<h1 id=\"lesson-title\">";
+        let description = "<meta name=\"description\" content=\"";
+        for html in futures_util::future::join_all(requests).await {
+            let html = html.unwrap();
+            assert!(html.contains(title), "{url} has its <h1>");
+            assert!(html.contains(description), "{url} has its description");
+            assert!(!html.contains("Loading"), "{url} has no loading fallback");
+            let (h1, body, next) = (
+                html.find(title).unwrap(),
+                html.find("<article").unwrap(),
+                html.find("class=\"prev-next\"").unwrap(),
+            );
+            assert!(
+                body < h1 && h1 < next,
+                "{url}: the lesson is in document order"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_pages_with_a_demo_load_the_wasm() {
+    let base = serve_course().await;
+    for lesson in course().lessons() {
+        let html = get_text(&format!("{base}{}", lesson.summary.href())).await;
+        let has_demo = lesson
+            .segments
+            .iter()
+            .any(|s| matches!(s, Segment::Demo(_)));
+        assert_eq!(
+            html.contains("<leptos-island"),
+            has_demo,
+            "{}",
+            lesson.summary.slug
+        );
+        assert_eq!(html.contains(".wasm"), has_demo, "{}", lesson.summary.slug);
+        assert_eq!(
+            html.contains("modulepreload"),
+            has_demo,
+            "{}",
+            lesson.summary.slug
+        );
+    }
+    let home = get_text(&base).await;
+    assert!(
+        !home.contains(".wasm") && !home.contains("<script"),
+        "the home page is HTML and CSS"
+    );
+    let demo = get_text(&format!("{base}/demos/sse-clock")).await;
+    assert!(demo.contains("<leptos-island") && demo.contains(".wasm"));
+}
+
+#[tokio::test]
+async fn pages_carry_no_per_request_nonce() {
+    let base = serve_course().await;
+    let html = get_text(&format!("{base}/demos/ws-echo")).await;
+    assert!(
+        !html.contains("nonce="),
+        "a cached page cannot carry a nonce"
+    );
+}
+
+#[tokio::test]
+async fn a_page_is_served_compressed_with_an_etag_and_revalidated_with_304() {
+    let base = serve_course().await;
+    let lesson = course().summaries()[2].href();
+    let url = format!("{base}{lesson}");
+    let first = client()
+        .get(&url)
+        .header("accept-encoding", "gzip, deflate, br, zstd")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let headers = first.headers().clone();
+    assert_eq!(headers["content-encoding"], "br");
+    assert_eq!(headers["vary"], "accept-encoding");
+    assert_eq!(headers["cache-control"], "no-cache");
+    let etag = headers["etag"].clone();
+    let again = client()
+        .get(&url)
+        .header("accept-encoding", "gzip, deflate, br, zstd")
+        .header("if-none-match", etag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"], etag);
+    let plain = client().get(&url).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain
+        .text()
+        .await
+        .unwrap()
+        .contains("<h1 id=\"lesson-title\">"));
+}
+
+#[tokio::test]
+async fn a_saved_lesson_replaces_its_cached_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = dir.path().join("01-one.md");
+    let write = |title: &str| {
+        std::fs::write(
+            &lesson,
+            format!("+++\ntitle = \"{title}\"\nsummary = \"S\"\n+++\nBody\n"),
+        )
+        .unwrap()
+    };
+    write("Before");
+    let store = ContentStore::open(dir.path()).unwrap();
+    let _watcher = store.watch().unwrap();
+    let served = common::start_with(
+        store,
+        &manifest_dir().join("target/site"),
+        Default::default(),
+        &["--no-lab"],
+    )
+    .await;
+    let url = format!("{}/lessons/one", served.base);
+    assert!(get_text(&url).await.contains("Before"));
+    write("After");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !get_text(&url).await.contains("After") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new title is served"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
