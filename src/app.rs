@@ -6,7 +6,7 @@
 //! has one.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -77,10 +77,6 @@ pub fn App() -> impl IntoView {
         <Title formatter=|title: String| {
             if title.is_empty() { "Realtime Lab".to_string() } else { format!("{title} · Realtime Lab") }
         } />
-        <Meta
-            name="description"
-            content="An interactive course: Server-Sent Events or WebSockets, and why HTTP/1.1 versus HTTP/2 changes the answer."
-        />
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("") view=HomePage />

@@ -12,6 +12,7 @@
 
 pub mod assets;
 pub mod page_cache;
+mod page_policy;
 
 use axum::Router;
 use leptos::prelude::*;

@@ -47,6 +47,7 @@ struct Generation {
 #[derive(Debug)]
 struct CachedPage {
     content_type: HeaderValue,
+    policy: HeaderValue,
     etag: String,
     identity: Bytes,
     gzip: Bytes,
@@ -121,13 +122,19 @@ async fn render(request: Request, next: Next) -> Result<Arc<CachedPage>, Respons
         }
     };
     let content_type = parts.headers[header::CONTENT_TYPE].clone();
-    tokio::task::spawn_blocking(move || Arc::new(CachedPage::compress(content_type, body)))
+    let Ok(html) = String::from_utf8(body.to_vec()) else {
+        return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    };
+    tokio::task::spawn_blocking(move || Arc::new(CachedPage::compress(content_type, &html)))
         .await
         .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
 impl CachedPage {
-    fn compress(content_type: HeaderValue, identity: Bytes) -> Self {
+    fn compress(content_type: HeaderValue, html: &str) -> Self {
+        let (html, policy) = super::page_policy::finish(html);
+        let policy = HeaderValue::from_str(&policy).expect("the policy is ASCII");
+        let identity = Bytes::from(html);
         let digest = ring::digest::digest(&ring::digest::SHA256, &identity);
         let etag: String = digest.as_ref()[..12]
             .iter()
@@ -147,6 +154,7 @@ impl CachedPage {
             .expect("brotli into memory cannot fail");
         CachedPage {
             content_type,
+            policy,
             etag,
             identity,
             gzip: gzip.into(),
@@ -182,6 +190,7 @@ impl CachedPage {
         };
         let headers = response.headers_mut();
         headers.insert(header::CONTENT_TYPE, self.content_type.clone());
+        headers.insert(header::CONTENT_SECURITY_POLICY, self.policy.clone());
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         if let Ok(etag) = HeaderValue::from_str(&etag) {
@@ -270,7 +279,7 @@ mod tests {
     fn a_matching_etag_gets_304_and_another_encoding_does_not_match() {
         let page = CachedPage::compress(
             HeaderValue::from_static("text/html; charset=utf-8"),
-            Bytes::from_static(b"<!DOCTYPE html><p>hello</p>"),
+            "<!DOCTYPE html><p>hello</p>",
         );
         let first = page.respond(&accept("br"), false);
         let etag = first.headers()[header::ETAG].clone();

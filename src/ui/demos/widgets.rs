@@ -32,3 +32,33 @@ pub fn push_newest<T: Send + Sync + 'static>(log: RwSignal<Vec<T>>, entry: T, ke
         log.truncate(keep);
     });
 }
+
+/// Milliseconds as text with `decimals` (0 or 1) digits after the point,
+/// through integers: formatting an `f64` would pull Rust's float printing
+/// (about 20 KB of WebAssembly) into every demo that shows a time.
+pub fn format_ms(ms: f64, decimals: u32) -> String {
+    let scale = 10u64.pow(decimals);
+    let scaled = (ms.max(0.0) * scale as f64).round() as u64;
+    match decimals {
+        0 => format!("{scaled} ms"),
+        _ => format!(
+            "{}.{:0width$} ms",
+            scaled / scale,
+            scaled % scale,
+            width = decimals as usize
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_ms;
+
+    #[test]
+    fn formats_milliseconds_without_float_printing() {
+        assert_eq!(format_ms(12.34, 1), "12.3 ms");
+        assert_eq!(format_ms(0.05, 1), "0.1 ms");
+        assert_eq!(format_ms(1049.6, 0), "1050 ms");
+        assert_eq!(format_ms(-3.0, 0), "0 ms");
+    }
+}

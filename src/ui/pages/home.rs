@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 
 use crate::content::ContentStore;
 use crate::ui::components::SiteHeader;
@@ -27,6 +27,10 @@ pub fn HomePage() -> impl IntoView {
         .collect_view();
     view! {
         <Title text="" />
+        <Meta
+            name="description"
+            content="An interactive course: Server-Sent Events or WebSockets, and why HTTP/1.1 versus HTTP/2 changes the answer."
+        />
         <SiteHeader />
         <main id="main" class="home">
             <section class="hero">

@@ -9,6 +9,7 @@ use web_sys::{AbortController, EventSource, MessageEvent};
 use super::state::{LabState, StreamRow, StreamState, Trust};
 use crate::model::wire::{LabHello, LabLanes, LabPing, LabView, Lane};
 use crate::ui::demos::browser::{describe, now_ms, EventSourceHandle};
+use crate::ui::demos::widgets::format_ms;
 
 pub fn attach(state: LabState, lanes: Option<LabLanes>) {
     let streams = StoredValue::new_local(Vec::<(usize, EventSourceHandle)>::new());
@@ -185,10 +186,14 @@ async fn send_ping(state: LabState, base: String, signal: web_sys::AbortSignal) 
                 .and_then(|b| serde_json::from_str::<LabPing>(&b).ok())
                 .map(|ping| format!(" on connection #{}", ping.connection))
                 .unwrap_or_default();
-            format!("The ordinary request was answered after {elapsed:.0} ms{connection}.")
+            format!(
+                "The ordinary request was answered after {}{connection}.",
+                format_ms(elapsed, 0)
+            )
         }
         Err(error) if signal.aborted() => format!(
-            "The ordinary request was cancelled after {elapsed:.0} ms ({}).",
+            "The ordinary request was cancelled after {} ({}).",
+            format_ms(elapsed, 0),
             describe(error)
         ),
         Err(error) => format!("The ordinary request failed: {}", describe(error)),

@@ -20,7 +20,7 @@ mod views;
 
 /// `lanes`: where the HTTPS lanes listen, or `None` when the host turned the
 /// lab off (then only the simulation is offered).
-#[island]
+#[island(lazy)]
 pub fn ConnectionLab(lanes: Option<LabLanes>) -> impl IntoView {
     let state = LabState::new(lanes.is_none());
     #[cfg(feature = "hydrate")]

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::pool::{simulate, Placement};
 use super::state::{LabState, StreamState, Trust};
+use crate::ui::demos::widgets::format_ms;
 
 #[component]
 pub fn TrustNotice(state: LabState) -> impl IntoView {
@@ -111,7 +112,7 @@ pub fn StreamTable(state: LabState) -> impl IntoView {
                     <tr class=class data-state=label>
                         <td>{index}</td>
                         <td>{label}</td>
-                        <td class="num">{row.first_event_ms.map(|ms| format!("{ms:.0} ms"))}</td>
+                        <td class="num">{row.first_event_ms.map(|ms| format_ms(ms, 0))}</td>
                         <td>{row.connection.map(|c| format!("#{c}"))}</td>
                         <td>{row.protocol}</td>
                         <td><button class="link-button" on:click=move |_| state.close_one.set(Some(index))>"Close"</button></td>

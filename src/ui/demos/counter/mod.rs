@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::widgets::hydrated_marker;
 
-#[island]
+#[island(lazy)]
 pub fn Counter() -> impl IntoView {
     let (count, set_count) = signal(0u32);
     view! {

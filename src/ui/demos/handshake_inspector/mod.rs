@@ -13,7 +13,7 @@ use state::{InspectorState, EXPLAINED};
 mod browser;
 mod state;
 
-#[island]
+#[island(lazy)]
 pub fn HandshakeInspector() -> impl IntoView {
     let state = InspectorState {
         sse: RwSignal::new(None),

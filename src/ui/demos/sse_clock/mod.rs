@@ -12,7 +12,7 @@ use state::{ready_state_label, ClockState};
 mod browser;
 mod state;
 
-#[island]
+#[island(lazy)]
 pub fn SseClock() -> impl IntoView {
     let state = ClockState::new();
     let raw_view = NodeRef::<leptos::html::Pre>::new();

@@ -14,7 +14,7 @@ mod browser;
 mod state;
 
 /// `limits` are the server's, rendered into the page with the island.
-#[island]
+#[island(lazy)]
 pub fn WsEcho(limits: EchoLimits) -> impl IntoView {
     let state = EchoState {
         ready_state: RwSignal::new(3),
@@ -37,7 +37,7 @@ pub fn WsEcho(limits: EchoLimits) -> impl IntoView {
             .get()
             .into_iter()
             .map(|e| {
-                let rtt = e.rtt_ms.map(|ms| format!("{ms:.1} ms"));
+                let rtt = e.rtt_ms.map(|ms| super::widgets::format_ms(ms, 1));
                 view! {
                     <tr class=format!("ws-{}", e.direction) data-direction=e.direction>
                         <td>{e.at}</td>
