@@ -103,7 +103,10 @@ setup_wasm_opt() {
 setup_browser_tests() {
     command -v chromium >/dev/null 2>&1 || apt_install chromium
     command -v npm >/dev/null 2>&1 || apt_install nodejs npm
-    if [ ! -d end2end/node_modules/playwright-core ]; then
+    # Again whenever package-lock.json changed since the last install (npm
+    # records that install in node_modules/.package-lock.json).
+    if [ ! -d end2end/node_modules/playwright-core ] ||
+        [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
         say "npm ci in end2end/"
         (cd end2end && npm ci --no-audit --no-fund --silent)
     fi

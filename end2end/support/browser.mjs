@@ -1,7 +1,10 @@
 // Debian's Chromium, driven by playwright-core (no browser download).
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 export const PHONE = { width: 390, height: 844 };
+
+const AXE_SCRIPT = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 /**
  * `trustTestCertificate`: accept the lab lanes' self-signed certificate, as a
@@ -32,7 +35,81 @@ export function collectErrors(page) {
   return errors;
 }
 
-/** Resolves once the WebAssembly has taken over the page. */
-export async function waitForHydration(page) {
-  await page.waitForSelector("html[data-hydrated=true]", { timeout: 15_000 });
+/** The page's islands, each named by the demo around it, and whether its WebAssembly has taken over. */
+function islandStates(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("leptos-island")].map((island) => ({
+      demo: island.closest("[data-demo]")?.dataset.demo ?? "(outside any section.demo)",
+      hydrated: island.querySelector("[data-hydrated=true]") !== null,
+    })),
+  );
+}
+
+/**
+ * Resolves once every island of the page is hydrated: the page has at least
+ * one `<leptos-island>`, and each holds an element with `data-hydrated="true"`
+ * (set by the island's root when its WebAssembly has taken over).
+ * Only pages with a live demo have islands; a text page has nothing to wait for.
+ */
+export async function waitForHydration(page, { timeout = 15_000 } = {}) {
+  try {
+    await page.waitForFunction(
+      () => {
+        const islands = [...document.querySelectorAll("leptos-island")];
+        return islands.length > 0 && islands.every((island) => island.querySelector("[data-hydrated=true]"));
+      },
+      null,
+      { timeout },
+    );
+  } catch (error) {
+    // Say which island is stuck, or that there is none to wait for.
+    const states = await islandStates(page).catch(() => []);
+    const detail =
+      states.length === 0
+        ? "the page has no <leptos-island> (is this a page with a live demo?)"
+        : `not hydrated: ${states.filter((s) => !s.hydrated).map((s) => s.demo).join(", ")}`;
+    throw new Error(`${page.url()} did not hydrate within ${timeout} ms: ${detail}`, { cause: error });
+  }
+}
+
+/** Waits for the islands if the page has any; a page without demos resolves at once. */
+export async function waitForIslandsIfAny(page) {
+  if ((await page.locator("leptos-island").count()) > 0) await waitForHydration(page);
+}
+
+const SERIOUS = new Set(["serious", "critical"]);
+
+/**
+ * Runs axe-core on the whole document and returns its serious and critical
+ * violations, one readable line each (`[]` when there are none), so
+ * `assert.deepEqual(await runAxe(page, { context }), [])` says what to fix.
+ * `context` names the page and its conditions in those lines (default: the URL).
+ * Needs JavaScript enabled in the page's context; wait for hydration first on
+ * pages with islands, so axe checks what a learner gets.
+ */
+export async function runAxe(page, { context = page.url() } = {}) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_SCRIPT });
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ["violations"] });
+    return results.violations.map(({ id, impact, help, helpUrl, nodes }) => ({
+      id,
+      impact,
+      help,
+      helpUrl,
+      count: nodes.length,
+      targets: nodes.slice(0, 3).map((node) => node.target.flat().join(" >>> ")),
+      // For contrast and names this says the ratio or the missing label.
+      summary: nodes[0]?.failureSummary ?? "",
+    }));
+  });
+  return violations.filter((v) => SERIOUS.has(v.impact)).map((v) => formatViolation(context, v));
+}
+
+function formatViolation(context, { id, impact, help, helpUrl, count, targets, summary }) {
+  const more = count > targets.length ? ` and ${count - targets.length} more` : "";
+  // "Fix any of the following:\n  reason\n  reason" on one line.
+  const [head = "", ...reasons] = summary.split("\n").map((line) => line.trim()).filter(Boolean);
+  const why = `${head} ${reasons.join("; ")}`.trim().slice(0, 300);
+  const elements = `${count} element${count === 1 ? "" : "s"}: ${targets.join(", ")}${more}`;
+  return `${context}: ${impact} ${id}: ${help} (${elements}). ${why} ${helpUrl}`;
 }

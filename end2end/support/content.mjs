@@ -1,0 +1,51 @@
+// The lessons as the Markdown in content/ declares them: which ones embed a
+// live demo, so a test knows which pages must stay free of JavaScript.
+// (The server's own reading is in src/content/; this mirrors only the slug,
+// the order and the `::demo[name]` directives.)
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { ROOT } from "./server.mjs";
+
+/**
+ * `[{ file, slug, order, demos }]` in course order. `slug` and `order`
+ * come from the front matter, else from the file name (`03-event-stream.md`);
+ * `demos` lists the `::demo[name]` paragraphs outside code blocks.
+ */
+export function lessonsFromContent(contentDir = join(ROOT, "content")) {
+  return readdirSync(contentDir)
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => readLesson(contentDir, name))
+    .sort((a, b) => a.order - b.order);
+}
+
+function readLesson(dir, name) {
+  const text = readFileSync(join(dir, name), "utf8");
+  const [, frontMatter = "", body = text] = text.match(/^\+\+\+\r?\n([\s\S]*?)\r?\n\+\+\+\r?\n?([\s\S]*)$/) ?? [];
+  const key = (k) => frontMatter.match(new RegExp(`^${k}\\s*=\\s*"?([^"\\n]*)"?\\s*$`, "m"))?.[1];
+  const [, number, stem] = name.match(/^(?:(\d+)-)?(.*)\.md$/);
+  return {
+    file: name,
+    slug: key("slug") ?? stem,
+    order: Number(key("order") ?? number),
+    demos: demoDirectives(body),
+  };
+}
+
+/** The names in `::demo[name]` lines, skipping fenced code (where a lesson may show the syntax). */
+function demoDirectives(body) {
+  const demos = [];
+  let fence = null;
+  for (const line of body.split(/\r?\n/)) {
+    const opener = line.match(/^\s{0,3}(`{3,}|~{3,})/)?.[1];
+    if (fence) {
+      if (opener && opener[0] === fence[0] && opener.length >= fence.length) fence = null;
+    } else if (opener) {
+      fence = opener;
+    } else {
+      const name = line.match(/^::demo\[([^\]]+)\]\s*$/)?.[1];
+      if (name) demos.push(name.trim());
+    }
+  }
+  return demos;
+}

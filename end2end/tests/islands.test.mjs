@@ -1,0 +1,145 @@
+// Islands: only a live demo brings JavaScript and WebAssembly to a page.
+// Everything else is server-rendered HTML and one stylesheet, and reads in
+// full with JavaScript switched off.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { lessonsFromContent } from "../support/content.mjs";
+import { startServer } from "../support/server.mjs";
+import { PHONE, collectErrors, launchBrowser, waitForHydration } from "../support/browser.mjs";
+
+const LESSONS = lessonsFromContent();
+const TEXT_ONLY = LESSONS.filter((lesson) => lesson.demos.length === 0);
+const WITH_DEMOS = LESSONS.filter((lesson) => lesson.demos.length > 0);
+
+/** Every request the page makes from now on, as `{ path, type }`. */
+function recordRequests(page) {
+  const requests = [];
+  page.on("request", (request) => {
+    requests.push({ path: new URL(request.url()).pathname, type: request.resourceType() });
+  });
+  return requests;
+}
+
+const isCode = ({ path, type }) => type === "script" || path.endsWith(".wasm") || /^\/pkg\/.*\.js$/.test(path);
+
+describe("islands", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    // Lesson 6's lab probes the HTTPS lanes: trust them, as course.test.mjs does.
+    browser = await launchBrowser({ trustTestCertificate: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("a page without a demo is HTML and one stylesheet: no JavaScript, no WebAssembly, no island", async () => {
+    assert.ok(TEXT_ONLY.length > 0, "content/ has a lesson without a demo to check");
+    const paths = ["/", ...TEXT_ONLY.map((lesson) => `/lessons/${lesson.slug}`)];
+    for (const path of paths) {
+      const page = await browser.newPage();
+      const requests = recordRequests(page);
+      const response = await page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
+      assert.equal(response.status(), 200, path);
+      assert.deepEqual(requests.filter(isCode), [], `${path} loads code`);
+      assert.equal(requests.filter((r) => r.type === "stylesheet").length, 1, `${path} loads one stylesheet`);
+      assert.equal(await page.locator("leptos-island").count(), 0, `${path} has an island`);
+      const scripts = await page.$$eval("script", (found) =>
+        found
+          .filter((s) => !/json/.test(s.type)) // data, not code
+          .map((s) => s.src || s.textContent.trim().slice(0, 80)),
+      );
+      assert.deepEqual(scripts, [], `${path} has a script`);
+      await page.close();
+    }
+  });
+
+  test("/demos/counter hydrates its island, and the counter counts a click", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/demos/counter`);
+    await waitForHydration(page);
+    const button = page.locator("section.demo[data-demo=counter] leptos-island button");
+    assert.equal(await button.textContent(), "Clicked 0 times");
+    await button.click();
+    assert.equal(await button.textContent(), "Clicked 1 times");
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("each lesson with a demo has one island per demo, loads the WebAssembly, and hydrates without errors", async () => {
+    assert.ok(WITH_DEMOS.length > 0, "content/ has a lesson with a demo to check");
+    for (const lesson of WITH_DEMOS) {
+      const path = `/lessons/${lesson.slug}`;
+      const page = await browser.newPage();
+      const errors = collectErrors(page);
+      const requests = recordRequests(page);
+      await page.goto(`${server.url}${path}`);
+      await waitForHydration(page);
+      const demos = await page.$$eval("section.demo[data-demo]", (sections) =>
+        sections.map((s) => `${s.dataset.demo}: ${s.querySelectorAll("leptos-island").length} island(s)`),
+      );
+      assert.deepEqual(demos, lesson.demos.map((name) => `${name}: 1 island(s)`), `${path}: the demos of its Markdown`);
+      assert.equal(
+        await page.locator("leptos-island").count(),
+        lesson.demos.length,
+        `${path}: an island outside section.demo`,
+      );
+      assert.ok(requests.some((r) => r.path.endsWith(".wasm")), `${path} loaded no .wasm`);
+      assert.deepEqual(errors, [], `${path} logged errors`);
+      await page.close();
+    }
+  });
+
+  test("with JavaScript off, the course path and every lesson read in full", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const links = await page.$$eval("ol.course-path li.path-step h3 a[href^='/lessons/']", (found) =>
+      found.map((a) => ({ href: a.getAttribute("href"), title: a.textContent.trim() })),
+    );
+    assert.deepEqual(
+      links.map((link) => link.href),
+      LESSONS.map((lesson) => `/lessons/${lesson.slug}`),
+      "the home page lists every lesson of content/, in order",
+    );
+    await assertNoLoadingText(page, "/");
+
+    for (const [i, { href, title }] of links.entries()) {
+      const response = await page.goto(`${server.url}${href}`);
+      assert.equal(response.status(), 200, href);
+      assert.equal((await page.locator("h1#lesson-title").textContent()).trim(), title, `${href}: h1`);
+      const bodyParagraphs = await page.$$eval("article p", (found) =>
+        found.filter((p) => !p.closest("header, section.demo") && p.textContent.trim() !== "").length,
+      );
+      assert.ok(bodyParagraphs >= 1, `${href}: no paragraph of the lesson body`);
+      assert.equal(await page.locator("nav.course-nav a").count(), links.length, `${href}: the course nav`);
+      const prevNext = await page.$$eval("nav.prev-next a[rel]", (found) => found.map((a) => a.rel));
+      const expected = [...(i > 0 ? ["prev"] : []), ...(i < links.length - 1 ? ["next"] : [])];
+      assert.deepEqual(prevNext, expected, `${href}: previous and next`);
+      await assertNoLoadingText(page, href);
+    }
+    await context.close();
+  });
+
+  test("with JavaScript off, the phone's lesson list still opens", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/lessons/${TEXT_ONLY[0]?.slug ?? LESSONS[0].slug}`);
+    const details = page.locator("nav.course-nav details, details:has(nav.course-nav)").first();
+    assert.equal(await details.locator("ol").isVisible(), false);
+    await details.locator("summary", { hasText: "All lessons" }).click();
+    assert.equal(await details.locator("ol").isVisible(), true);
+    await context.close();
+  });
+});
+
+async function assertNoLoadingText(page, path) {
+  const text = await page.locator("body").innerText();
+  assert.doesNotMatch(text, /Loading/, `${path} shows a loading fallback`);
+  assert.equal(await page.locator(".loading").count(), 0, `${path} has a .loading element`);
+}
