@@ -7,6 +7,6 @@ cd "$REALTIME_LAB_ROOT"
 scripts/setup.sh
 use_wasm_route
 
-say "cargo leptos build --release --precompress"
-cargo leptos build --release --precompress "${LEPTOS_BUILD_ARGS[@]}"
+say "cargo leptos build --release --precompress --split"
+cargo leptos build --release --precompress --split "${LEPTOS_BUILD_ARGS[@]}"
 exec target/release/realtime-lab "$@"

@@ -26,11 +26,14 @@ fi
 
 use_wasm_route
 
-say "cargo leptos build --release --precompress"
-cargo leptos build --release --precompress "${LEPTOS_BUILD_ARGS[@]}"
+say "cargo leptos build --release --precompress --split"
+cargo leptos build --release --precompress --split "${LEPTOS_BUILD_ARGS[@]}"
 
 say "Rust tests (unit, and integration over the real server)"
 cargo test --release --features ssr
 
 say "browser tests (Chromium)"
 (cd end2end && npm test)
+
+say "size budgets (what each kind of page downloads)"
+(cd end2end && npm run --silent size)
