@@ -7,15 +7,30 @@
 //! protect nothing), so the nonce is taken out again, and the policy allows
 //! each inline script by the SHA-256 hash of its text instead: a script
 //! injected into a lesson would not match.
+//!
+//! A page without an island runs nothing at all, so the empty hydration
+//! data leptos_axum's stream appends (`__RESOLVED_RESOURCES=[]…`) goes too:
+//! such a page is HTML and CSS only.
 
 use base64::Engine;
 
 /// The page without its nonce, and the policy header that goes with it.
 pub fn finish(html: &str) -> (String, String) {
-    let html = without_nonce(html);
+    let mut html = without_nonce(html);
+    if !html.contains("<leptos-island") {
+        for empty in EMPTY_HYDRATION_DATA {
+            html = html.replace(empty, "");
+        }
+    }
     let policy = policy(&inline_script_hashes(&html));
     (html, policy)
 }
+
+/// What leptos_axum appends to every streamed page, with nothing in it.
+const EMPTY_HYDRATION_DATA: [&str; 2] = [
+    "<script>__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];</script>",
+    "<script>__INCOMPLETE_CHUNKS=[];</script>",
+];
 
 fn policy(script_hashes: &[String]) -> String {
     let scripts: String = script_hashes
@@ -96,6 +111,16 @@ mod tests {
             .encode(ring::digest::digest(&ring::digest::SHA256, b"run()").as_ref());
         assert!(policy.contains(&format!("'sha256-{expected}'")), "{policy}");
         assert!(!policy.contains("unsafe-inline"), "{policy}");
+    }
+
+    #[test]
+    fn a_page_without_islands_loses_the_empty_hydration_data() {
+        let page = format!("<p>text</p>{}", EMPTY_HYDRATION_DATA.concat());
+        let (html, policy) = finish(&page);
+        assert_eq!(html, "<p>text</p>");
+        assert!(!policy.contains("sha256-"), "{policy}");
+        let island = format!("<leptos-island></leptos-island>{}", EMPTY_HYDRATION_DATA[1]);
+        assert!(finish(&island).0.contains("__INCOMPLETE_CHUNKS"));
     }
 
     #[test]
