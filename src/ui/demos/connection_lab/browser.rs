@@ -15,34 +15,49 @@ pub fn attach(state: LabState, lanes: Option<LabLanes>) {
     let streams = StoredValue::new_local(Vec::<(usize, EventSourceHandle)>::new());
     let feed = StoredValue::new_local(None::<EventSourceHandle>);
     let ping = StoredValue::new_local(None::<AbortController>);
-
-    Effect::new(move |_| {
-        state.trust_checks.track();
-        match &lanes {
-            Some(lanes) => {
-                let host = window()
-                    .location()
-                    .hostname()
-                    .unwrap_or_else(|_| "localhost".into());
-                let urls = (
-                    format!("https://{host}:{}", lanes.http2_port),
-                    format!("https://{host}:{}", lanes.http1_port),
-                );
-                state.lane_urls.set(Some(urls.clone()));
-                spawn_local(check_trust(state, urls));
-            }
-            None => {
-                state.trust.set(Trust::LabOff);
-                state.simulated.set(true);
-            }
-        }
-    });
+    // Without lanes the island starts in the simulation, and stays there.
+    if let Some(lanes) = lanes {
+        check_trust_on_request(state, lanes);
+    }
     Effect::new(move |_| match open_feed(state) {
         Ok(source) => feed.set_value(Some(source)),
         Err(error) => state
             .ping
             .set(format!("The server's view is unavailable: {error}")),
     });
+    open_and_close_streams(state, streams);
+    ping_on_request(state, ping);
+    on_cleanup(move || {
+        streams.set_value(Vec::new());
+        feed.set_value(None);
+        if let Some(controller) = ping.get_value() {
+            controller.abort();
+        }
+    });
+}
+
+/// Asks both lanes whether this browser trusts them, at start and on "Check again".
+fn check_trust_on_request(state: LabState, lanes: LabLanes) {
+    Effect::new(move |_| {
+        state.trust_checks.track();
+        let host = window()
+            .location()
+            .hostname()
+            .unwrap_or_else(|_| "localhost".into());
+        let urls = (
+            format!("https://{host}:{}", lanes.http2_port),
+            format!("https://{host}:{}", lanes.http1_port),
+        );
+        state.lane_urls.set(Some(urls.clone()));
+        spawn_local(check_trust(state, urls));
+    });
+}
+
+/// "Open N streams" replaces the open streams; "Close" and "Close all" end them.
+fn open_and_close_streams(
+    state: LabState,
+    streams: StoredValue<Vec<(usize, EventSourceHandle)>, LocalStorage>,
+) {
     Effect::new(move |_| {
         if state.open_requests.get() == 0 {
             return;
@@ -50,17 +65,9 @@ pub fn attach(state: LabState, lanes: Option<LabLanes>) {
         streams.set_value(Vec::new());
         let Some(base) = lane_url(state) else { return };
         let count = state.count.get_untracked();
-        state.rows.set(
-            (1..=count)
-                .map(|index| StreamRow {
-                    index,
-                    state: StreamState::Waiting,
-                    first_event_ms: None,
-                    connection: None,
-                    protocol: String::new(),
-                })
-                .collect(),
-        );
+        state
+            .rows
+            .set((1..=count).map(StreamRow::waiting).collect());
         for index in 1..=count {
             match open_stream(state, &base, index) {
                 Ok(source) => streams.update_value(|s| s.push((index, source))),
@@ -83,6 +90,10 @@ pub fn attach(state: LabState, lanes: Option<LabLanes>) {
             state.rows.update(|rows| rows.retain(|r| r.index != index));
         }
     });
+}
+
+/// "Send an ordinary request": one `fetch` at a time, the last one cancelled.
+fn ping_on_request(state: LabState, ping: StoredValue<Option<AbortController>, LocalStorage>) {
     Effect::new(move |_| {
         if state.ping_requests.get() == 0 {
             return;
@@ -97,13 +108,6 @@ pub fn attach(state: LabState, lanes: Option<LabLanes>) {
         let signal = controller.signal();
         ping.set_value(Some(controller));
         spawn_local(send_ping(state, base, signal));
-    });
-    on_cleanup(move || {
-        streams.set_value(Vec::new());
-        feed.set_value(None);
-        if let Some(controller) = ping.get_value() {
-            controller.abort();
-        }
     });
 }
 

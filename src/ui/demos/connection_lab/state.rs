@@ -23,6 +23,20 @@ pub struct StreamRow {
     pub protocol: String,
 }
 
+impl StreamRow {
+    /// A stream just asked for: no event yet.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn waiting(index: usize) -> Self {
+        StreamRow {
+            index,
+            state: StreamState::Waiting,
+            first_event_ms: None,
+            connection: None,
+            protocol: String::new(),
+        }
+    }
+}
+
 /// Whether the lanes answer this browser; learned in the browser build.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -122,7 +122,7 @@ pub fn StreamTable(state: LabState) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Streams, measured in this browser">
             <table class="lab-streams">
                 <caption>"Each stream, measured in this browser"</caption>
                 <thead><tr><th>"#"</th><th>"State"</th><th>"First event after"</th><th>"Connection"</th><th>"Protocol"</th><th></th></tr></thead>

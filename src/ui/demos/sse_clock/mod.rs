@@ -78,7 +78,7 @@ pub fn SseClock() -> impl IntoView {
                 <section class="parsed-events">
                     <h4>"Events, as " <code>"EventSource"</code> " parsed them"</h4>
                     <p class="hint">"Newest first. " <code>"hello"</code> " opens each connection."</p>
-                    <ol class="event-log" reversed>{events}</ol>
+                    <ol class="event-log" reversed tabindex="0" aria-label="Events, newest first">{events}</ol>
                 </section>
             </div>
         </div>

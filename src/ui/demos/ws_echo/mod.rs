@@ -31,26 +31,6 @@ pub fn WsEcho(limits: EchoLimits) -> impl IntoView {
 
     let open = move || state.ready_state.get() == 1;
     let too_big = u32::try_from(limits.max_message).unwrap_or(u32::MAX - 1) + 1;
-    let entries = move || {
-        state
-            .log
-            .get()
-            .into_iter()
-            .map(|e| {
-                let rtt = e.rtt_ms.map(|ms| super::widgets::format_ms(ms, 1));
-                view! {
-                    <tr class=format!("ws-{}", e.direction) data-direction=e.direction>
-                        <td>{e.at}</td>
-                        <td>{match e.direction { "sent" => "↑ sent", "received" => "↓ received", _ => "• event" }}</td>
-                        <td>{e.kind}</td>
-                        <td class="num">{e.size} " B"</td>
-                        <td class="rtt num">{rtt}</td>
-                        <td class="preview"><code>{e.preview}</code></td>
-                    </tr>
-                }
-            })
-            .collect_view()
-    };
     view! {
         <div class="echo-demo" data-hydrated=hydrated_marker()>
             <div class="demo-controls">
@@ -90,13 +70,41 @@ pub fn WsEcho(limits: EchoLimits) -> impl IntoView {
                 </button>
             </div>
             <p class="demo-note close-info" role="status">{move || state.closed.get()}</p>
-            <div class="table-scroll">
-                <table class="echo-log">
-                    <caption>"Every message, newest first"</caption>
-                    <thead><tr><th>"Time"</th><th>"Direction"</th><th>"Type"</th><th>"Size"</th><th>"Round trip"</th><th>"Content"</th></tr></thead>
-                    <tbody>{entries}</tbody>
-                </table>
-            </div>
+            <MessageLog state />
+        </div>
+    }
+}
+
+/// Every message, newest first, with its round trip.
+#[component]
+fn MessageLog(state: EchoState) -> impl IntoView {
+    let entries = move || {
+        state
+            .log
+            .get()
+            .into_iter()
+            .map(|e| {
+                let rtt = e.rtt_ms.map(|ms| super::widgets::format_ms(ms, 1));
+                view! {
+                    <tr class=format!("ws-{}", e.direction) data-direction=e.direction>
+                        <td>{e.at}</td>
+                        <td>{match e.direction { "sent" => "↑ sent", "received" => "↓ received", _ => "• event" }}</td>
+                        <td>{e.kind}</td>
+                        <td class="num">{e.size} " B"</td>
+                        <td class="rtt num">{rtt}</td>
+                        <td class="preview"><code>{e.preview}</code></td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">
+            <table class="echo-log">
+                <caption>"Every message, newest first"</caption>
+                <thead><tr><th>"Time"</th><th>"Direction"</th><th>"Type"</th><th>"Size"</th><th>"Round trip"</th><th>"Content"</th></tr></thead>
+                <tbody>{entries}</tbody>
+            </table>
         </div>
     }
 }
