@@ -1,35 +1,33 @@
 use leptos::prelude::*;
 
 use crate::model::course::DemoName;
-use crate::model::wire::EchoLimits;
 use crate::realtime::RealtimeState;
 use crate::ui::demos::{ConnectionLab, Counter, HandshakeInspector, SseClock, WsEcho};
 
 /// A live demo in its frame, labelled for screen readers. The frame is
-/// server-only HTML; the demo inside is an island, handed as props what
-/// this server knows (the echo's limits, where the lab's lanes listen).
+/// server-only HTML; the demo inside is an island. What an island must know
+/// of this server is an attribute of the frame, not a prop, to keep a JSON
+/// parser out of the page: the echo's largest message (`data-max-message`)
+/// and the lab's lane ports (`data-lab-ports`).
 #[component]
 pub fn DemoFrame(name: DemoName) -> impl IntoView {
     let realtime = expect_context::<RealtimeState>();
+    let max_message = realtime.echo.settings.max_message;
+    let lab_ports = realtime
+        .lab_lanes
+        .as_ref()
+        .map(|lanes| format!("{} {}", lanes.http2_port, lanes.http1_port));
     let body = match name {
         DemoName::SseClock => view! { <SseClock /> }.into_any(),
-        DemoName::WsEcho => {
-            let settings = &realtime.echo.settings;
-            let limits = EchoLimits {
-                max_message: settings.max_message,
-                idle_secs: settings.idle.as_secs(),
-            };
-            view! { <WsEcho limits /> }.into_any()
-        }
+        DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
         DemoName::HandshakeInspector => view! { <HandshakeInspector /> }.into_any(),
-        DemoName::ConnectionLab => {
-            let lanes = realtime.lab_lanes.clone();
-            view! { <ConnectionLab lanes /> }.into_any()
-        }
+        DemoName::ConnectionLab => view! { <ConnectionLab /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
     };
     view! {
-        <section class="demo" data-demo=name.as_str() aria-label=format!("Live demo: {}", name.title())>
+        <section class="demo" data-demo=name.as_str() aria-label=format!("Live demo: {}", name.title())
+            data-max-message=(name == DemoName::WsEcho).then_some(max_message)
+            data-lab-ports=lab_ports.filter(|_| name == DemoName::ConnectionLab)>
             <header class="demo-header">
                 <p class="demo-badge">"Live demo"</p>
                 <h3 class="demo-title">{name.title()}</h3>

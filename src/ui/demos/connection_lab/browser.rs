@@ -7,17 +7,17 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortController, EventSource, MessageEvent};
 
 use super::state::{LabState, StreamRow, StreamState, Trust};
-use crate::model::wire::{LabHello, LabLanes, LabPing, LabView, Lane};
-use crate::ui::demos::browser::{describe, now_ms, EventSourceHandle};
+use crate::model::wire::{LabHello, LabPing, LabView, Lane};
+use crate::ui::demos::browser::{describe, now_ms, parse, EventSourceHandle};
 use crate::ui::demos::widgets::format_ms;
 
-pub fn attach(state: LabState, lanes: Option<LabLanes>) {
+pub fn attach(state: LabState, ports: Option<(u16, u16)>) {
     let streams = StoredValue::new_local(Vec::<(usize, EventSourceHandle)>::new());
     let feed = StoredValue::new_local(None::<EventSourceHandle>);
     let ping = StoredValue::new_local(None::<AbortController>);
     // Without lanes the island starts in the simulation, and stays there.
-    if let Some(lanes) = lanes {
-        check_trust_on_request(state, lanes);
+    if let Some(ports) = ports {
+        check_trust_on_request(state, ports);
     }
     Effect::new(move |_| match open_feed(state) {
         Ok(source) => feed.set_value(Some(source)),
@@ -37,7 +37,7 @@ pub fn attach(state: LabState, lanes: Option<LabLanes>) {
 }
 
 /// Asks both lanes whether this browser trusts them, at start and on "Check again".
-fn check_trust_on_request(state: LabState, lanes: LabLanes) {
+fn check_trust_on_request(state: LabState, (http2_port, http1_port): (u16, u16)) {
     Effect::new(move |_| {
         state.trust_checks.track();
         let host = window()
@@ -45,8 +45,8 @@ fn check_trust_on_request(state: LabState, lanes: LabLanes) {
             .hostname()
             .unwrap_or_else(|_| "localhost".into());
         let urls = (
-            format!("https://{host}:{}", lanes.http2_port),
-            format!("https://{host}:{}", lanes.http1_port),
+            format!("https://{host}:{http2_port}"),
+            format!("https://{host}:{http1_port}"),
         );
         state.lane_urls.set(Some(urls.clone()));
         spawn_local(check_trust(state, urls));
@@ -123,11 +123,7 @@ fn open_stream(state: LabState, base: &str, index: usize) -> Result<EventSourceH
     let mut stream = EventSourceHandle::open(&format!("{base}/api/lab/stream?label={index}"))?;
     let started = now_ms();
     stream.on("hello", move |event: MessageEvent| {
-        let Some(hello) = event
-            .data()
-            .as_string()
-            .and_then(|d| serde_json::from_str::<LabHello>(&d).ok())
-        else {
+        let Some(hello) = event.data().as_string().and_then(|d| parse::<LabHello>(&d)) else {
             return;
         };
         state.update_row(index, |row| {
@@ -154,11 +150,7 @@ fn open_stream(state: LabState, base: &str, index: usize) -> Result<EventSourceH
 fn open_feed(state: LabState) -> Result<EventSourceHandle, String> {
     let mut feed = EventSourceHandle::open("/api/lab/view")?;
     feed.on("view", move |event: MessageEvent| {
-        if let Some(view) = event
-            .data()
-            .as_string()
-            .and_then(|d| serde_json::from_str::<LabView>(&d).ok())
-        {
+        if let Some(view) = event.data().as_string().and_then(|d| parse::<LabView>(&d)) {
             state.view.set(view);
         }
     })?;
@@ -187,7 +179,7 @@ async fn send_ping(state: LabState, base: String, signal: web_sys::AbortSignal) 
                 Err(_) => None,
             };
             let connection = body
-                .and_then(|b| serde_json::from_str::<LabPing>(&b).ok())
+                .and_then(|b| parse::<LabPing>(&b))
                 .map(|ping| format!(" on connection #{}", ping.connection))
                 .unwrap_or_default();
             format!(

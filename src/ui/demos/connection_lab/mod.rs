@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use super::widgets::{hydrated_marker, Toggle};
-use crate::model::wire::{LabLanes, Lane};
+use crate::model::wire::Lane;
 use state::{LabState, Trust};
 use views::{LiveDiagram, ServerView, Simulation, StreamTable, TrustNotice};
 
@@ -18,13 +18,12 @@ mod pool;
 mod state;
 mod views;
 
-/// `lanes`: where the HTTPS lanes listen, or `None` when the host turned the
-/// lab off (then only the simulation is offered).
 #[island(lazy)]
-pub fn ConnectionLab(lanes: Option<LabLanes>) -> impl IntoView {
-    let state = LabState::new(lanes.is_none());
+pub fn ConnectionLab() -> impl IntoView {
+    let ports = lane_ports();
+    let state = LabState::new(ports.is_none());
     #[cfg(feature = "hydrate")]
-    browser::attach(state, lanes);
+    browser::attach(state, ports);
 
     let live = move || !state.simulated.get();
     view! {
@@ -66,5 +65,23 @@ pub fn ConnectionLab(lanes: Option<LabLanes>) -> impl IntoView {
                 <ServerView state />
             </Show>
         </div>
+    }
+}
+
+/// The ports of the HTTP/2 and the HTTP/1.1 lane, or `None` when the host
+/// turned the lab off (then only the simulation is offered). Not a prop:
+/// props would bring serde_json's parser into the page. The server knows
+/// them; the browser reads them from the frame's `data-lab-ports`.
+fn lane_ports() -> Option<(u16, u16)> {
+    #[cfg(feature = "ssr")]
+    return use_context::<crate::realtime::RealtimeState>()?
+        .lab_lanes
+        .map(|lanes| (lanes.http2_port, lanes.http1_port));
+    #[cfg(not(feature = "ssr"))]
+    {
+        let frame = document().query_selector("[data-lab-ports]").ok()??;
+        let ports = frame.get_attribute("data-lab-ports")?;
+        let (h2, h1) = ports.split_once(' ')?;
+        Some((h2.parse().ok()?, h1.parse().ok()?))
     }
 }

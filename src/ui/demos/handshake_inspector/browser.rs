@@ -6,7 +6,7 @@ use web_sys::MessageEvent;
 
 use super::state::InspectorState;
 use crate::model::wire::HandshakeReport;
-use crate::ui::demos::browser::{EventSourceHandle, WebSocketHandle};
+use crate::ui::demos::browser::{parse, EventSourceHandle, WebSocketHandle};
 
 /// What is open while a handshake is being inspected. Kept only to stay
 /// open; the next probe replaces it, and dropping it closes the connection.
@@ -42,7 +42,7 @@ fn probe_on_request(
 }
 
 fn report(event: &MessageEvent) -> Option<HandshakeReport> {
-    serde_json::from_str(&event.data().as_string()?).ok()
+    parse(&event.data().as_string()?)
 }
 
 // One report is all a probe needs: its handler closes the connection, and

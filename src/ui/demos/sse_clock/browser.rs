@@ -9,7 +9,7 @@ use web_sys::{AbortController, MessageEvent};
 use super::state::ClockState;
 
 use crate::model::wire::ClockHello;
-use crate::ui::demos::browser::{describe, post, wall_time, EventSourceHandle};
+use crate::ui::demos::browser::{describe, parse, post, wall_time, EventSourceHandle};
 
 /// The raw view keeps the newest bytes only.
 const KEPT_RAW_BYTES: usize = 4000;
@@ -62,7 +62,7 @@ fn open(state: ClockState) -> Result<EventSourceHandle, String> {
     state.ready_state.set(clock.source.ready_state());
     clock.on("hello", move |event: MessageEvent| {
         let data = event.data().as_string().unwrap_or_default();
-        if let Ok(hello) = serde_json::from_str::<ClockHello>(&data) {
+        if let Some(hello) = parse::<ClockHello>(&data) {
             state.stream.set(Some(hello.stream));
             state.connections.update(|n| *n += 1);
             state.note.set(match hello.resumed_after {

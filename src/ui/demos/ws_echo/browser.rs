@@ -8,7 +8,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 use super::state::{EchoState, LogEntry, Outgoing};
 use crate::ui::demos::browser::{describe, now_ms, wall_time, WebSocketHandle};
 
-pub fn attach(state: EchoState) {
+pub fn attach(state: EchoState, root: NodeRef<leptos::html::Div>) {
     let socket = StoredValue::new_local(None::<WebSocketHandle>);
     // Send times of messages not yet echoed: the echo keeps their order.
     let in_flight = StoredValue::new_local(VecDeque::<f64>::new());
@@ -43,7 +43,7 @@ pub fn attach(state: EchoState) {
         };
         socket.with_value(|s| {
             if let Some(s) = s {
-                send(&s.socket, outgoing, state, in_flight);
+                send(&s.socket, outgoing, state, in_flight, root);
             }
         });
     });
@@ -117,7 +117,15 @@ fn send(
     outgoing: Outgoing,
     state: EchoState,
     in_flight: StoredValue<VecDeque<f64>, LocalStorage>,
+    root: NodeRef<leptos::html::Div>,
 ) {
+    let random_bytes = |size: u32| {
+        let bytes: Vec<u8> = (0..size)
+            .map(|_| (js_sys::Math::random() * 256.0) as u8)
+            .collect();
+        let result = socket.send_with_u8_array(&bytes);
+        ("binary", bytes.len(), hex_preview(&bytes), result)
+    };
     let (kind, size, preview, result) = match outgoing {
         Outgoing::Text(text) => (
             "text",
@@ -125,13 +133,8 @@ fn send(
             text.clone(),
             socket.send_with_str(&text),
         ),
-        Outgoing::Binary(size) => {
-            let bytes: Vec<u8> = (0..size)
-                .map(|_| (js_sys::Math::random() * 256.0) as u8)
-                .collect();
-            let result = socket.send_with_u8_array(&bytes);
-            ("binary", bytes.len(), hex_preview(&bytes), result)
-        }
+        Outgoing::Binary(size) => random_bytes(size),
+        Outgoing::OverLimit => random_bytes(server_limit(root).saturating_add(1)),
     };
     match result {
         Ok(()) => {
@@ -147,6 +150,16 @@ fn send(
         }
         Err(error) => state.record(event_entry("error", &describe(error))),
     }
+}
+
+/// The server's largest message, from the `data-max-message` of the frame
+/// around this island (64 KiB, the server's default, if it is missing).
+fn server_limit(root: NodeRef<leptos::html::Div>) -> u32 {
+    root.get_untracked()
+        .and_then(|el| el.closest("[data-max-message]").ok().flatten())
+        .and_then(|frame| frame.get_attribute("data-max-message"))
+        .and_then(|limit| limit.parse().ok())
+        .unwrap_or(64 * 1024)
 }
 
 fn event_entry(kind: &'static str, text: &str) -> LogEntry {

@@ -6,16 +6,18 @@
 use leptos::prelude::*;
 
 use super::widgets::hydrated_marker;
-use crate::model::wire::EchoLimits;
 use state::{ready_state_label, EchoState, Outgoing};
 
 #[cfg(feature = "hydrate")]
 mod browser;
 mod state;
 
-/// `limits` are the server's, rendered into the page with the island.
+/// The server's message limit is not a prop (props would bring serde_json's
+/// parser into the page): the demo's frame carries it as
+/// `data-max-message`, read when the learner sends one byte over it.
 #[island(lazy)]
-pub fn WsEcho(limits: EchoLimits) -> impl IntoView {
+pub fn WsEcho() -> impl IntoView {
+    let root = NodeRef::<leptos::html::Div>::new();
     let state = EchoState {
         ready_state: RwSignal::new(3),
         text: RwSignal::new("Hello, WebSocket!".into()),
@@ -27,12 +29,11 @@ pub fn WsEcho(limits: EchoLimits) -> impl IntoView {
         send_requests: RwSignal::new(None),
     };
     #[cfg(feature = "hydrate")]
-    browser::attach(state);
+    browser::attach(state, root);
 
     let open = move || state.ready_state.get() == 1;
-    let too_big = u32::try_from(limits.max_message).unwrap_or(u32::MAX - 1) + 1;
     view! {
-        <div class="echo-demo" data-hydrated=hydrated_marker()>
+        <div class="echo-demo" node_ref=root data-hydrated=hydrated_marker()>
             <div class="demo-controls">
                 <span class=move || format!("ready-state ready-state-{}", state.ready_state.get())>
                     "readyState " {move || state.ready_state.get()} " " {move || ready_state_label(state.ready_state.get())}
@@ -65,7 +66,7 @@ pub fn WsEcho(limits: EchoLimits) -> impl IntoView {
                     "Send random bytes"
                 </button>
                 <button class="button secondary" disabled=move || !open()
-                    on:click=move |_| state.send_requests.set(Some(Outgoing::Binary(too_big)))>
+                    on:click=move |_| state.send_requests.set(Some(Outgoing::OverLimit))>
                     "Send one byte over the server's limit"
                 </button>
             </div>

@@ -28,6 +28,8 @@ pub struct EchoState {
 pub enum Outgoing {
     Text(String),
     Binary(u32),
+    /// One byte more than the server's limit.
+    OverLimit,
 }
 
 const KEPT_ENTRIES: usize = 50;
