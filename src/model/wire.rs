@@ -92,6 +92,14 @@ pub struct LabHello {
     pub label: String,
 }
 
+/// The answer to `GET /api/lab/ping`: which TCP connection carried it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabPing {
+    pub connection: u64,
+    /// The protocol of this request: `HTTP/2` or `HTTP/1.1`.
+    pub protocol: String,
+}
+
 /// One open TCP connection on a lane, as the server sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabConnection {
