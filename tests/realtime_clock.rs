@@ -207,7 +207,7 @@ async fn drop_ends_one_stream_cleanly() {
 #[tokio::test]
 async fn refuses_streams_over_the_limit_with_retry_after() {
     let mut settings = fast_clock(50);
-    settings.clock.max_streams = 2;
+    settings.clock.max_open_streams = 2;
     let base = serve_realtime(settings).await;
     let mut first = open(&base, None).await;
     let mut second = open(&base, None).await;

@@ -53,7 +53,7 @@ impl Clock {
         let (ticks, _) = broadcast::channel(settings.window.clamp(16, 4096));
         let clock = Arc::new(Clock {
             permits: Arc::new(Semaphore::new(semaphore_permits(
-                settings.max_streams,
+                settings.max_open_streams,
             ))),
             recent: Mutex::new(ReplayWindow::new(settings.window)),
             settings,
@@ -168,7 +168,7 @@ pub fn router() -> Router<super::RealtimeState> {
 
 async fn clock_handler(State(clock): State<Arc<Clock>>, headers: HeaderMap) -> Response {
     let Ok(permit) = clock.permits.clone().try_acquire_owned() else {
-        return too_busy("clock streams", clock.settings.max_streams);
+        return too_busy("clock streams", clock.settings.max_open_streams);
     };
     let last_seen = headers
         .get("last-event-id")

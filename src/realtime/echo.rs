@@ -46,7 +46,7 @@ pub struct Echo {
 impl Echo {
     pub fn new(settings: EchoSettings) -> Self {
         Echo {
-            permits: Arc::new(Semaphore::new(semaphore_permits(settings.max_sockets))),
+            permits: Arc::new(Semaphore::new(semaphore_permits(settings.max_open_sockets))),
             settings,
         }
     }
@@ -67,7 +67,7 @@ async fn echo_handler(
         return refused.into_response();
     }
     let Ok(permit) = echo.permits.clone().try_acquire_owned() else {
-        return too_busy("echo sockets", echo.settings.max_sockets);
+        return too_busy("echo sockets", echo.settings.max_open_sockets);
     };
     let settings = echo.settings.clone();
     upgrade

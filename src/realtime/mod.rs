@@ -45,7 +45,7 @@ pub struct ClockSettings {
     pub window: usize,
     /// Open clock streams, server-wide, accepted before answering 503
     /// (`--max-streams`).
-    pub max_streams: usize,
+    pub max_open_streams: usize,
 }
 
 impl Default for ClockSettings {
@@ -55,7 +55,7 @@ impl Default for ClockSettings {
             heartbeat: Duration::from_secs(15),
             retry: Duration::from_secs(2),
             window: 300,
-            max_streams: 2000,
+            max_open_streams: 2000,
         }
     }
 }
@@ -69,7 +69,7 @@ pub struct EchoSettings {
     pub idle: Duration,
     /// Open echo sockets, server-wide, accepted before answering 503
     /// (`--max-sockets`).
-    pub max_sockets: usize,
+    pub max_open_sockets: usize,
 }
 
 impl Default for EchoSettings {
@@ -77,7 +77,7 @@ impl Default for EchoSettings {
         EchoSettings {
             max_message: 64 * 1024,
             idle: Duration::from_secs(120),
-            max_sockets: 2000,
+            max_open_sockets: 2000,
         }
     }
 }
