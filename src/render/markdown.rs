@@ -5,7 +5,8 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::highlight;
+use super::highlight::{self, HighlightError};
+use super::lines::line_of;
 use crate::model::course::TocEntry;
 
 /// The one place that chooses pulldown-cmark's Markdown dialect.
@@ -78,7 +79,7 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
             event => {
                 match &event {
                     Event::Start(_) => depth += 1,
-                    Event::End(_) => depth -= 1,
+                    Event::End(_) => depth = depth.saturating_sub(1),
                     _ => {}
                 }
                 walk.pending.push(event);
@@ -146,7 +147,10 @@ impl<'a> Walk<'a> {
             .collect();
         match highlight::code_block(&code, language) {
             Ok(html) => self.pending.push(Event::Html(html.into())),
-            Err(error) => self.error(range.start, error.to_string()),
+            Err(error) => {
+                let error = highlight_error(self.text, kind, range, &error);
+                self.errors.push(error);
+            }
         }
     }
 
@@ -161,7 +165,7 @@ impl<'a> Walk<'a> {
         }
         self.flush();
         self.rendered.blocks.push(Block::Directive {
-            line: line_at(self.text, range.start),
+            line: line_of(self.text, range.start),
             source: self.text[range.clone()].trim().to_string(),
         });
     }
@@ -187,9 +191,32 @@ impl<'a> Walk<'a> {
 
     fn error(&mut self, offset: usize, message: impl Into<String>) {
         self.errors.push(RenderError {
-            line: line_at(self.text, offset),
+            line: line_of(self.text, offset),
             message: message.into(),
         });
+    }
+}
+
+/// A highlighting error at its line of `text`: the fence's line for an
+/// unknown language, the failing line of the code for a grammar error.
+fn highlight_error(
+    text: &str,
+    kind: &CodeBlockKind<'_>,
+    range: &Range<usize>,
+    error: &HighlightError,
+) -> RenderError {
+    let block_line = line_of(text, range.start);
+    let line = match (error.code_line(), kind) {
+        (None, _) => block_line,
+        // A fenced block's code starts on the line after its fence.
+        (Some(code_line), CodeBlockKind::Fenced(_)) => block_line.saturating_add(code_line),
+        (Some(code_line), CodeBlockKind::Indented) => {
+            block_line.saturating_add(code_line.saturating_sub(1))
+        }
+    };
+    RenderError {
+        line,
+        message: error.to_string(),
     }
 }
 
@@ -203,7 +230,7 @@ fn take_until_end<'a>(
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => break,
-            Event::End(_) => depth -= 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
         inner.push(event);
@@ -240,10 +267,6 @@ pub fn slugify(title: &str) -> String {
     } else {
         slug
     }
-}
-
-fn line_at(text: &str, offset: usize) -> usize {
-    crate::content::error::line_of(text, offset)
 }
 
 #[cfg(test)]
@@ -307,7 +330,7 @@ mod tests {
     fn highlights_fenced_code() {
         let out = html("```rust\nfn main() {}\n```\n");
         assert!(
-            out.contains("<pre class=\"code\" data-lang=\"rust\">"),
+            out.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"),
             "{out}"
         );
     }
@@ -317,6 +340,28 @@ mod tests {
         let errors = render("Intro\n\n```jsx\nx\n```\n").unwrap_err();
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.starts_with("unknown code language `jsx`"));
+    }
+
+    #[test]
+    fn reports_a_grammar_failure_at_the_failing_line_of_the_code() {
+        let text = "Intro\n\n```rust\nfn a() {}\nfn b() {}\n```\n\n    indented\n    code\n";
+        let grammar = HighlightError::Grammar {
+            language: "rust".into(),
+            line: 2,
+            message: "Missing context".into(),
+        };
+        let fenced = CodeBlockKind::Fenced("rust".into());
+        let error = highlight_error(text, &fenced, &(7..37), &grammar);
+        assert_eq!(error.line, 5, "line 2 of the code, under the fence on line 3");
+        assert!(
+            error
+                .message
+                .starts_with("the `rust` grammar failed on line 2 of this code block (Missing context)"),
+            "{}",
+            error.message
+        );
+        let indented = highlight_error(text, &CodeBlockKind::Indented, &(40..63), &grammar);
+        assert_eq!(indented.line, 9, "line 2 of the code that starts on line 8");
     }
 
     #[test]

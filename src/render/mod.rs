@@ -6,8 +6,13 @@
 //!    paragraph that starts with `::` is handed back as a raw directive.
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
 //!    demo names.
+//! 4. [`lines`] numbers lines for the whole crate.
+//!
+//! A leaf: it depends on pulldown-cmark, syntect and `crate::model`, never on
+//! the content room that calls it.
 
 pub mod highlight;
+pub mod lines;
 pub mod markdown;
 
 pub use markdown::{render, Block, RenderError, Rendered};
