@@ -6,7 +6,9 @@
 //!    paragraph that starts with `::` is handed back as a raw directive.
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
 //!    demo names.
-//! 4. [`lines`] numbers lines for the whole crate.
+//! 4. [`source::quoted_source_html`] is the HTML of the server's code that a
+//!    lesson quotes, with the lines it comes from ([`lines`] numbers lines
+//!    for the whole crate).
 //!
 //! A leaf: it depends on pulldown-cmark, syntect and `crate::model`, never on
 //! the content room that calls it.
@@ -14,5 +16,6 @@
 pub mod highlight;
 pub mod lines;
 pub mod markdown;
+pub mod source;
 
 pub use markdown::{render, Block, RenderError, Rendered};
