@@ -2,11 +2,13 @@
 //! lesson (a byte offset into its text) and the lines of quoted source.
 //! Content code asks here rather than counting newlines itself.
 
-/// The 1-based line of a byte offset in `text`. An offset past the end is
-/// the last line; one inside a multi-byte character counts as that line,
-/// since only newlines are counted (bytes, so no slicing can panic).
-pub fn line_of(text: &str, offset: usize) -> usize {
-    let before = &text.as_bytes()[..offset.min(text.len())];
+/// The 1-based line of a byte offset in `text`, which may be a `&str` or
+/// bytes that are not UTF-8. An offset past the end is the last line; one
+/// inside a multi-byte character counts as that line, since only newline
+/// bytes are counted (so no slicing can panic).
+pub fn line_of(text: impl AsRef<[u8]>, offset: usize) -> usize {
+    let text = text.as_ref();
+    let before = &text[..offset.min(text.len())];
     before.iter().filter(|&&byte| byte == b'\n').count() + 1
 }
 
@@ -32,6 +34,7 @@ mod tests {
     fn an_offset_past_the_end_or_inside_a_character_does_not_panic() {
         assert_eq!(line_of("a\né", 100), 2);
         assert_eq!(line_of("a\né", 3), 2, "inside the two bytes of é");
+        assert_eq!(line_of(b"a\n\xff\nb", 3), 2, "bytes that are not UTF-8");
     }
 
     #[test]
