@@ -56,8 +56,15 @@ fn every_syntax_colour_has_enough_contrast_on_code_in_both_themes() {
     let mut failures = Vec::new();
     for (theme, colours) in themes() {
         let background = &colours["code-bg"];
-        let syntax: Vec<_> = colours.iter().filter(|(n, _)| n.starts_with("hl-")).collect();
-        assert!(syntax.len() >= 8, "{theme}: only {} hl- colours", syntax.len());
+        let syntax: Vec<_> = colours
+            .iter()
+            .filter(|(n, _)| n.starts_with("hl-"))
+            .collect();
+        assert!(
+            syntax.len() >= 8,
+            "{theme}: only {} hl- colours",
+            syntax.len()
+        );
         for (name, colour) in syntax.into_iter().chain(colours.get_key_value("text")) {
             let ratio = contrast(colour, background);
             if ratio < MINIMUM {

@@ -155,7 +155,8 @@ mod tests {
 
     #[test]
     fn quotes_the_servers_code_captioned_with_its_lines() {
-        let text = "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\n::source[src/realtime/echo.rs:close_for]\n";
+        let text =
+            "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\n::source[src/realtime/echo.rs:close_for]\n";
         let lesson = load(Path::new("c/01-a.md"), text).unwrap();
         let Segment::Html(html) = &lesson.segments[0] else {
             panic!("a quote is HTML: {:?}", lesson.segments);
@@ -167,7 +168,10 @@ mod tests {
             html.contains(&format!("<code>fn close_for</code>, lines {first}–")),
             "{html}"
         );
-        assert!(html.contains("<pre class=\"code\" tabindex=\"0\""), "{html}");
+        assert!(
+            html.contains("<pre class=\"code\" tabindex=\"0\""),
+            "{html}"
+        );
     }
 
     #[test]

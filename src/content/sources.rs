@@ -102,7 +102,11 @@ mod tests {
         let file_line = include_str!("../realtime/echo.rs")
             .lines()
             .nth(first_line - 1);
-        assert_eq!(file_line, code.lines().next(), "first_line is the file's line");
+        assert_eq!(
+            file_line,
+            code.lines().next(),
+            "first_line is the file's line"
+        );
         assert!(
             code.starts_with("/// The close frame owed to the client"),
             "{code}"

@@ -52,9 +52,7 @@ impl Clock {
         settings.heartbeat = settings.heartbeat.max(Duration::from_millis(1));
         let (ticks, _) = broadcast::channel(settings.window.clamp(16, 4096));
         let clock = Arc::new(Clock {
-            permits: Arc::new(Semaphore::new(semaphore_permits(
-                settings.max_open_streams,
-            ))),
+            permits: Arc::new(Semaphore::new(semaphore_permits(settings.max_open_streams))),
             recent: Mutex::new(ReplayWindow::new(settings.window)),
             settings,
             ticks,

@@ -135,7 +135,9 @@ impl Lab {
     // change under these locks is one insert or removal, so the maps are
     // whole and the lab carries on rather than failing every later request.
     fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, Record>> {
-        self.connections.lock().unwrap_or_else(PoisonError::into_inner)
+        self.connections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn open_streams(&self) -> MutexGuard<'_, HashMap<IpAddr, usize>> {

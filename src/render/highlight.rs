@@ -94,13 +94,12 @@ pub fn code_block(code: &str, language: &str) -> Result<String, HighlightError> 
     }
     let syntax =
         syntax_for(&language).ok_or_else(|| HighlightError::UnknownLanguage(language.clone()))?;
-    let html = classed_html(code, syntax, &SYNTAXES).map_err(|(line, error)| {
-        HighlightError::Grammar {
+    let html =
+        classed_html(code, syntax, &SYNTAXES).map_err(|(line, error)| HighlightError::Grammar {
             language: language.clone(),
             line,
             message: error.to_string(),
-        }
-    })?;
+        })?;
     Ok(format!(
         "<pre class=\"code\" tabindex=\"0\" data-lang=\"{label}\"><code class=\"language-{label}\">{html}</code></pre>"
     ))
@@ -218,8 +217,7 @@ mod tests {
             "first_line_match": null, "hidden": false, "variables": {{}},
             "contexts": {{"__start": {start}}}}}"#
         );
-        let definition: syntect::parsing::SyntaxDefinition =
-            serde_json::from_str(&json).unwrap();
+        let definition: syntect::parsing::SyntaxDefinition = serde_json::from_str(&json).unwrap();
         let mut builder = syntect::parsing::SyntaxSetBuilder::new();
         builder.add(definition);
         builder.build()

@@ -5,7 +5,9 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::highlight::{self, HighlightError};
+use super::code;
+use super::headings::{plain_text, slugify};
+use super::highlight::escape;
 use super::lines::line_of;
 use crate::model::course::TocEntry;
 
@@ -125,7 +127,8 @@ impl<'a> Walk<'a> {
             });
         }
         let anchor = format!(
-            "<a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+            "<a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+            escape(&id)
         );
         self.pending.push(Event::Start(start(Some(id.into()))));
         self.pending.extend(inner);
@@ -134,23 +137,9 @@ impl<'a> Walk<'a> {
     }
 
     fn code_block(&mut self, kind: &CodeBlockKind<'a>, inner: &[Event<'a>], range: &Range<usize>) {
-        let language = match kind {
-            CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
-            CodeBlockKind::Indented => "",
-        };
-        let code: String = inner
-            .iter()
-            .filter_map(|event| match event {
-                Event::Text(text) => Some(text.as_ref()),
-                _ => None,
-            })
-            .collect();
-        match highlight::code_block(&code, language) {
+        match code::code_block_html(self.text, kind, inner, range) {
             Ok(html) => self.pending.push(Event::Html(html.into())),
-            Err(error) => {
-                let error = highlight_error(self.text, kind, range, &error);
-                self.errors.push(error);
-            }
+            Err(error) => self.errors.push(error),
         }
     }
 
@@ -197,29 +186,6 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// A highlighting error at its line of `text`: the fence's line for an
-/// unknown language, the failing line of the code for a grammar error.
-fn highlight_error(
-    text: &str,
-    kind: &CodeBlockKind<'_>,
-    range: &Range<usize>,
-    error: &HighlightError,
-) -> RenderError {
-    let block_line = line_of(text, range.start);
-    let line = match (error.code_line(), kind) {
-        (None, _) => block_line,
-        // A fenced block's code starts on the line after its fence.
-        (Some(code_line), CodeBlockKind::Fenced(_)) => block_line.saturating_add(code_line),
-        (Some(code_line), CodeBlockKind::Indented) => {
-            block_line.saturating_add(code_line.saturating_sub(1))
-        }
-    };
-    RenderError {
-        line,
-        message: error.to_string(),
-    }
-}
-
 /// The events up to the end of the element just started (that end consumed).
 fn take_until_end<'a>(
     events: &mut impl Iterator<Item = (Event<'a>, Range<usize>)>,
@@ -236,37 +202,6 @@ fn take_until_end<'a>(
         inner.push(event);
     }
     inner
-}
-
-fn plain_text(events: &[Event<'_>]) -> String {
-    events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// `"Headers & handshakes"` → `"headers-handshakes"`.
-pub fn slugify(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            slug.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_')
-            && !slug.ends_with('-')
-            && !slug.is_empty()
-        {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() {
-        "section".to_string()
-    } else {
-        slug
-    }
 }
 
 #[cfg(test)]
@@ -327,41 +262,9 @@ mod tests {
     }
 
     #[test]
-    fn highlights_fenced_code() {
-        let out = html("```rust\nfn main() {}\n```\n");
-        assert!(
-            out.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn reports_an_unknown_code_language_at_its_line() {
-        let errors = render("Intro\n\n```jsx\nx\n```\n").unwrap_err();
-        assert_eq!(errors[0].line, 3);
-        assert!(errors[0].message.starts_with("unknown code language `jsx`"));
-    }
-
-    #[test]
-    fn reports_a_grammar_failure_at_the_failing_line_of_the_code() {
-        let text = "Intro\n\n```rust\nfn a() {}\nfn b() {}\n```\n\n    indented\n    code\n";
-        let grammar = HighlightError::Grammar {
-            language: "rust".into(),
-            line: 2,
-            message: "Missing context".into(),
-        };
-        let fenced = CodeBlockKind::Fenced("rust".into());
-        let error = highlight_error(text, &fenced, &(7..37), &grammar);
-        assert_eq!(error.line, 5, "line 2 of the code, under the fence on line 3");
-        assert!(
-            error
-                .message
-                .starts_with("the `rust` grammar failed on line 2 of this code block (Missing context)"),
-            "{}",
-            error.message
-        );
-        let indented = highlight_error(text, &CodeBlockKind::Indented, &(40..63), &grammar);
-        assert_eq!(indented.line, 9, "line 2 of the code that starts on line 8");
+    fn escapes_an_explicit_id_in_the_anchor() {
+        let out = html("## Quotes {#a\"b}\n");
+        assert!(out.contains("href=\"#a&quot;b\""), "{out}");
     }
 
     #[test]
@@ -391,12 +294,5 @@ mod tests {
         let errors = render("- item\n\n  ::demo[counter]\n").unwrap_err();
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.contains("top level"));
-    }
-
-    #[test]
-    fn slugifies_titles() {
-        assert_eq!(slugify("Headers & handshakes"), "headers-handshakes");
-        assert_eq!(slugify("HTTP/1.1 versus HTTP/2"), "http11-versus-http2");
-        assert_eq!(slugify("???"), "section");
     }
 }
