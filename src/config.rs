@@ -36,11 +36,11 @@ pub struct Config {
     pub no_watch: bool,
 
     /// Most SSE clock streams open at once; more get 503 with Retry-After.
-    #[arg(long, env = "REALTIME_LAB_MAX_STREAMS", default_value_t = ClockSettings::default().max_streams)]
+    #[arg(long, env = "REALTIME_LAB_MAX_STREAMS", default_value_t = ClockSettings::default().max_open_streams)]
     pub max_streams: usize,
 
     /// Most echo WebSockets open at once; more get 503 with Retry-After.
-    #[arg(long, env = "REALTIME_LAB_MAX_SOCKETS", default_value_t = EchoSettings::default().max_sockets)]
+    #[arg(long, env = "REALTIME_LAB_MAX_SOCKETS", default_value_t = EchoSettings::default().max_open_sockets)]
     pub max_sockets: usize,
 
     /// Largest WebSocket message the echo accepts, in bytes (larger: close 1009).
@@ -111,13 +111,13 @@ impl Config {
     pub fn realtime(&self) -> RealtimeSettings {
         RealtimeSettings {
             clock: ClockSettings {
-                max_streams: self.max_streams,
+                max_open_streams: self.max_streams,
                 ..ClockSettings::default()
             },
             echo: EchoSettings {
                 max_message: self.ws_max_message as usize,
                 idle: Duration::from_secs(self.ws_idle_secs),
-                max_sockets: self.max_sockets,
+                max_open_sockets: self.max_sockets,
             },
             allowed_origins: self.allowed_origins.clone(),
             lab_streams_per_client: self.lab_max_streams,

@@ -6,7 +6,7 @@ use common::{client, serve_lab};
 use eventsource_stream::{Event, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
-use realtime_lab::model::wire::{LabHello, LabView, Lane};
+use realtime_lab::model::wire::{LabHello, LabPing, LabView, Lane};
 use realtime_lab::realtime::RealtimeSettings;
 use std::time::Duration;
 
@@ -198,4 +198,52 @@ async fn the_lanes_serve_the_whole_site() {
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.version(), reqwest::Version::HTTP_2);
+}
+
+#[tokio::test]
+async fn a_ping_names_the_connection_its_stream_shares() {
+    let lab = serve_lab(RealtimeSettings::default()).await;
+    let client = tls_client(false);
+    let (hello, _events) = open_stream(&client, &lab.http2_lane, 1).await;
+    let response = client
+        .get(format!("{}/api/lab/ping", lab.http2_lane))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    let ping: LabPing = serde_json::from_str(&response.text().await.unwrap()).unwrap();
+    assert_eq!(
+        ping,
+        LabPing {
+            connection: hello.connection,
+            protocol: "HTTP/2".into()
+        }
+    );
+}
+
+#[tokio::test]
+async fn odd_labels_are_cut_or_read_lossily_never_a_panic() {
+    let lab = serve_lab(RealtimeSettings::default()).await;
+    let client = tls_client(false);
+    let long = "é".repeat(100);
+    let response = client
+        .get(format!("{}/api/lab/stream?label={long}", lab.http2_lane))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut events = response.bytes_stream().boxed().eventsource();
+    let hello: LabHello = serde_json::from_str(&next_event(&mut events).await.data).unwrap();
+    assert_eq!(hello.label, "é".repeat(24));
+    // Bytes that are not UTF-8 are read lossily by the query parser.
+    let not_utf8 = client
+        .get(format!("{}/api/lab/stream?label=%FF", lab.http2_lane))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_utf8.status(), 200);
+    let mut events = not_utf8.bytes_stream().boxed().eventsource();
+    let hello: LabHello = serde_json::from_str(&next_event(&mut events).await.data).unwrap();
+    assert_eq!(hello.label, "\u{fffd}");
 }

@@ -207,7 +207,7 @@ async fn drop_ends_one_stream_cleanly() {
 #[tokio::test]
 async fn refuses_streams_over_the_limit_with_retry_after() {
     let mut settings = fast_clock(50);
-    settings.clock.max_streams = 2;
+    settings.clock.max_open_streams = 2;
     let base = serve_realtime(settings).await;
     let mut first = open(&base, None).await;
     let mut second = open(&base, None).await;
@@ -228,4 +228,36 @@ async fn refuses_streams_over_the_limit_with_retry_after() {
         .await
         .unwrap();
     assert_eq!(fourth.status(), 200, "a freed place is taken again");
+}
+
+#[tokio::test]
+async fn a_last_event_id_at_the_edges_of_u64_is_answered_without_a_panic() {
+    let base = serve_realtime(fast_clock(5)).await;
+    let mut events = open(&base, Some(u64::MAX)).await;
+    let hello_max = hello(&mut events).await;
+    assert_eq!(
+        (hello_max.resumed_after, hello_max.replayed, hello_max.lost),
+        (Some(u64::MAX), 0, 0)
+    );
+    let mut events = open(&base, Some(0)).await;
+    let hello_zero = hello(&mut events).await;
+    assert!(hello_zero.lost > 1_000_000, "lost {}", hello_zero.lost);
+    assert_eq!(next(&mut events).await.event, "gap");
+}
+
+#[tokio::test]
+async fn a_last_event_id_that_is_not_a_u64_starts_a_new_stream() {
+    let base = serve_realtime(fast_clock(5)).await;
+    for id in ["18446744073709551616", "-1", "ten", ""] {
+        let response = client()
+            .get(format!("{base}/api/clock"))
+            .header("last-event-id", id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "Last-Event-ID: {id:?}");
+        let mut events: Events = response.bytes_stream().boxed().eventsource();
+        let hello = hello(&mut events).await;
+        assert_eq!(hello.resumed_after, None, "Last-Event-ID: {id:?}");
+    }
 }

@@ -174,7 +174,7 @@ async fn refuses_an_upgrade_from_a_foreign_origin_with_403() {
 #[tokio::test]
 async fn refuses_sockets_over_the_limit_with_503() {
     let mut limited = RealtimeSettings::default();
-    limited.echo.max_sockets = 1;
+    limited.echo.max_open_sockets = 1;
     let base = serve_realtime(limited).await;
     let _first = connect(&base).await;
     let url = format!("{}/api/echo", base.replace("http://", "ws://"));

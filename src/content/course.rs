@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::error::{ContentError, ContentErrors};
 use super::lesson::{self, Lesson};
 use crate::model::course::{LessonDetail, LessonSummary};
+use crate::render::lines::line_of;
 
 /// The course: its lessons in path order.
 #[derive(Clone, Debug, Default)]
@@ -93,11 +94,7 @@ fn read_lesson(file: &Path) -> Result<Lesson, Vec<ContentError>> {
         .map_err(|e| vec![ContentError::whole_file(file, format!("cannot read: {e}"))])?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = line_of(e.as_bytes(), offset);
         vec![ContentError::at(
             file,
             line,

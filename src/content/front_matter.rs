@@ -13,7 +13,8 @@
 use serde::Deserialize;
 use std::path::Path;
 
-use super::error::{line_of, ContentError};
+use super::error::ContentError;
+use crate::render::lines::line_of;
 
 const FENCE: &str = "+++";
 

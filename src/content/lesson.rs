@@ -6,7 +6,8 @@ use super::directive::{self, Directive};
 use super::error::ContentError;
 use super::{front_matter, sources};
 use crate::model::course::{LessonSummary, Segment, TocEntry};
-use crate::render::{self, highlight, Block};
+use crate::render::source::{quoted_source_html, Quote};
+use crate::render::{self, Block};
 
 /// A loaded, rendered lesson. Its HTML is rendered once, here, and served
 /// from memory until the file changes.
@@ -83,15 +84,14 @@ fn resolve(source: &str) -> Result<Segment, String> {
     match directive::parse(source)? {
         Directive::Demo(demo) => Ok(Segment::Demo(demo)),
         Directive::Source { path, item } => {
-            let code = sources::excerpt(&path, item.as_deref())?;
-            let caption = match &item {
-                Some(item) => format!("<code>{path}</code>, <code>fn {item}</code>"),
-                None => format!("<code>{path}</code>"),
-            };
-            let code = highlight::code_block(&code, "rust").map_err(|e| e.to_string())?;
-            Ok(Segment::Html(format!(
-                "<figure class=\"source\"><figcaption>{caption}: the code this server runs</figcaption>{code}</figure>\n"
-            )))
+            let excerpt = sources::excerpt(&path, item.as_deref())?;
+            let html = quoted_source_html(&Quote {
+                code: &excerpt.code,
+                first_line: excerpt.first_line,
+                path: &path,
+                item: item.as_deref(),
+            })?;
+            Ok(Segment::Html(html))
         }
     }
 }
@@ -150,6 +150,27 @@ mod tests {
         assert_eq!(
             errors[0].to_string(),
             "c/01-a.md:7: unknown demo `nope`; expected one of `sse-clock`, `ws-echo`, `handshake-inspector`, `connection-lab`, `counter`"
+        );
+    }
+
+    #[test]
+    fn quotes_the_servers_code_captioned_with_its_lines() {
+        let text =
+            "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\n::source[src/realtime/echo.rs:close_for]\n";
+        let lesson = load(Path::new("c/01-a.md"), text).unwrap();
+        let Segment::Html(html) = &lesson.segments[0] else {
+            panic!("a quote is HTML: {:?}", lesson.segments);
+        };
+        let first = sources::excerpt("src/realtime/echo.rs", Some("close_for"))
+            .unwrap()
+            .first_line;
+        assert!(
+            html.contains(&format!("<code>fn close_for</code>, lines {first}–")),
+            "{html}"
+        );
+        assert!(
+            html.contains("<pre class=\"code\" tabindex=\"0\""),
+            "{html}"
         );
     }
 

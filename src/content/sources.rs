@@ -19,8 +19,16 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Code quoted from one of [`FILES`], and the file line it starts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Excerpt {
+    pub code: String,
+    /// 1-based.
+    pub first_line: usize,
+}
+
 /// The quoted code, or a message that lists the valid choices.
-pub fn excerpt(path: &str, item: Option<&str>) -> Result<String, String> {
+pub fn excerpt(path: &str, item: Option<&str>) -> Result<Excerpt, String> {
     let Some((_, text)) = FILES.iter().find(|(p, _)| *p == path) else {
         let known: Vec<String> = FILES.iter().map(|(p, _)| format!("`{p}`")).collect();
         return Err(format!(
@@ -29,7 +37,10 @@ pub fn excerpt(path: &str, item: Option<&str>) -> Result<String, String> {
         ));
     };
     let Some(item) = item else {
-        return Ok(text.to_string());
+        return Ok(Excerpt {
+            code: text.to_string(),
+            first_line: 1,
+        });
     };
     function(text, item).ok_or_else(|| {
         let names: Vec<String> = top_level_functions(text)
@@ -63,7 +74,7 @@ fn top_level_functions(text: &str) -> impl Iterator<Item = &str> {
 
 /// One top-level function with the doc comments and attributes above it,
 /// up to its closing `}` at the start of a line (rustfmt's layout).
-fn function(text: &str, name: &str) -> Option<String> {
+fn function(text: &str, name: &str) -> Option<Excerpt> {
     let lines: Vec<&str> = text.lines().collect();
     let at = lines
         .iter()
@@ -74,7 +85,10 @@ fn function(text: &str, name: &str) -> Option<String> {
         .last()
         .unwrap_or(at);
     let end = (at..lines.len()).find(|&i| lines[i] == "}" || lines[i].ends_with(';') && i == at)?;
-    Some(lines[start..=end].join("\n") + "\n")
+    Some(Excerpt {
+        code: lines.get(start..=end)?.join("\n") + "\n",
+        first_line: start + 1,
+    })
 }
 
 #[cfg(test)]
@@ -83,7 +97,16 @@ mod tests {
 
     #[test]
     fn quotes_one_function_with_its_doc_comment() {
-        let code = excerpt("src/realtime/echo.rs", Some("close_for")).unwrap();
+        let Excerpt { code, first_line } =
+            excerpt("src/realtime/echo.rs", Some("close_for")).unwrap();
+        let file_line = include_str!("../realtime/echo.rs")
+            .lines()
+            .nth(first_line - 1);
+        assert_eq!(
+            file_line,
+            code.lines().next(),
+            "first_line is the file's line"
+        );
         assert!(
             code.starts_with("/// The close frame owed to the client"),
             "{code}"

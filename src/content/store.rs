@@ -2,11 +2,14 @@
 //!
 //! A reload that finds problems keeps serving the last good course, logs
 //! every problem with its file and line, and remembers them until a later
-//! reload succeeds. Nothing an author saves can take the site down.
+//! reload succeeds. Nothing an author saves can take the site down: a
+//! watcher error is logged and the folder is read again anyway, and even a
+//! panic while loading is logged and leaves the watcher running.
 
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult, Debouncer};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use super::course::Course;
@@ -45,11 +48,15 @@ impl ContentStore {
         &self.inner.dir
     }
 
+    // The locks below only ever hold a whole value, swapped in one
+    // assignment, so a poisoned lock (a panic elsewhere while it was held)
+    // still holds a good course: read through it rather than panic again.
+
     pub fn course(&self) -> Arc<Course> {
         self.inner
             .course
             .read()
-            .expect("course lock poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
@@ -58,7 +65,7 @@ impl ContentStore {
         self.inner
             .problems
             .read()
-            .expect("problems lock poisoned")
+            .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
@@ -66,10 +73,18 @@ impl ContentStore {
     /// one; on failure the old one stays and the problems are kept.
     pub fn reload(&self) -> Result<(), ContentErrors> {
         let result = Course::load(&self.inner.dir);
-        let mut problems = self.inner.problems.write().expect("problems lock poisoned");
+        let mut problems = self
+            .inner
+            .problems
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         match result {
             Ok(course) => {
-                *self.inner.course.write().expect("course lock poisoned") = Arc::new(course);
+                *self
+                    .inner
+                    .course
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner) = Arc::new(course);
                 *problems = None;
                 Ok(())
             }
@@ -80,31 +95,99 @@ impl ContentStore {
         }
     }
 
+    /// Reloads, and logs the outcome as one entry. A panic while loading
+    /// (a bug, since content errors are values) is caught and logged too,
+    /// so the watcher thread that calls this lives on.
+    pub fn reload_and_log(&self) {
+        let dir = self.dir().display();
+        match catch_unwind(AssertUnwindSafe(|| self.reload())) {
+            Ok(Ok(())) => tracing::info!(
+                "content reloaded: {} lessons from {dir}",
+                self.course().lessons().len()
+            ),
+            Ok(Err(errors)) => tracing::error!(
+                "content not reloaded, still serving the last good version.\n{errors}"
+            ),
+            Err(panic) => {
+                let reason = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(
+                    "content not reloaded: loading {dir} panicked ({reason}); still serving \
+                     the last good version, and watching for the next change"
+                )
+            }
+        }
+    }
+
     /// Reloads whenever a file in the folder changes (debounced, so an
-    /// editor's burst of writes gives one reload).
+    /// editor's burst of writes gives one reload and one log entry).
     pub fn watch(&self) -> Result<Watcher, notify_debouncer_mini::notify::Error> {
         let store = self.clone();
         let mut debouncer = new_debouncer(
             Duration::from_millis(150),
             move |events: DebounceEventResult| {
-                if events.is_err() {
-                    return;
-                }
-                match store.reload() {
-                    Ok(()) => tracing::info!(
-                        "content reloaded: {} lessons from {}",
-                        store.course().lessons().len(),
+                if let Err(error) = events {
+                    // Changes may have been missed: read the folder anyway.
+                    tracing::warn!(
+                        "watching {} reported an error ({error}); reloading to be safe",
                         store.dir().display()
-                    ),
-                    Err(errors) => tracing::error!(
-                        "content not reloaded, still serving the last good version.\n{errors}"
-                    ),
+                    );
                 }
+                store.reload_and_log();
             },
         )?;
         debouncer
             .watcher()
             .watch(&self.inner.dir, RecursiveMode::NonRecursive)?;
         Ok(debouncer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LESSON: &str = "+++\ntitle = \"One\"\nsummary = \"S\"\n+++\nBody\n";
+
+    fn store_with_one_lesson() -> (tempfile::TempDir, ContentStore) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("01-one.md"), LESSON).unwrap();
+        let store = ContentStore::open(dir.path()).unwrap();
+        (dir, store)
+    }
+
+    #[test]
+    fn a_poisoned_lock_still_serves_the_course_and_reloads() {
+        let (dir, store) = store_with_one_lesson();
+        let poisoner = store.clone();
+        let _ = std::thread::spawn(move || {
+            let _held = poisoner.inner.course.write().unwrap();
+            let _also = poisoner.inner.problems.write().unwrap();
+            panic!("poison both locks");
+        })
+        .join();
+        assert!(store.inner.course.is_poisoned());
+        assert_eq!(store.course().lessons().len(), 1);
+        std::fs::write(dir.path().join("02-two.md"), LESSON.replace("One", "Two")).unwrap();
+        store.reload().unwrap();
+        assert_eq!(store.course().lessons().len(), 2);
+        assert!(store.problems().is_none());
+    }
+
+    #[test]
+    fn a_failed_reload_keeps_the_course_and_a_later_one_clears_the_problems() {
+        let (dir, store) = store_with_one_lesson();
+        let lesson = dir.path().join("01-one.md");
+        std::fs::write(&lesson, "+++\ntitle = \"Broken\"\n+++\n").unwrap();
+        store.reload_and_log();
+        assert_eq!(store.course().summaries()[0].title, "One");
+        assert!(store.problems().is_some());
+        std::fs::write(&lesson, LESSON.replace("One", "Fixed")).unwrap();
+        store.reload_and_log();
+        assert_eq!(store.course().summaries()[0].title, "Fixed");
+        assert!(store.problems().is_none());
     }
 }

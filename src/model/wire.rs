@@ -16,13 +16,6 @@ pub struct ClockHello {
     pub lost: u64,
 }
 
-/// The echo's limits, so the page can explain (and test) them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EchoLimits {
-    pub max_message: usize,
-    pub idle_secs: u64,
-}
-
 /// An HTTP message head as the server saw or wrote it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageHead {
@@ -92,11 +85,11 @@ pub struct LabHello {
     pub label: String,
 }
 
-/// The answer to `GET /api/lab/ping`: the connection that carried it.
+/// The answer to `GET /api/lab/ping`: which TCP connection carried it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabPing {
     pub connection: u64,
-    /// `HTTP/2` or `HTTP/1.1`.
+    /// The protocol of this request: `HTTP/2` or `HTTP/1.1`.
     pub protocol: String,
 }
 

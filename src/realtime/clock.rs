@@ -14,31 +14,26 @@ use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, Notify, OwnedSemaphorePermit, Semaphore};
 
-use super::limits::too_busy;
+use super::limits::{semaphore_permits, too_busy};
+use super::replay::{Backlog, ReplayWindow, Tick};
 use super::ClockSettings;
-
-/// One tick of the clock: an id that only grows, and the UTC time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tick {
-    pub id: u64,
-    pub time: String,
-}
+use crate::model::wire::ClockHello;
 
 /// The shared clock: ticker, replay window, and the open streams.
 #[derive(Debug)]
 pub struct Clock {
     settings: ClockSettings,
     ticks: broadcast::Sender<Tick>,
-    recent: Mutex<VecDeque<Tick>>,
+    recent: Mutex<ReplayWindow>,
     streams: Mutex<HashMap<u64, Arc<Notify>>>,
     stream_counter: AtomicU64,
     /// Stream ids are hashed with a per-process key, so one learner cannot
@@ -51,11 +46,14 @@ impl Clock {
     /// Starts the ticker task; it runs until the runtime stops. The first
     /// tick is taken before this returns, so the first client gets a tick at
     /// once rather than after a whole period.
-    pub fn start(settings: ClockSettings) -> Arc<Clock> {
-        let (ticks, _) = broadcast::channel(settings.window.max(16));
+    pub fn start(mut settings: ClockSettings) -> Arc<Clock> {
+        // tokio's intervals panic on a zero period.
+        settings.tick = settings.tick.max(Duration::from_millis(1));
+        settings.heartbeat = settings.heartbeat.max(Duration::from_millis(1));
+        let (ticks, _) = broadcast::channel(settings.window.clamp(16, 4096));
         let clock = Arc::new(Clock {
-            permits: Arc::new(Semaphore::new(settings.max_streams)),
-            recent: Mutex::new(VecDeque::with_capacity(settings.window)),
+            permits: Arc::new(Semaphore::new(semaphore_permits(settings.max_open_streams))),
+            recent: Mutex::new(ReplayWindow::new(settings.window)),
             settings,
             ticks,
             streams: Mutex::default(),
@@ -74,13 +72,10 @@ impl Clock {
     }
 
     fn record(&self, tick: Tick) {
-        {
-            let mut recent = self.recent.lock().expect("clock window lock");
-            if recent.len() == self.settings.window {
-                recent.pop_front();
-            }
-            recent.push_back(tick.clone());
-        }
+        self.recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(tick.clone());
         // An error only means nobody listens right now.
         let _ = self.ticks.send(tick);
     }
@@ -88,38 +83,24 @@ impl Clock {
     /// The ticks a client needs on (re)connecting: the newest one for a new
     /// client, the missed ones for a returning one, and how many are gone.
     fn backlog(&self, last_seen: Option<u64>) -> Backlog {
-        let recent = self.recent.lock().expect("clock window lock");
-        let Some(last_seen) = last_seen else {
-            return Backlog {
-                resumed_after: None,
-                ticks: recent.back().cloned().into_iter().collect(),
-                lost: 0,
-            };
-        };
-        let ticks: Vec<Tick> = recent
-            .iter()
-            .filter(|t| t.id > last_seen)
-            .cloned()
-            .collect();
-        let lost = match recent.front() {
-            Some(oldest) if oldest.id > last_seen + 1 => oldest.id - last_seen - 1,
-            _ => 0,
-        };
-        Backlog {
-            resumed_after: Some(last_seen),
-            ticks,
-            lost,
-        }
+        self.recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .backlog(last_seen)
+    }
+
+    /// The open streams. A lock is poisoned only if a thread panicked while
+    /// holding it; the map is whole after any single insert or removal, so
+    /// the clock carries on instead of failing every later request.
+    fn streams(&self) -> MutexGuard<'_, HashMap<u64, Arc<Notify>>> {
+        self.streams.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn open_stream(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> OpenStream {
         let n = self.stream_counter.fetch_add(1, Ordering::Relaxed);
         let id = self.stream_key.hash_one(n) >> 12; // fits a JavaScript number exactly
         let dropped = Arc::new(Notify::new());
-        self.streams
-            .lock()
-            .expect("clock streams lock")
-            .insert(id, dropped.clone());
+        self.streams().insert(id, dropped.clone());
         OpenStream {
             clock: self.clone(),
             id,
@@ -130,7 +111,7 @@ impl Clock {
 
     /// Ends one stream cleanly; false if no such stream is open.
     pub fn drop_stream(&self, id: u64) -> bool {
-        match self.streams.lock().expect("clock streams lock").get(&id) {
+        match self.streams().get(&id) {
             Some(dropped) => {
                 dropped.notify_one();
                 true
@@ -140,15 +121,8 @@ impl Clock {
     }
 
     pub fn open_streams(&self) -> usize {
-        self.streams.lock().expect("clock streams lock").len()
+        self.streams().len()
     }
-}
-
-struct Backlog {
-    /// The `Last-Event-ID` the client sent, if any.
-    resumed_after: Option<u64>,
-    ticks: Vec<Tick>,
-    lost: u64,
 }
 
 /// Registered while a stream is open; dropping it (the client left, or the
@@ -162,11 +136,7 @@ struct OpenStream {
 
 impl Drop for OpenStream {
     fn drop(&mut self) {
-        self.clock
-            .streams
-            .lock()
-            .expect("clock streams lock")
-            .remove(&self.id);
+        self.clock.streams().remove(&self.id);
     }
 }
 
@@ -196,7 +166,7 @@ pub fn router() -> Router<super::RealtimeState> {
 
 async fn clock_handler(State(clock): State<Arc<Clock>>, headers: HeaderMap) -> Response {
     let Ok(permit) = clock.permits.clone().try_acquire_owned() else {
-        return too_busy("clock streams", clock.settings.max_streams);
+        return too_busy("clock streams", clock.settings.max_open_streams);
     };
     let last_seen = headers
         .get("last-event-id")
@@ -224,13 +194,14 @@ fn tick_stream(
 ) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
     async_stream::stream! {
         let settings = stream.clock.settings.clone();
-        let hello = serde_json::json!({
-            "stream": stream.id,
-            "resumed_after": backlog.resumed_after,
-            "replayed": if backlog.resumed_after.is_some() { backlog.ticks.len() } else { 0 },
-            "lost": backlog.lost,
-        });
-        yield Ok(Event::default().event("hello").retry(settings.retry).data(hello.to_string()));
+        let hello = ClockHello {
+            stream: stream.id,
+            resumed_after: backlog.resumed_after,
+            replayed: if backlog.resumed_after.is_some() { backlog.ticks.len() } else { 0 },
+            lost: backlog.lost,
+        };
+        let hello = serde_json::to_string(&hello).expect("a hello serialises");
+        yield Ok(Event::default().event("hello").retry(settings.retry).data(hello));
         if backlog.lost > 0 {
             yield Ok(Event::default().event("gap").data(format!(
                 "{} ticks were lost: the server keeps only the last {}", backlog.lost, settings.window

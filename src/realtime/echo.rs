@@ -16,7 +16,7 @@ use axum::Router;
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::limits::too_busy;
+use super::limits::{semaphore_permits, too_busy};
 use super::{origin, EchoSettings, RealtimeState};
 
 pub mod close_code {
@@ -46,7 +46,7 @@ pub struct Echo {
 impl Echo {
     pub fn new(settings: EchoSettings) -> Self {
         Echo {
-            permits: Arc::new(Semaphore::new(settings.max_sockets)),
+            permits: Arc::new(Semaphore::new(semaphore_permits(settings.max_open_sockets))),
             settings,
         }
     }
@@ -67,12 +67,12 @@ async fn echo_handler(
         return refused.into_response();
     }
     let Ok(permit) = echo.permits.clone().try_acquire_owned() else {
-        return too_busy("echo sockets", echo.settings.max_sockets);
+        return too_busy("echo sockets", echo.settings.max_open_sockets);
     };
     let settings = echo.settings.clone();
     upgrade
         .max_message_size(settings.max_message)
-        .max_frame_size(settings.max_message * FRAME_ALLOWANCE)
+        .max_frame_size(settings.max_message.saturating_mul(FRAME_ALLOWANCE))
         // tungstenite reads and writes through 128 KiB buffers by default:
         // 2000 idle sockets held 264 MB. Frames larger than these still
         // work (the frame buffer grows as needed); the chunk is only smaller.

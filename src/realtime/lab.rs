@@ -18,12 +18,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 
 use super::RealtimeState;
-use crate::model::wire::{LabConnection, LabHello, LabView, Lane};
+use crate::model::wire::{LabConnection, LabHello, LabPing, LabView, Lane};
 
 /// Which lane and TCP connection a request arrived on; added by the lanes.
 #[derive(Clone, Debug)]
@@ -38,7 +38,8 @@ pub struct ConnectionTag {
 pub struct Lab {
     next_id: AtomicU64,
     connections: Mutex<BTreeMap<u64, Record>>,
-    streams_per_client: Mutex<HashMap<IpAddr, usize>>,
+    /// Open lab streams per client address, held under `max_streams_per_client`.
+    open_streams: Mutex<HashMap<IpAddr, usize>>,
     /// Bumped on every change, so view feeds know when to send again.
     changed: watch::Sender<u64>,
     max_streams_per_client: usize,
@@ -57,7 +58,7 @@ impl Lab {
         Arc::new(Lab {
             next_id: AtomicU64::new(1),
             connections: Mutex::default(),
-            streams_per_client: Mutex::default(),
+            open_streams: Mutex::default(),
             changed: watch::Sender::new(0),
             max_streams_per_client,
         })
@@ -94,7 +95,7 @@ impl Lab {
     ) -> Result<StreamGuard, usize> {
         let ip = tag.remote.ip();
         {
-            let mut per_client = self.streams_per_client.lock().expect("lab lock");
+            let mut per_client = self.open_streams();
             let count = per_client.entry(ip).or_default();
             if *count >= self.max_streams_per_client {
                 return Err(self.max_streams_per_client);
@@ -130,12 +131,23 @@ impl Lab {
         LabView { connections }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Record>> {
-        self.connections.lock().expect("lab lock")
+    // A lock is poisoned only if a thread panicked while holding it; each
+    // change under these locks is one insert or removal, so the maps are
+    // whole and the lab carries on rather than failing every later request.
+    fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, Record>> {
+        self.connections
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn open_streams(&self) -> MutexGuard<'_, HashMap<IpAddr, usize>> {
+        self.open_streams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn bump(&self) {
-        self.changed.send_modify(|n| *n += 1);
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 }
 
@@ -163,13 +175,7 @@ impl Drop for StreamGuard {
         if let Some(record) = self.lab.lock().get_mut(&self.connection) {
             record.streams.retain(|(id, _)| *id != self.stream);
         }
-        if let Some(count) = self
-            .lab
-            .streams_per_client
-            .lock()
-            .expect("lab lock")
-            .get_mut(&self.ip)
-        {
+        if let Some(count) = self.lab.open_streams().get_mut(&self.ip) {
             *count = count.saturating_sub(1);
         }
         self.lab.bump();
@@ -228,7 +234,10 @@ async fn lab_ping(version: Version, extensions: Extensions) -> Response {
     let Some(tag) = extensions.get::<ConnectionTag>() else {
         return not_on_a_lane();
     };
-    let body = serde_json::json!({ "connection": tag.id, "protocol": protocol(version) });
+    let body = LabPing {
+        connection: tag.id,
+        protocol: protocol(version).into(),
+    };
     with_cors(Json(body).into_response())
 }
 

@@ -7,7 +7,8 @@
 //!   their own handshake.
 //! - [`lab`]: `GET /api/lab/{stream,ping,view}`, the connection lab, answered
 //!   on the HTTPS lanes of `crate::lanes`.
-//! - [`origin`] and [`limits`]: who may open a socket, and what a full demo says.
+//! - [`origin`] and [`limits`]: who may open a socket, and what a full demo says;
+//!   [`replay`]: the clock's window of recent ticks.
 //!
 //! What these endpoints send is typed in `crate::model::wire`, shared with
 //! the browser build; this room is server-only (declared so once, in
@@ -19,6 +20,7 @@ pub mod inspect;
 pub mod lab;
 mod limits;
 mod origin;
+mod replay;
 
 use axum::extract::FromRef;
 use axum::Router;
@@ -41,8 +43,9 @@ pub struct ClockSettings {
     pub retry: Duration,
     /// How many recent ticks are kept for replay after `Last-Event-ID`.
     pub window: usize,
-    /// Open clock streams the server accepts before answering 503.
-    pub max_streams: usize,
+    /// Open clock streams, server-wide, accepted before answering 503
+    /// (`--max-streams`).
+    pub max_open_streams: usize,
 }
 
 impl Default for ClockSettings {
@@ -52,7 +55,7 @@ impl Default for ClockSettings {
             heartbeat: Duration::from_secs(15),
             retry: Duration::from_secs(2),
             window: 300,
-            max_streams: 2000,
+            max_open_streams: 2000,
         }
     }
 }
@@ -64,8 +67,9 @@ pub struct EchoSettings {
     pub max_message: usize,
     /// A socket silent this long is closed with 1001.
     pub idle: Duration,
-    /// Open echo sockets the server accepts before answering 503.
-    pub max_sockets: usize,
+    /// Open echo sockets, server-wide, accepted before answering 503
+    /// (`--max-sockets`).
+    pub max_open_sockets: usize,
 }
 
 impl Default for EchoSettings {
@@ -73,7 +77,7 @@ impl Default for EchoSettings {
         EchoSettings {
             max_message: 64 * 1024,
             idle: Duration::from_secs(120),
-            max_sockets: 2000,
+            max_open_sockets: 2000,
         }
     }
 }
@@ -84,7 +88,8 @@ pub struct RealtimeSettings {
     pub echo: EchoSettings,
     /// Origins besides the site's own that may open WebSockets.
     pub allowed_origins: Vec<String>,
-    /// Lab streams one client address may hold at once.
+    /// Lab streams one client address may hold at once, on both lanes
+    /// together (`--lab-max-streams`).
     pub lab_streams_per_client: usize,
 }
 

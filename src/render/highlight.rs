@@ -3,6 +3,8 @@
 //!
 //! The output carries CSS classes (`hl-keyword`, `hl-string`, …) rather than
 //! colours, so `style/main.css` can colour code for light and dark themes.
+//! Every `<pre>` is focusable (`tabindex="0"`): a block wider than the page
+//! scrolls, and a keyboard can only scroll what it can focus.
 
 use std::sync::LazyLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
@@ -30,48 +32,95 @@ const LANGUAGES: &[(&[&str], &str)] = &[
 /// Names that mean "no highlighting".
 const PLAIN: &[&str] = &["", "text", "txt", "plain"];
 
+/// Why a code block could not be highlighted.
 #[derive(Debug, PartialEq, Eq)]
-pub struct UnknownLanguage(pub String);
+pub enum HighlightError {
+    /// The fence names a language this site has no grammar for.
+    UnknownLanguage(String),
+    /// syntect failed on a line of the code (1-based within the block).
+    Grammar {
+        language: String,
+        line: usize,
+        message: String,
+    },
+}
 
-impl std::fmt::Display for UnknownLanguage {
+impl HighlightError {
+    /// The 1-based line of the code the error is on; `None` for the fence.
+    pub fn code_line(&self) -> Option<usize> {
+        match self {
+            HighlightError::UnknownLanguage(_) => None,
+            HighlightError::Grammar { line, .. } => Some(*line),
+        }
+    }
+}
+
+impl std::fmt::Display for HighlightError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let known: Vec<String> = LANGUAGES
-            .iter()
-            .map(|(names, _)| format!("`{}`", names[0]))
-            .collect();
-        write!(
-            f,
-            "unknown code language `{}`; use one of {}, or `text` for plain text",
-            self.0,
-            known.join(", ")
-        )
+        match self {
+            HighlightError::UnknownLanguage(language) => {
+                let known: Vec<String> = LANGUAGES
+                    .iter()
+                    .map(|(names, _)| format!("`{}`", names.first().unwrap_or(&"")))
+                    .collect();
+                write!(
+                    f,
+                    "unknown code language `{language}`; use one of {}, or `text` for plain text",
+                    known.join(", ")
+                )
+            }
+            HighlightError::Grammar {
+                language,
+                line,
+                message,
+            } => write!(
+                f,
+                "the `{language}` grammar failed on line {line} of this code block ({message}); \
+                 mark the block `text` to show it without highlighting, or change that line"
+            ),
+        }
     }
 }
 
 /// The whole `<pre>` element for a fenced code block.
-pub fn code_block(code: &str, language: &str) -> Result<String, UnknownLanguage> {
+pub fn code_block(code: &str, language: &str) -> Result<String, HighlightError> {
     let language = language.trim().to_ascii_lowercase();
     let label = escape(&language);
     if PLAIN.contains(&language.as_str()) {
         return Ok(format!(
-            "<pre class=\"code\"><code>{}</code></pre>",
+            "<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>",
             escape(code)
         ));
     }
-    let syntax = syntax_for(&language).ok_or_else(|| UnknownLanguage(language.clone()))?;
+    let syntax =
+        syntax_for(&language).ok_or_else(|| HighlightError::UnknownLanguage(language.clone()))?;
+    let html =
+        classed_html(code, syntax, &SYNTAXES).map_err(|(line, error)| HighlightError::Grammar {
+            language: language.clone(),
+            line,
+            message: error.to_string(),
+        })?;
+    Ok(format!(
+        "<pre class=\"code\" tabindex=\"0\" data-lang=\"{label}\"><code class=\"language-{label}\">{html}</code></pre>"
+    ))
+}
+
+/// `code` as spans with `hl-` classes, or the 1-based line syntect failed on.
+fn classed_html(
+    code: &str,
+    syntax: &SyntaxReference,
+    syntaxes: &SyntaxSet,
+) -> Result<String, (usize, syntect::Error)> {
     let mut html = ClassedHTMLGenerator::new_with_class_style(
         syntax,
-        &SYNTAXES,
+        syntaxes,
         ClassStyle::SpacedPrefixed { prefix: "hl-" },
     );
-    for line in LinesWithEndings::from(code) {
+    for (index, line) in LinesWithEndings::from(code).enumerate() {
         html.parse_html_for_line_which_includes_newline(line)
-            .expect("syntect failed on a line of a built-in grammar");
+            .map_err(|error| (index + 1, error))?;
     }
-    Ok(format!(
-        "<pre class=\"code\" data-lang=\"{label}\"><code class=\"language-{label}\">{}</code></pre>",
-        html.finalize()
-    ))
+    Ok(html.finalize())
 }
 
 fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
@@ -129,7 +178,7 @@ mod tests {
     fn escapes_plain_text() {
         assert_eq!(
             code_block("<b>&</b>", "text").unwrap(),
-            "<pre class=\"code\"><code>&lt;b&gt;&amp;&lt;/b&gt;</code></pre>"
+            "<pre class=\"code\" tabindex=\"0\"><code>&lt;b&gt;&amp;&lt;/b&gt;</code></pre>"
         );
     }
 
@@ -141,5 +190,44 @@ mod tests {
             "unknown code language `jvascript`; use one of `js`, `rust`, `http`, `sh`, `json`, \
              `html`, `css`, `toml`, or `text` for plain text"
         );
+    }
+
+    #[test]
+    fn every_code_block_can_be_reached_with_the_keyboard() {
+        for language in ["rust", "text"] {
+            let html = code_block("x\n", language).unwrap();
+            assert!(
+                html.starts_with("<pre class=\"code\" tabindex=\"0\""),
+                "{html}"
+            );
+        }
+    }
+
+    /// A grammar whose one rule pushes a context it never defines: syntect
+    /// builds it, and fails only when a line reaches that rule. (Written as
+    /// serde JSON: loading `.sublime-syntax` YAML needs a feature we do not use.)
+    fn broken_grammar() -> SyntaxSet {
+        let start = r#"{"meta_scope": [], "meta_content_scope": [],
+            "meta_include_prototype": false, "clear_scopes": null, "prototype": null,
+            "uses_backrefs": false, "patterns": [{"Match": {"has_captures": false,
+            "regex": "boom", "scope": [], "captures": null,
+            "operation": {"Push": [{"Named": "missing"}]}, "with_prototype": null}}]}"#;
+        let json = format!(
+            r#"{{"name": "Broken", "file_extensions": [], "scope": "source.broken",
+            "first_line_match": null, "hidden": false, "variables": {{}},
+            "contexts": {{"__start": {start}}}}}"#
+        );
+        let definition: syntect::parsing::SyntaxDefinition = serde_json::from_str(&json).unwrap();
+        let mut builder = syntect::parsing::SyntaxSetBuilder::new();
+        builder.add(definition);
+        builder.build()
+    }
+
+    #[test]
+    fn a_grammar_failure_names_the_line_of_the_code() {
+        let syntaxes = broken_grammar();
+        let syntax = syntaxes.find_syntax_by_name("Broken").unwrap();
+        let (line, _) = classed_html("fine\nstill fine\nboom\n", syntax, &syntaxes).unwrap_err();
+        assert_eq!(line, 3);
     }
 }

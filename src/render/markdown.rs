@@ -5,7 +5,10 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::highlight;
+use super::code;
+use super::headings::{plain_text, slugify};
+use super::highlight::escape;
+use super::lines::line_of;
 use crate::model::course::TocEntry;
 
 /// The one place that chooses pulldown-cmark's Markdown dialect.
@@ -78,7 +81,7 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
             event => {
                 match &event {
                     Event::Start(_) => depth += 1,
-                    Event::End(_) => depth -= 1,
+                    Event::End(_) => depth = depth.saturating_sub(1),
                     _ => {}
                 }
                 walk.pending.push(event);
@@ -124,7 +127,8 @@ impl<'a> Walk<'a> {
             });
         }
         let anchor = format!(
-            "<a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+            "<a class=\"heading-anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+            escape(&id)
         );
         self.pending.push(Event::Start(start(Some(id.into()))));
         self.pending.extend(inner);
@@ -133,20 +137,9 @@ impl<'a> Walk<'a> {
     }
 
     fn code_block(&mut self, kind: &CodeBlockKind<'a>, inner: &[Event<'a>], range: &Range<usize>) {
-        let language = match kind {
-            CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
-            CodeBlockKind::Indented => "",
-        };
-        let code: String = inner
-            .iter()
-            .filter_map(|event| match event {
-                Event::Text(text) => Some(text.as_ref()),
-                _ => None,
-            })
-            .collect();
-        match highlight::code_block(&code, language) {
+        match code::code_block_html(self.text, kind, inner, range) {
             Ok(html) => self.pending.push(Event::Html(html.into())),
-            Err(error) => self.error(range.start, error.to_string()),
+            Err(error) => self.errors.push(error),
         }
     }
 
@@ -161,7 +154,7 @@ impl<'a> Walk<'a> {
         }
         self.flush();
         self.rendered.blocks.push(Block::Directive {
-            line: line_at(self.text, range.start),
+            line: line_of(self.text, range.start),
             source: self.text[range.clone()].trim().to_string(),
         });
     }
@@ -187,7 +180,7 @@ impl<'a> Walk<'a> {
 
     fn error(&mut self, offset: usize, message: impl Into<String>) {
         self.errors.push(RenderError {
-            line: line_at(self.text, offset),
+            line: line_of(self.text, offset),
             message: message.into(),
         });
     }
@@ -203,47 +196,12 @@ fn take_until_end<'a>(
         match &event {
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => break,
-            Event::End(_) => depth -= 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
         inner.push(event);
     }
     inner
-}
-
-fn plain_text(events: &[Event<'_>]) -> String {
-    events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
-            _ => None,
-        })
-        .collect()
-}
-
-/// `"Headers & handshakes"` → `"headers-handshakes"`.
-pub fn slugify(title: &str) -> String {
-    let mut slug = String::new();
-    for c in title.chars() {
-        if c.is_alphanumeric() {
-            slug.extend(c.to_lowercase());
-        } else if (c.is_whitespace() || c == '-' || c == '_')
-            && !slug.ends_with('-')
-            && !slug.is_empty()
-        {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() {
-        "section".to_string()
-    } else {
-        slug
-    }
-}
-
-fn line_at(text: &str, offset: usize) -> usize {
-    crate::content::error::line_of(text, offset)
 }
 
 #[cfg(test)]
@@ -304,19 +262,9 @@ mod tests {
     }
 
     #[test]
-    fn highlights_fenced_code() {
-        let out = html("```rust\nfn main() {}\n```\n");
-        assert!(
-            out.contains("<pre class=\"code\" data-lang=\"rust\">"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn reports_an_unknown_code_language_at_its_line() {
-        let errors = render("Intro\n\n```jsx\nx\n```\n").unwrap_err();
-        assert_eq!(errors[0].line, 3);
-        assert!(errors[0].message.starts_with("unknown code language `jsx`"));
+    fn escapes_an_explicit_id_in_the_anchor() {
+        let out = html("## Quotes {#a\"b}\n");
+        assert!(out.contains("href=\"#a&quot;b\""), "{out}");
     }
 
     #[test]
@@ -346,12 +294,5 @@ mod tests {
         let errors = render("- item\n\n  ::demo[counter]\n").unwrap_err();
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.contains("top level"));
-    }
-
-    #[test]
-    fn slugifies_titles() {
-        assert_eq!(slugify("Headers & handshakes"), "headers-handshakes");
-        assert_eq!(slugify("HTTP/1.1 versus HTTP/2"), "http11-versus-http2");
-        assert_eq!(slugify("???"), "section");
     }
 }

@@ -2,12 +2,23 @@
 //!
 //! 1. [`markdown::options`] is the one place that sets pulldown-cmark's options.
 //! 2. [`markdown::render`] walks the events: headings get ids and anchors and
-//!    feed the table of contents, fenced code goes through [`highlight`], and a
-//!    paragraph that starts with `::` is handed back as a raw directive.
+//!    feed the table of contents (`headings` makes their ids), code goes
+//!    through `code` and [`highlight`], and a paragraph that starts with `::`
+//!    is handed back as a raw directive.
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
 //!    demo names.
+//! 4. [`source::quoted_source_html`] is the HTML of the server's code that a
+//!    lesson quotes, with the lines it comes from ([`lines`] numbers lines
+//!    for the whole crate).
+//!
+//! A leaf: it depends on pulldown-cmark, syntect and `crate::model`, never on
+//! the content room that calls it.
 
+mod code;
+mod headings;
 pub mod highlight;
+pub mod lines;
 pub mod markdown;
+pub mod source;
 
 pub use markdown::{render, Block, RenderError, Rendered};
