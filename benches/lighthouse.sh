@@ -153,7 +153,7 @@ for (const line of fs.readFileSync(timesFile, "utf8").trim().split("\n")) {
   (times[p] = times[p] || []).push(Number(t));
 }
 
-const rows = [], failures = [], warnings = [];
+const rows = [], failures = [], warnings = [], informative = new Map();
 let version = "", benchmark = [];
 for (const page of pages) {
   const figures = [];
@@ -164,6 +164,28 @@ for (const page of pages) {
     benchmark.push(r.environment && r.environment.benchmarkIndex);
     if (r.runtimeError) warnings.push(`\`${page}\` run ${run}: ${r.runtimeError.code} ${r.runtimeError.message}`);
     for (const w of r.runWarnings || []) warnings.push(`\`${page}\` run ${run}: ${w}`);
+    // A request that never ends at High priority (other than an EventSource or
+    // a WebSocket, which Lighthouse leaves out) keeps it from ever seeing the
+    // network "critical-idle", so it waits for its 45 s limit.
+    if ((r.runWarnings || []).length) {
+      const open = (r.audits["network-requests"].details.items || [])
+        .filter(x => !x.finished && /High/.test(x.priority || "") &&
+          x.resourceType !== "EventSource" && x.resourceType !== "WebSocket")
+        .map(x => `${x.resourceType || "?"} ${x.url.replace(/^https?:\/\/[^/]*/, "")} (${x.priority})`);
+      if (open.length) warnings.push(`\`${page}\`: never finished, at high priority (Lighthouse waits for these): ${[...new Set(open)].join(", ")}`);
+    }
+    for (const cat of ["accessibility", "best-practices"]) {
+      for (const ref of r.categories[cat].auditRefs) {
+        const au = r.audits[ref.id];
+        if (!au || au.scoreDisplayMode !== "informative" || !(au.details && au.details.items || []).length) continue;
+        const it = au.details.items[0];
+        const what = it.node ? `\`${it.node.selector}\`` : (it.description || "").slice(0, 160);
+        const key = `${cat} \`${ref.id}\``;
+        const entry = informative.get(key) || { pages: new Set(), what };
+        entry.pages.add(`\`${page}\``);
+        informative.set(key, entry);
+      }
+    }
     const a = id => (r.audits[id] ? r.audits[id].numericValue : undefined);
     const code = (r.audits["network-requests"].details.items || []).filter(isCode);
     figures.push({
@@ -189,7 +211,8 @@ for (const page of pages) {
         entry.runs++;
         for (const it of (au.details && au.details.items) || []) {
           if (it.node) entry.items.add(`\`${it.node.selector}\` ${(it.node.snippet || "").slice(0, 160)}`);
-          else if (it.description) entry.items.add(`${it.source || ""} ${it.description}`.trim().slice(0, 240));
+          else if (it.description) entry.items.add(`${it.source || ""} ${it.description}`.trim().slice(0, 240) +
+            (it.sourceLocation && it.sourceLocation.url ? ` (${it.sourceLocation.url})` : ""));
           else if (it.url) entry.items.add(it.url);
           else entry.items.add(JSON.stringify(it).slice(0, 240));
         }
@@ -201,7 +224,7 @@ for (const page of pages) {
   rows.push(`| \`${page}\` | ${score(m("perf"))} | ${score(m("a11y"))} | ${score(m("bp"))} | ` +
     `${secs(m("fcp"))} | ${secs(m("lcp"))} | ${Math.round(m("tbt"))} ms | ${secs(m("tti"))} | ` +
     `${secs(m("si"))} | ${kib(m("bytes"))} | ${m("codeCount")} | ${kib(m("codeBytes"))} | ` +
-    `${median(times[page] || [])} s |`);
+    `${times[page] ? median(times[page]) + " s" : "n/a"} |`);
   for (const [key, e] of failed) {
     failures.push(`- \`${page}\`, ${key} (${e.title}): failed in ${e.runs} of ${runs} runs`);
     for (const item of e.items) failures.push(`  - ${item}`);
@@ -215,6 +238,10 @@ console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for (const row of rows) console.log(row);
 console.log("\n#### Accessibility and best-practices failures\n");
 console.log(failures.length ? failures.join("\n") : "None: every audit passed in every run.");
+if (informative.size) {
+  console.log("\n#### Informative findings (not scored)\n");
+  for (const [key, e] of informative) console.log(`- ${key} on ${[...e.pages].join(", ")}: ${e.what}`);
+}
 if (warnings.length) {
   console.log("\n#### Lighthouse warnings\n");
   console.log([...new Set(warnings)].map(w => `- ${w}`).join("\n"));
