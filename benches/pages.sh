@@ -44,31 +44,11 @@ else
     PINNING="not pinned"
 fi
 
-WORK="$(mktemp -d)"
-SERVER_PID=""
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill "$SERVER_PID"
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap stop_server EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+source "$REALTIME_LAB_ROOT/benches/server.sh"
 
-# 1. The server, on a free port; its first "open http://…" line says where.
+# 1. The server.
 say "starting $BINARY ($PINNING)"
-RUST_LOG=warn "${SERVER_CPU[@]}" "$BINARY" --addr 127.0.0.1:0 --no-watch --no-lab >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-BASE=""
-for _ in $(seq 200); do
-    BASE="$(sed -n 's|.*open \(http://[^ /]*\).*|\1|p' "$WORK/server.log" | head -n1)"
-    [ -n "$BASE" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || die "the server exited: $(cat "$WORK/server.log")"
-    sleep 0.1
-done
-[ -n "$BASE" ] || die "the server printed no \"open http://…\" line within 20 s"
+start_server "${SERVER_CPU[@]}" -- --no-lab
 
 # 2. The pages: home, then each lesson's slug (front matter `slug`, else the
 # file name without its number), in file order.
