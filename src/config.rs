@@ -48,7 +48,7 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(125..=16 * 1024 * 1024))]
     pub ws_max_message: u64,
 
-    /// Seconds an echo WebSocket may stay silent before it is closed (1001).
+    /// Seconds an echo WebSocket may stay silent before it is closed (1008).
     #[arg(long, env = "REALTIME_LAB_WS_IDLE_SECS", default_value_t = EchoSettings::default().idle.as_secs(),
           value_parser = clap::value_parser!(u64).range(1..))]
     pub ws_idle_secs: u64,
@@ -101,6 +101,12 @@ pub struct Config {
     #[arg(long, env = "REALTIME_LAB_NO_LAB")]
     pub no_lab: bool,
 
+    /// Seconds to wait for open connections on SIGTERM or Ctrl-C, after
+    /// clock streams are ended and echo sockets closed with 1001.
+    #[arg(long, env = "REALTIME_LAB_DRAIN_SECS", default_value_t = RealtimeSettings::default().drain.as_secs(),
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub drain_secs: u64,
+
     /// Check every lesson, print each problem with its file and line, and exit
     /// (status 1 if any lesson has a problem). Starts no server.
     #[arg(long)]
@@ -121,6 +127,7 @@ impl Config {
             },
             allowed_origins: self.allowed_origins.clone(),
             lab_streams_per_client: self.lab_max_streams,
+            drain: Duration::from_secs(self.drain_secs),
         }
     }
 

@@ -75,6 +75,22 @@ async fn answers_a_ping_with_its_payload() {
 }
 
 #[tokio::test]
+async fn lesson4_close_code_1000_echoed() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let mut socket = connect(&base).await;
+    let frame = CloseFrame {
+        code: 1000.into(),
+        reason: "done".into(),
+    };
+    socket.send(Message::Close(Some(frame))).await.unwrap();
+    let reply = close_frame(&mut socket).await;
+    assert_eq!(
+        (u16::from(reply.code), reply.reason.as_str()),
+        (1000, "done")
+    );
+}
+
+#[tokio::test]
 async fn echoes_the_clients_close_code() {
     let base = serve_realtime(RealtimeSettings::default()).await;
     let mut socket = connect(&base).await;
@@ -91,7 +107,7 @@ async fn echoes_the_clients_close_code() {
 }
 
 #[tokio::test]
-async fn closes_with_1009_when_a_message_is_over_the_limit() {
+async fn lesson4_close_code_1009_for_a_message_too_big() {
     let base = serve_realtime(settings(1024, Duration::from_secs(30))).await;
     let mut socket = connect(&base).await;
     socket.send(Message::binary(vec![7u8; 1024])).await.unwrap();
@@ -129,6 +145,50 @@ async fn a_frame_well_over_the_limit_still_gets_a_clean_1009() {
 }
 
 #[tokio::test]
+async fn lesson4_close_code_1011_server_error() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let url = format!(
+        "{}/api/echo?fault=server-error",
+        base.replace("http://", "ws://")
+    );
+    let mut socket = connect_async(url).await.unwrap().0;
+    let frame = close_frame(&mut socket).await;
+    assert_eq!(u16::from(frame.code), 1011);
+}
+
+#[tokio::test]
+async fn a_dropped_socket_ends_without_a_close_frame() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let url = format!("{}/api/echo?fault=drop", base.replace("http://", "ws://"));
+    let mut socket = connect_async(url).await.unwrap().0;
+    let end = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .expect("the server ends the socket at once");
+    assert!(
+        !matches!(end, Some(Ok(Message::Close(_)))),
+        "no close frame, got {end:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_fault_is_refused_with_the_list_of_faults() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let url = format!(
+        "{}/api/echo?fault=explode",
+        base.replace("http://", "ws://")
+    );
+    let Err(Error::Http(response)) = connect_async(url).await else {
+        panic!("the upgrade should be refused");
+    };
+    assert_eq!(response.status(), 400);
+    let body = String::from_utf8_lossy(response.body().as_deref().unwrap_or_default()).into_owned();
+    assert!(
+        body.contains("server-error") && body.contains("drop"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn closes_with_1007_on_text_that_is_not_utf8() {
     let base = serve_realtime(RealtimeSettings::default()).await;
     let mut socket = connect(&base).await;
@@ -139,11 +199,11 @@ async fn closes_with_1007_on_text_that_is_not_utf8() {
 }
 
 #[tokio::test]
-async fn closes_an_idle_socket_with_1001() {
+async fn lesson4_close_code_1008_when_idle() {
     let base = serve_realtime(settings(1024, Duration::from_millis(300))).await;
     let mut socket = connect(&base).await;
     let frame = close_frame(&mut socket).await;
-    assert_eq!(u16::from(frame.code), 1001);
+    assert_eq!(u16::from(frame.code), 1008);
     assert_eq!(frame.reason.as_str(), "idle for 300ms");
 }
 

@@ -101,3 +101,44 @@ async fn refuses_an_inspector_upgrade_from_a_foreign_origin() {
     let error = connect_async(request).await.unwrap_err();
     assert!(matches!(error, tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 403));
 }
+
+/// RFC 6455 §4.2.2's own example, sent over a raw TCP connection so that
+/// nothing but the server computes the answer.
+#[tokio::test]
+async fn lesson2_accept_from_rfc_example() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let addr = base.trim_start_matches("http://");
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "GET /api/inspect/ws HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+         Sec-WebSocket-Version: 13\r\n\r\n"
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8];
+        let read = tokio::time::timeout(Duration::from_secs(5), tcp.read(&mut byte));
+        assert_eq!(
+            read.await.unwrap().unwrap(),
+            1,
+            "the head ends with a blank line"
+        );
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap().to_ascii_lowercase();
+    assert!(
+        head.starts_with("http/1.1 101 switching protocols\r\n"),
+        "{head}"
+    );
+    assert!(
+        head.contains("\r\nsec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo=\r\n"),
+        "{head}"
+    );
+    assert_eq!(
+        websocket_accept("dGhlIHNhbXBsZSBub25jZQ==").accept,
+        "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+        "the page's own step-by-step computation agrees"
+    );
+}

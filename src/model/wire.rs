@@ -155,3 +155,43 @@ mod tests {
         assert_eq!(steps.accept, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     }
 }
+
+/// `GET /api/clock?fault=…`: the clock misbehaves for this one stream, so a
+/// learner (and a test) sees what `EventSource` does about it. Each fault is
+/// bounded: it ends the response, or it behaves like an ordinary stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClockFault {
+    /// `204 No Content`: the browser stops for good.
+    NoContent,
+    /// `500 Internal Server Error`: the browser stops for good.
+    ServerError,
+    /// `200` with `Content-Type: text/plain`: the browser stops for good.
+    WrongType,
+    /// The hello and the newest tick, then a cleanly ended body: the
+    /// browser reconnects and sends the tick's id as `Last-Event-ID`.
+    EndBody,
+    /// Only the hello (no `id:`), then the end: the reconnect carries no
+    /// `Last-Event-ID`.
+    EndBeforeId,
+    /// A tick, then a second one cut off by the end of the body (no blank
+    /// line): the browser discards it and resumes after the first.
+    CutOff,
+    /// `retry: 10000`, a tick, then the end: the browser waits ten seconds.
+    SlowRetry,
+    /// An ordinary stream with a comment line every 100 ms besides the ticks.
+    Chatty,
+    /// An ordinary stream held back and released every few seconds, as a
+    /// buffering proxy would.
+    Buffered,
+}
+
+/// `GET /api/echo?fault=…`: this one socket misbehaves at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EchoFault {
+    /// Closes with 1011, the server's "internal error".
+    ServerError,
+    /// Closes the TCP connection without a close frame: the page sees 1006.
+    Drop,
+}

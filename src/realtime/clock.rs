@@ -6,9 +6,10 @@
 //! `Last-Event-ID` gets what it missed, or is told how much was lost.
 //!
 //! `POST /api/clock/streams/{stream}/drop` ends one stream cleanly, so a
-//! learner can watch `EventSource` reconnect and resume.
+//! learner can watch `EventSource` reconnect and resume; `?fault=…` makes
+//! one stream misbehave (`super::faults`).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
@@ -23,10 +24,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, Notify, OwnedSemaphorePermit, Semaphore};
 
+use super::faults;
 use super::limits::{semaphore_permits, too_busy};
 use super::replay::{Backlog, ReplayWindow, Tick};
 use super::ClockSettings;
-use crate::model::wire::ClockHello;
+use super::Stopping;
+use crate::model::wire::{ClockFault, ClockHello};
 
 /// The shared clock: ticker, replay window, and the open streams.
 #[derive(Debug)]
@@ -40,13 +43,14 @@ pub struct Clock {
     /// guess another's id and drop their stream.
     stream_key: std::collections::hash_map::RandomState,
     permits: Arc<Semaphore>,
+    stopping: Stopping,
 }
 
 impl Clock {
     /// Starts the ticker task; it runs until the runtime stops. The first
     /// tick is taken before this returns, so the first client gets a tick at
     /// once rather than after a whole period.
-    pub fn start(mut settings: ClockSettings) -> Arc<Clock> {
+    pub fn start(mut settings: ClockSettings, stopping: Stopping) -> Arc<Clock> {
         // tokio's intervals panic on a zero period.
         settings.tick = settings.tick.max(Duration::from_millis(1));
         settings.heartbeat = settings.heartbeat.max(Duration::from_millis(1));
@@ -59,16 +63,36 @@ impl Clock {
             streams: Mutex::default(),
             stream_counter: AtomicU64::new(0),
             stream_key: Default::default(),
+            stopping,
         });
-        // Ids continue from the wall clock, so they keep growing across restarts
-        // and a client returning to a restarted server is told what it lost.
-        let first_id = unix_millis() / clock.settings.tick.as_millis().max(1) as u64;
-        clock.record(Tick {
-            id: first_id,
-            time: utc_now(),
-        });
+        // A tick is a function of its id (tick N is at N periods after the
+        // Unix epoch), so a new process knows the ticks of the minutes before
+        // it started: a browser that reconnects after a restart is replayed
+        // what it missed, with consecutive ids, as if nothing had restarted.
+        let first_id = clock.current_id();
+        let window = clock.settings.window.max(1) as u64;
+        for id in first_id.saturating_sub(window - 1).max(1)..=first_id {
+            clock.record(clock.tick(id));
+        }
         tokio::spawn(run_ticker(Arc::downgrade(&clock), first_id));
         clock
+    }
+
+    fn period_ms(&self) -> u64 {
+        self.settings.tick.as_millis().clamp(1, u64::MAX as u128) as u64
+    }
+
+    /// The id of the tick now: periods since the Unix epoch.
+    fn current_id(&self) -> u64 {
+        unix_millis() / self.period_ms()
+    }
+
+    fn tick(&self, id: u64) -> Tick {
+        let at = UNIX_EPOCH + Duration::from_millis(id.saturating_mul(self.period_ms()));
+        Tick {
+            id,
+            time: humantime::format_rfc3339_millis(at).to_string(),
+        }
     }
 
     fn record(&self, tick: Tick) {
@@ -141,20 +165,27 @@ impl Drop for OpenStream {
 }
 
 async fn run_ticker(clock: std::sync::Weak<Clock>, mut id: u64) {
-    let Some(period) = clock.upgrade().map(|c| c.settings.tick) else {
+    let Some((period, next_at)) = clock.upgrade().map(|c| {
+        let next_at = (id + 1).saturating_mul(c.period_ms());
+        (c.settings.tick, next_at.saturating_sub(unix_millis()))
+    }) else {
         return;
     };
-    let start = tokio::time::Instant::now() + period;
+    // On the boundary where the next tick is due: a tick leaves the server
+    // at the time it names.
+    let start = tokio::time::Instant::now() + Duration::from_millis(next_at);
     let mut interval = tokio::time::interval_at(start, period);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         interval.tick().await;
         let Some(clock) = clock.upgrade() else { return };
-        id += 1;
-        clock.record(Tick {
-            id,
-            time: utc_now(),
-        });
+        // Every id up to the wall clock's, none twice, even if the runtime
+        // was too busy to wake this task on time.
+        let now = clock.current_id().max(id + 1);
+        for next in id + 1..=now {
+            clock.record(clock.tick(next));
+        }
+        id = now;
     }
 }
 
@@ -164,7 +195,20 @@ pub fn router() -> Router<super::RealtimeState> {
         .route("/api/clock/streams/{stream}/drop", post(drop_handler))
 }
 
-async fn clock_handler(State(clock): State<Arc<Clock>>, headers: HeaderMap) -> Response {
+/// `?fault=…` asks this one stream to misbehave (see `super::faults`).
+#[derive(serde::Deserialize)]
+struct FaultQuery {
+    fault: Option<ClockFault>,
+}
+
+async fn clock_handler(
+    State(clock): State<Arc<Clock>>,
+    headers: HeaderMap,
+    Query(asked): Query<FaultQuery>,
+) -> Response {
+    if let Some(refused) = asked.fault.and_then(faults::refusal) {
+        return refused;
+    }
     let Ok(permit) = clock.permits.clone().try_acquire_owned() else {
         return too_busy("clock streams", clock.settings.max_open_streams);
     };
@@ -177,14 +221,21 @@ async fn clock_handler(State(clock): State<Arc<Clock>>, headers: HeaderMap) -> R
     let live = clock.ticks.subscribe();
     let backlog = clock.backlog(last_seen);
     let stream = clock.open_stream(permit);
-    let mut response = Sse::new(tick_stream(stream, live, backlog)).into_response();
+    let mut events: faults::Events = Box::pin(tick_stream(stream, live, backlog));
+    if let Some(fault) = asked.fault {
+        events = faults::reshape(fault, events);
+    }
+    let mut response = Sse::new(events).into_response();
     response
         .headers_mut()
         .insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    response
+    match asked.fault {
+        Some(fault) => faults::finish(fault, response),
+        None => response,
+    }
 }
 
 fn tick_stream(
@@ -214,9 +265,13 @@ fn tick_stream(
         }
         let start = tokio::time::Instant::now() + settings.heartbeat;
         let mut heartbeat = tokio::time::interval_at(start, settings.heartbeat);
+        // The server stopping ends the body cleanly: browsers reconnect.
+        let stopping = stream.clock.stopping.wait();
+        tokio::pin!(stopping);
         loop {
             tokio::select! {
                 _ = stream.dropped.notified() => break,
+                _ = &mut stopping => break,
                 _ = heartbeat.tick() => yield Ok(Event::default().comment("heartbeat")),
                 received = live.recv() => match received {
                     Ok(tick) if tick.id > last_sent => {
@@ -258,9 +313,4 @@ fn unix_millis() -> u64 {
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_millis() as u64
-}
-
-/// `2026-11-24T09:30:00.123Z`
-fn utc_now() -> String {
-    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
 }

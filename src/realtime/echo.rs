@@ -2,12 +2,18 @@
 //!
 //! Limits, each with a close code a learner can look up (lesson 4):
 //! a message over the size limit closes with 1009, text that is not UTF-8
-//! with 1007, a silent client is closed with 1001 after the idle timeout.
+//! with 1007, a silent client is closed with 1008 after the idle timeout
+//! (a rule of this server); when the server stops, every socket is closed
+//! with 1001, "going away".
+//!
+//! Over HTTP/2 the same handler answers an extended CONNECT (RFC 8441), so
+//! the route takes `CONNECT` beside `GET`.
 //! The loop reads one message and finishes sending it before it reads the
 //! next, so a client that does not read stalls only itself: TCP pushes back
 //! and the server never queues more than one message per socket.
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::Query;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
@@ -17,14 +23,17 @@ use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::limits::{semaphore_permits, too_busy};
-use super::{origin, EchoSettings, RealtimeState};
+use super::{origin, EchoSettings, RealtimeState, Stopping};
+use crate::model::wire::EchoFault;
 
 pub mod close_code {
     pub const NORMAL: u16 = 1000;
     pub const GOING_AWAY: u16 = 1001;
     pub const PROTOCOL_ERROR: u16 = 1002;
     pub const INVALID_PAYLOAD: u16 = 1007;
+    pub const POLICY_VIOLATION: u16 = 1008;
     pub const MESSAGE_TOO_BIG: u16 = 1009;
+    pub const INTERNAL_ERROR: u16 = 1011;
 }
 
 /// Frames up to this many times the message limit are read whole before the
@@ -53,14 +62,16 @@ impl Echo {
 }
 
 pub fn router() -> Router<RealtimeState> {
-    Router::new().route("/api/echo", get(echo_handler))
+    Router::new().route("/api/echo", get(echo_handler).connect(echo_handler))
 }
 
 async fn echo_handler(
     State(echo): State<Echo>,
+    State(stopping): State<Stopping>,
     State(allowed_origins): State<Arc<Vec<String>>>,
     headers: HeaderMap,
     uri: Uri,
+    Query(asked): Query<FaultQuery>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     if let Err(refused) = origin::check(&headers, &uri, &allowed_origins) {
@@ -78,15 +89,52 @@ async fn echo_handler(
         // work (the frame buffer grows as needed); the chunk is only smaller.
         .read_buffer_size(SOCKET_BUFFER)
         .write_buffer_size(SOCKET_BUFFER)
-        .on_upgrade(move |socket| echo_socket(socket, settings, permit))
+        .on_upgrade(move |socket| async move {
+            match asked.fault {
+                None => echo_socket(socket, settings, stopping, permit).await,
+                Some(fault) => misbehave(socket, fault).await,
+            }
+        })
 }
 
-async fn echo_socket(mut socket: WebSocket, settings: EchoSettings, _permit: OwnedSemaphorePermit) {
+/// `?fault=…`: this one socket misbehaves as asked (lesson 4's "break it").
+#[derive(serde::Deserialize)]
+struct FaultQuery {
+    fault: Option<EchoFault>,
+}
+
+/// Each fault ends the socket within a second and touches no other socket.
+async fn misbehave(mut socket: WebSocket, fault: EchoFault) {
+    match fault {
+        EchoFault::ServerError => {
+            let reason = "server error, asked for with ?fault=server-error";
+            close(&mut socket, close_code::INTERNAL_ERROR, reason).await;
+        }
+        // Dropping the socket closes TCP without a close frame: the page sees 1006.
+        EchoFault::Drop => drop(socket),
+    }
+}
+
+async fn echo_socket(
+    mut socket: WebSocket,
+    settings: EchoSettings,
+    stopping: Stopping,
+    _permit: OwnedSemaphorePermit,
+) {
+    let stopping = stopping.wait();
+    tokio::pin!(stopping);
     loop {
-        let received = match tokio::time::timeout(settings.idle, socket.recv()).await {
+        let next = tokio::select! {
+            next = tokio::time::timeout(settings.idle, socket.recv()) => next,
+            _ = &mut stopping => {
+                close(&mut socket, close_code::GOING_AWAY, "the server is restarting").await;
+                return;
+            }
+        };
+        let received = match next {
             Err(_idle) => {
                 let reason = format!("idle for {}", humantime::format_duration(settings.idle));
-                close(&mut socket, close_code::GOING_AWAY, &reason).await;
+                close(&mut socket, close_code::POLICY_VIOLATION, &reason).await;
                 return;
             }
             Ok(None) => return,

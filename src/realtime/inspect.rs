@@ -1,24 +1,24 @@
 //! The handshake inspector: `GET /api/inspect/sse` (an event stream) and
-//! `GET /api/inspect/ws` (a WebSocket upgrade) each report, as their first
+//! `GET /api/inspect/ws` (a WebSocket upgrade; over HTTP/2 an extended
+//! `CONNECT`, RFC 8441) each report, as their first
 //! event or message, the request head the server received and the response
 //! head it sent, so the page can show the learner's own handshake.
 //!
 //! The response is built first, then described: what the report shows is
 //! the handler's real response, not a copy written by hand.
 
-use axum::extract::ws::{Message, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, Uri, Version};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, Uri, Version};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-use super::{origin, RealtimeState};
+use super::{origin, RealtimeState, Stopping};
 use crate::model::wire::{HandshakeReport, MessageHead};
 
 /// How long an inspector connection stays open after its report.
@@ -27,10 +27,16 @@ const LINGER: Duration = Duration::from_secs(30);
 pub fn router() -> Router<RealtimeState> {
     Router::new()
         .route("/api/inspect/sse", get(inspect_sse))
-        .route("/api/inspect/ws", get(inspect_ws))
+        .route("/api/inspect/ws", get(inspect_ws).connect(inspect_ws))
 }
 
-async fn inspect_sse(method: Method, uri: Uri, version: Version, headers: HeaderMap) -> Response {
+async fn inspect_sse(
+    State(stopping): State<Stopping>,
+    method: Method,
+    uri: Uri,
+    version: Version,
+    headers: HeaderMap,
+) -> Response {
     let request = request_head(&method, &uri, version, &headers);
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
     let stream = async_stream::stream! {
@@ -38,7 +44,10 @@ async fn inspect_sse(method: Method, uri: Uri, version: Version, headers: Header
             let json = serde_json::to_string(&report).expect("a report serialises");
             yield Ok::<_, Infallible>(Event::default().event("handshake").data(json));
         }
-        tokio::time::sleep(LINGER).await;
+        tokio::select! {
+            _ = tokio::time::sleep(LINGER) => {}
+            _ = stopping.wait() => {}
+        }
     };
     let mut response = Sse::new(stream).into_response();
     response
@@ -57,17 +66,24 @@ async fn inspect_sse(method: Method, uri: Uri, version: Version, headers: Header
 }
 
 async fn inspect_ws(
-    State(allowed_origins): State<Arc<Vec<String>>>,
+    State(realtime): State<RealtimeState>,
     method: Method,
     uri: Uri,
     version: Version,
     headers: HeaderMap,
+    extensions: Extensions,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if let Err(refused) = origin::check(&headers, &uri, &allowed_origins) {
+    if let Err(refused) = origin::check(&headers, &uri, &realtime.allowed_origins) {
         return refused.into_response();
     }
-    let request = request_head(&method, &uri, version, &headers);
+    let stopping = realtime.stopping;
+    let mut request = request_head(&method, &uri, version, &headers);
+    // RFC 8441: over HTTP/2 the upgrade is a CONNECT with `:protocol`.
+    if let Some(protocol) = extensions.get::<hyper::ext::Protocol>() {
+        let line = (":protocol".to_string(), protocol.as_str().to_string());
+        request.headers.insert(0, line);
+    }
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
     let response = upgrade.on_upgrade(move |mut socket| async move {
         if let Ok(report) = report_rx.await {
@@ -77,10 +93,16 @@ async fn inspect_ws(
             }
         }
         // Stay until the page closes the socket, but not for ever.
-        let _ = tokio::time::timeout(LINGER, async {
+        let linger = tokio::time::timeout(LINGER, async {
             while let Some(Ok(_)) = socket.recv().await {}
-        })
-        .await;
+        });
+        tokio::select! {
+            _ = linger => {}
+            _ = stopping.wait() => {
+                let frame = CloseFrame { code: 1001, reason: "the server is restarting".into() };
+                let _ = socket.send(Message::Close(Some(frame))).await;
+            }
+        }
     });
     let _ = report_tx.send(HandshakeReport {
         request,

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 
-use super::RealtimeState;
+use super::{RealtimeState, Stopping};
 use crate::model::wire::{LabConnection, LabHello, LabPing, LabView, Lane};
 
 /// Which lane and TCP connection a request arrived on; added by the lanes.
@@ -197,6 +197,7 @@ struct StreamQuery {
 
 async fn lab_stream(
     State(lab): State<Arc<Lab>>,
+    State(stopping): State<Stopping>,
     version: Version,
     extensions: Extensions,
     Query(query): Query<StreamQuery>,
@@ -224,7 +225,7 @@ async fn lab_stream(
         let _guard = guard;
         let json = serde_json::to_string(&hello).expect("a hello serialises");
         yield Ok::<_, Infallible>(Event::default().event("hello").data(json));
-        std::future::pending::<()>().await;
+        stopping.wait().await;
     };
     let sse = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(10)));
     with_cors(sse.into_response())
@@ -243,7 +244,11 @@ async fn lab_ping(version: Version, extensions: Extensions) -> Response {
 
 /// The view for the client's own address: on a lane from its tag, on the
 /// main listener from the connection's peer address.
-async fn lab_view(State(lab): State<Arc<Lab>>, extensions: Extensions) -> Response {
+async fn lab_view(
+    State(lab): State<Arc<Lab>>,
+    State(stopping): State<Stopping>,
+    extensions: Extensions,
+) -> Response {
     let client = extensions
         .get::<ConnectionTag>()
         .map(|tag| tag.remote.ip())
@@ -265,7 +270,10 @@ async fn lab_view(State(lab): State<Arc<Lab>>, extensions: Extensions) -> Respon
             let view = lab.view(client);
             yield Ok::<_, Infallible>(Event::default().event("view").data(serde_json::to_string(&view).expect("a view serialises")));
             // Let a burst of changes settle into one update.
-            if changes.changed().await.is_err() { break; }
+            tokio::select! {
+                changed = changes.changed() => if changed.is_err() { break },
+                _ = stopping.wait() => break,
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
             changes.borrow_and_update();
         }

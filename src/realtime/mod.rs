@@ -3,12 +3,14 @@
 //! - [`clock`]: `GET /api/clock`, the SSE clock (one shared ticker, replay
 //!   after `Last-Event-ID`), and `POST /api/clock/streams/{id}/drop`.
 //! - [`echo`]: `GET /api/echo`, the WebSocket echo with its limits.
+//! - [`faults`]: `?fault=…` on the clock: one stream misbehaving on request.
 //! - [`inspect`]: `GET /api/inspect/sse` and `/api/inspect/ws`, which report
 //!   their own handshake.
 //! - [`lab`]: `GET /api/lab/{stream,ping,view}`, the connection lab, answered
 //!   on the HTTPS lanes of `crate::lanes`.
 //! - [`origin`] and [`limits`]: who may open a socket, and what a full demo says;
-//!   [`replay`]: the clock's window of recent ticks.
+//!   [`replay`]: the clock's window of recent ticks; [`Stopping`]: how each
+//!   endpoint ends when the server stops.
 //!
 //! What these endpoints send is typed in `crate::model::wire`, shared with
 //! the browser build; this room is server-only (declared so once, in
@@ -16,11 +18,13 @@
 
 pub mod clock;
 pub mod echo;
+mod faults;
 pub mod inspect;
 pub mod lab;
 mod limits;
 mod origin;
 mod replay;
+mod stopping;
 
 use axum::extract::FromRef;
 use axum::Router;
@@ -31,6 +35,7 @@ use crate::model::wire::LabLanes;
 use clock::Clock;
 use echo::Echo;
 use lab::Lab;
+pub use stopping::Stopping;
 
 /// The SSE clock's settings. Defaults suit a workshop room.
 #[derive(Clone, Debug)]
@@ -65,7 +70,7 @@ impl Default for ClockSettings {
 pub struct EchoSettings {
     /// Largest message (and frame) accepted, in bytes; larger closes with 1009.
     pub max_message: usize,
-    /// A socket silent this long is closed with 1001.
+    /// A socket silent this long is closed with 1008.
     pub idle: Duration,
     /// Open echo sockets, server-wide, accepted before answering 503
     /// (`--max-sockets`).
@@ -91,6 +96,8 @@ pub struct RealtimeSettings {
     /// Lab streams one client address may hold at once, on both lanes
     /// together (`--lab-max-streams`).
     pub lab_streams_per_client: usize,
+    /// How long a stopping server waits for open connections (`--drain-secs`).
+    pub drain: Duration,
 }
 
 impl Default for RealtimeSettings {
@@ -100,6 +107,7 @@ impl Default for RealtimeSettings {
             echo: EchoSettings::default(),
             allowed_origins: Vec::new(),
             lab_streams_per_client: 64,
+            drain: Duration::from_secs(5),
         }
     }
 }
@@ -113,18 +121,22 @@ pub struct RealtimeState {
     pub lab: Arc<Lab>,
     /// Where the lab's lanes listen; `None` when the lab is off.
     pub lab_lanes: Option<LabLanes>,
+    /// Set when the server begins to stop.
+    pub stopping: Stopping,
 }
 
 impl RealtimeState {
     /// Starts the clock's ticker: call inside the tokio runtime, once every
     /// listener is bound (`lab_lanes` says where the lab's lanes are).
     pub fn start(settings: RealtimeSettings, lab_lanes: Option<LabLanes>) -> Self {
+        let stopping = Stopping::new(settings.drain);
         RealtimeState {
-            clock: Clock::start(settings.clock),
+            clock: Clock::start(settings.clock, stopping.clone()),
             echo: Echo::new(settings.echo),
             allowed_origins: Arc::new(settings.allowed_origins),
             lab: Lab::new(settings.lab_streams_per_client),
             lab_lanes,
+            stopping,
         }
     }
 }

@@ -132,8 +132,9 @@ pub enum StartError {
     Lab(#[from] LabError),
 }
 
-/// Serves `state` on `listeners` until `shutdown` resolves, then stops
-/// accepting and lets open requests finish.
+/// Serves `state` on `listeners` until `shutdown` resolves. Then it stops
+/// accepting, tells every stream and socket to end (`realtime::Stopping`),
+/// and waits for open connections up to the drain deadline.
 pub async fn run(
     listeners: Listeners,
     state: AppState,
@@ -143,16 +144,40 @@ pub async fn run(
     let lanes = listeners
         .lanes
         .map(|lanes| lanes.serve(router.clone(), state.realtime.lab.clone()));
+    let stopping = state.realtime.stopping.clone();
+    let begin = stopping.clone();
     let served = axum::serve(
         listeners.site,
         router.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!(
+            "stopping: ending streams and sockets, waiting up to {} for connections",
+            humantime::format_duration(begin.drain)
+        );
+        begin.begin();
+    });
+    let deadline = async {
+        stopping.wait().await;
+        tokio::time::sleep(stopping.drain).await;
+    };
+    let served_and_drained = async {
+        let served = served.await;
+        stopping.drained().await;
+        served
+    };
+    let result = tokio::select! {
+        served = served_and_drained => served,
+        _ = deadline => {
+            tracing::warn!("the drain deadline passed with connections still open; they are dropped");
+            Ok(())
+        }
+    };
     if let Some(lanes) = lanes {
         lanes.abort();
     }
-    served
+    result
 }
 
 /// Connections the kernel may queue before the server accepts them. A room

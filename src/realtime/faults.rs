@@ -1,0 +1,133 @@
+//! "Break it": the clock misbehaving for one stream, on request
+//! (`GET /api/clock?fault=…`), so that what lesson 3 says `EventSource`
+//! does about each fault can be seen in a learner's browser and checked by
+//! a test. The echo's faults are in `echo.rs`, beside the socket they break.
+//!
+//! Every fault is bounded to its own response: it either ends within a
+//! tick or two, or it is an ordinary stream with a different shape, holding
+//! one of the clock's stream permits like any other.
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::sse::Event;
+use axum::response::{IntoResponse, Response};
+use futures_util::{Stream, StreamExt};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::model::wire::ClockFault;
+
+pub type Events = Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>>;
+
+/// How long a buffered stream holds its events before releasing them.
+const BUFFER_FOR: Duration = Duration::from_secs(4);
+
+/// Between the comment lines of a chatty stream.
+const CHATTER_EVERY: Duration = Duration::from_millis(100);
+
+/// The reconnection delay a slow-retry stream asks for.
+const SLOW_RETRY: Duration = Duration::from_secs(10);
+
+/// The answer for a fault that refuses the stream outright; `None` when the
+/// fault is in the stream itself.
+pub fn refusal(fault: ClockFault) -> Option<Response> {
+    match fault {
+        ClockFault::NoContent => Some(StatusCode::NO_CONTENT.into_response()),
+        ClockFault::ServerError => Some(
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "500, asked for with ?fault=server-error: EventSource gives up for good.\n",
+            )
+                .into_response(),
+        ),
+        _ => None,
+    }
+}
+
+/// The clock's own events (`hello`, then ticks), reshaped by the fault.
+pub fn reshape(fault: ClockFault, events: Events) -> Events {
+    match fault {
+        ClockFault::EndBody | ClockFault::CutOff => Box::pin(events.take(2)),
+        ClockFault::EndBeforeId => Box::pin(events.take(1)),
+        ClockFault::SlowRetry => {
+            Box::pin(events.take(2).chain(futures_util::stream::once(async {
+                Ok(Event::default().retry(SLOW_RETRY))
+            })))
+        }
+        ClockFault::Chatty => chatty(events),
+        ClockFault::Buffered => buffered(events),
+        ClockFault::NoContent | ClockFault::ServerError | ClockFault::WrongType => events,
+    }
+}
+
+/// The response as sent, for the faults that change its head or its last bytes.
+pub fn finish(fault: ClockFault, mut response: Response) -> Response {
+    match fault {
+        ClockFault::WrongType => {
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            // Without it, Chromium holds a text/plain response back to sniff
+            // its first kilobyte (about fifteen ticks) before EventSource
+            // even sees the Content-Type.
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            response
+        }
+        ClockFault::CutOff => {
+            // No blank line after it: the event is never dispatched, and its
+            // id (not a number this server would accept) is never adopted.
+            let cut = Bytes::from_static(
+                b"id: cut-off\nevent: tick\ndata: this tick is cut off by the end of the body\n",
+            );
+            let (parts, body) = response.into_parts();
+            let body = body
+                .into_data_stream()
+                .chain(futures_util::stream::once(async { Ok(cut) }));
+            Response::from_parts(parts, Body::from_stream(body))
+        }
+        _ => response,
+    }
+}
+
+fn chatty(mut events: Events) -> Events {
+    Box::pin(async_stream::stream! {
+        let mut chatter = tokio::time::interval(CHATTER_EVERY);
+        loop {
+            tokio::select! {
+                event = events.next() => match event {
+                    Some(event) => yield event,
+                    None => break,
+                },
+                _ = chatter.tick() => yield Ok(Event::default().comment("chatter: a comment never reaches the page")),
+            }
+        }
+    })
+}
+
+/// Holds events back and releases them together, as a proxy that buffers
+/// the response would (nginx does by default, unless told otherwise).
+fn buffered(mut events: Events) -> Events {
+    Box::pin(async_stream::stream! {
+        let start = tokio::time::Instant::now() + BUFFER_FOR;
+        let mut release = tokio::time::interval_at(start, BUFFER_FOR);
+        let mut held = Vec::new();
+        loop {
+            tokio::select! {
+                event = events.next() => match event {
+                    Some(event) => held.push(event),
+                    None => break,
+                },
+                _ = release.tick() => for event in held.drain(..) { yield event },
+            }
+        }
+        for event in held {
+            yield event;
+        }
+    })
+}
