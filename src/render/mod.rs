@@ -4,7 +4,8 @@
 //! 2. [`markdown::render`] walks the events: headings get ids and anchors and
 //!    feed the table of contents (`headings` makes their ids), code goes
 //!    through `code` and [`highlight`], and a paragraph that starts with `::`
-//!    is handed back as a raw directive.
+//!    is handed back as a raw directive; a `test:` link is a tested claim's
+//!    note ([`claims`]).
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
 //!    demo names.
 //! 4. [`source::quoted_source_html`] is the HTML of the server's code that a
@@ -14,6 +15,7 @@
 //! A leaf: it depends on pulldown-cmark, syntect and `crate::model`, never on
 //! the content room that calls it.
 
+pub mod claims;
 mod code;
 mod headings;
 pub mod highlight;

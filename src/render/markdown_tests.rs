@@ -1,0 +1,103 @@
+//! Tests of `markdown.rs`: the dialect, headings, directives, claim markers.
+
+use super::*;
+
+fn html(text: &str) -> String {
+    let rendered = render(text).unwrap();
+    rendered
+        .blocks
+        .iter()
+        .map(|block| match block {
+            Block::Html(html) => html.clone(),
+            Block::Directive { source, .. } => format!("[directive {source}]"),
+        })
+        .collect()
+}
+
+#[test]
+fn renders_tables_footnotes_strikethrough_and_task_lists() {
+    let out =
+        html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n\n- [x] done\n");
+    assert!(out.contains("<table>"), "{out}");
+    assert!(out.contains("<del>old</del>"), "{out}");
+    assert!(out.contains("footnote-reference"), "{out}");
+    assert!(
+        out.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+        "{out}"
+    );
+}
+
+#[test]
+fn gives_headings_unique_ids_anchors_and_a_toc() {
+    let rendered = render("# Title\n\n## Why `SSE`?\n\n### Details\n\n## Why `SSE`?\n").unwrap();
+    let toc: Vec<_> = rendered
+        .toc
+        .iter()
+        .map(|e| (e.level, e.id.as_str(), e.title.as_str()))
+        .collect();
+    assert_eq!(
+        toc,
+        [
+            (2, "why-sse", "Why SSE?"),
+            (3, "details", "Details"),
+            (2, "why-sse-1", "Why SSE?")
+        ]
+    );
+    let out = html("## Why `SSE`?\n");
+    assert!(
+        out.contains(
+            "<h2 id=\"why-sse\">Why <code>SSE</code>?<a class=\"heading-anchor\" href=\"#why-sse\""
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn keeps_an_explicit_heading_id() {
+    let rendered = render("## Frames {#frames}\n").unwrap();
+    assert_eq!(rendered.toc[0].id, "frames");
+}
+
+#[test]
+fn escapes_an_explicit_id_in_the_anchor() {
+    let out = html("## Quotes {#a\"b}\n");
+    assert!(out.contains("href=\"#a&quot;b\""), "{out}");
+}
+
+#[test]
+fn splits_html_around_a_directive() {
+    let rendered = render("Before\n\n::demo[counter]\n\nAfter\n").unwrap();
+    assert_eq!(
+        rendered.blocks,
+        [
+            Block::Html("<p>Before</p>\n".into()),
+            Block::Directive {
+                line: 3,
+                source: "::demo[counter]".into()
+            },
+            Block::Html("<p>After</p>\n".into()),
+        ]
+    );
+}
+
+#[test]
+fn leaves_directives_in_code_alone() {
+    let out = html("```text\n::demo[counter]\n```\n\n`::demo[x]`\n");
+    assert!(!out.contains("[directive"), "{out}");
+}
+
+#[test]
+fn rejects_a_directive_inside_a_list() {
+    let errors = render("- item\n\n  ::demo[counter]\n").unwrap_err();
+    assert_eq!(errors[0].line, 3);
+    assert!(errors[0].message.contains("top level"));
+}
+
+#[test]
+fn turns_a_test_link_into_a_note_naming_the_test() {
+    let out = html("EventSource stops. [checked by a test](test:lesson3_stops_on_204)\n");
+    assert!(out.contains("<small class=\"claim-test\">"), "{out}");
+    assert!(!out.contains("href=\"test:"), "{out}");
+    let errors = render("Intro\n\nSee [this](test:Bad-Name).\n").unwrap_err();
+    assert_eq!(errors[0].line, 3);
+}
