@@ -109,6 +109,32 @@ describe("the live demos", () => {
     assert.deepEqual(errors, []);
   });
 
+  test("the buffered clock: ticks straight from the server, and the same ticks held back in bursts", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/demos/buffered-clock`);
+    await waitForHydration(page);
+    const column = (url) => `.buffered-column[data-url="${url}"]`;
+    const buffered = column("/api/clock?fault=buffered");
+    // Two releases of the held-back stream: about 9 s.
+    await page.waitForFunction((sel) => Number(document.querySelector(`${sel} .bunched`)?.textContent) >= 3, buffered, {
+      timeout: 15_000,
+    });
+    const stats = await page.evaluate(
+      (sels) =>
+        sels.map((sel) => ({
+          ticks: Number(document.querySelector(`${sel} .tick-count`).textContent),
+          longest: parseInt(document.querySelector(`${sel} .longest-wait`).textContent, 10),
+          bunched: Number(document.querySelector(`${sel} .bunched`).textContent),
+        })),
+      [column("/api/clock"), buffered],
+    );
+    console.log(`  straight: ${JSON.stringify(stats[0])}; buffered: ${JSON.stringify(stats[1])}`);
+    assert.ok(stats[0].ticks >= 6 && stats[0].longest < 1_500 && stats[0].bunched <= 1, JSON.stringify(stats[0]));
+    assert.ok(stats[1].longest >= 3_000, JSON.stringify(stats[1]));
+    assert.deepEqual(errors, []);
+  });
+
   test("the first lesson shows the clock and the echo side by side", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors = collectErrors(page);

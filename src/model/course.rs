@@ -60,6 +60,9 @@ pub enum DemoName {
     HandshakeInspector,
     /// Event streams over HTTP/1.1 against HTTP/2, measured in the browser.
     ConnectionLab,
+    /// The clock twice: straight from the server, and held back like a
+    /// buffering proxy would.
+    BufferedClock,
     /// A click counter: the smallest proof that a lesson page is hydrated.
     Counter,
 }
@@ -70,6 +73,7 @@ impl DemoName {
         DemoName::WsEcho,
         DemoName::HandshakeInspector,
         DemoName::ConnectionLab,
+        DemoName::BufferedClock,
         DemoName::Counter,
     ];
 
@@ -80,6 +84,7 @@ impl DemoName {
             DemoName::WsEcho => "ws-echo",
             DemoName::HandshakeInspector => "handshake-inspector",
             DemoName::ConnectionLab => "connection-lab",
+            DemoName::BufferedClock => "buffered-clock",
             DemoName::Counter => "counter",
         }
     }
@@ -91,6 +96,7 @@ impl DemoName {
             DemoName::WsEcho => "The WebSocket echo",
             DemoName::HandshakeInspector => "The handshake inspector",
             DemoName::ConnectionLab => "The connection lab",
+            DemoName::BufferedClock => "The clock behind a buffering proxy",
             DemoName::Counter => "A click counter",
         }
     }
@@ -107,6 +113,9 @@ impl DemoName {
             }
             DemoName::ConnectionLab => {
                 "Open event streams over HTTP/1.1 or HTTP/2 and see which TCP connection carries each, and which wait."
+            }
+            DemoName::BufferedClock => {
+                "Two event streams of the same clock: one straight from the server, one held back and released in bursts."
             }
             DemoName::Counter => "A button counted by the WebAssembly in this page.",
         }

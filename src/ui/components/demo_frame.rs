@@ -2,7 +2,9 @@ use leptos::prelude::*;
 
 use crate::model::course::DemoName;
 use crate::realtime::RealtimeState;
-use crate::ui::demos::{ConnectionLab, Counter, HandshakeInspector, SseClock, WsEcho};
+use crate::ui::demos::{
+    BufferedClock, ConnectionLab, Counter, HandshakeInspector, SseClock, WsEcho,
+};
 
 /// A live demo in its frame, labelled for screen readers. The frame is
 /// server-only HTML; the demo inside is an island. What an island must know
@@ -22,6 +24,7 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
         DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
         DemoName::HandshakeInspector => view! { <HandshakeInspector /> }.into_any(),
         DemoName::ConnectionLab => view! { <ConnectionLab /> }.into_any(),
+        DemoName::BufferedClock => view! { <BufferedClock /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
     };
     view! {

@@ -12,6 +12,7 @@
 
 #[cfg(feature = "hydrate")]
 mod browser;
+mod buffered_clock;
 mod connection_lab;
 mod counter;
 mod handshake_inspector;
@@ -19,6 +20,7 @@ mod sse_clock;
 mod widgets;
 mod ws_echo;
 
+pub use buffered_clock::BufferedClock;
 pub use connection_lab::ConnectionLab;
 pub use counter::Counter;
 pub use handshake_inspector::HandshakeInspector;
