@@ -1,5 +1,11 @@
 use leptos::prelude::*;
 
+/// Fills in the protocol this page arrived over, as the browser saw it
+/// (`PerformanceNavigationTiming.nextHopProtocol`): behind a proxy, that is
+/// the proxy's protocol, which the server cannot know. Without JavaScript the
+/// line stays hidden. Allowed by the page's CSP through its hash.
+const PAGE_PROTOCOL_SCRIPT: &str = r#"(()=>{const n=performance.getEntriesByType("navigation")[0],p=n&&n.nextHopProtocol,e=document.getElementById("page-protocol");if(!p||!e)return;e.querySelector("b").textContent={"h2":"HTTP/2","h3":"HTTP/3","http/1.1":"HTTP/1.1","http/1.0":"HTTP/1.0"}[p]||p;e.hidden=false})()"#;
+
 /// The bar at the top of every page, with a skip link for keyboard users.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -11,6 +17,8 @@ pub fn SiteHeader() -> impl IntoView {
                 "Realtime Lab"
             </a>
             <p class="tagline">"Server-Sent Events or WebSockets, seen live"</p>
+            <p class="page-protocol" id="page-protocol" hidden>"This page arrived over " <b></b></p>
+            <script inner_html=PAGE_PROTOCOL_SCRIPT></script>
         </header>
     }
 }
