@@ -2,7 +2,7 @@
 # Installs what building (and, with `test`, testing) Realtime Lab needs, and
 # only what is missing, so a second run takes seconds. Usage:
 #   scripts/setup.sh         # to build and serve the site
-#   scripts/setup.sh test    # also Chromium and the browser-test packages
+#   scripts/setup.sh test    # also Chromium, nginx and the browser-test packages
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REALTIME_LAB_ROOT"
@@ -99,9 +99,25 @@ setup_wasm_opt() {
     npm install --prefix "$REALTIME_LAB_TOOLS" --no-audit --no-fund --silent binaryen@132
 }
 
-# 5. For the tests: Chromium and the browser-test packages.
+# nginx for end2end/tests/proxy.test.mjs, which starts its own as this user
+# on loopback ports: the system service is not needed, and if apt starts it,
+# the test does not use it. Debian's `nginx` package, or `nginx-light` on a
+# release that only has that. Debian puts it in /usr/sbin, often not on PATH.
+setup_nginx() {
+    if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
+        return
+    fi
+    local package=nginx
+    if ! apt-cache show nginx >/dev/null 2>&1 && apt-cache show nginx-light >/dev/null 2>&1; then
+        package=nginx-light
+    fi
+    apt_install "$package"
+}
+
+# 5. For the tests: Chromium, nginx and the browser-test packages.
 setup_browser_tests() {
     command -v chromium >/dev/null 2>&1 || apt_install chromium
+    setup_nginx
     command -v npm >/dev/null 2>&1 || apt_install nodejs npm
     # Again whenever package-lock.json changed since the last install (npm
     # records that install in node_modules/.package-lock.json).
