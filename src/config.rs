@@ -2,12 +2,12 @@
 //! `realtime-lab --help` prints this with the defaults.
 
 use clap::Parser;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::model::wire::Lane;
-use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings};
+use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings, PER_CLIENT};
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -93,9 +93,28 @@ pub struct Config {
     )]
     pub tls_hosts: Vec<String>,
 
-    /// Lab streams one client address may hold at once.
-    #[arg(long, env = "REALTIME_LAB_LAB_MAX_STREAMS", default_value_t = 64)]
+    /// Lab streams one client address may hold at once (more get 429).
+    #[arg(long, env = "REALTIME_LAB_LAB_MAX_STREAMS", default_value_t = PER_CLIENT)]
     pub lab_max_streams: usize,
+
+    /// Clock streams one client address may hold at once (more get 429).
+    /// The default fits a room of about a hundred learners behind one NAT.
+    #[arg(long, env = "REALTIME_LAB_CLOCK_PER_CLIENT", default_value_t = PER_CLIENT)]
+    pub clock_per_client: usize,
+
+    /// Echo sockets one client address may hold at once (more get 429).
+    #[arg(long, env = "REALTIME_LAB_ECHO_PER_CLIENT", default_value_t = PER_CLIENT)]
+    pub echo_per_client: usize,
+
+    /// The address of a proxy in front of this server, such as 127.0.0.1 for
+    /// nginx on the same machine: requests from it are counted against the
+    /// client its X-Forwarded-For names (repeat, or separate with commas).
+    #[arg(
+        long = "trusted-proxy",
+        env = "REALTIME_LAB_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
 
     /// Do not open the lab's HTTPS lanes (the lab page then offers its simulation).
     #[arg(long, env = "REALTIME_LAB_NO_LAB")]
@@ -118,16 +137,19 @@ impl Config {
         RealtimeSettings {
             clock: ClockSettings {
                 max_open_streams: self.max_streams,
+                max_streams_per_client: self.clock_per_client,
                 ..ClockSettings::default()
             },
             echo: EchoSettings {
                 max_message: self.ws_max_message as usize,
                 idle: Duration::from_secs(self.ws_idle_secs),
                 max_open_sockets: self.max_sockets,
+                max_sockets_per_client: self.echo_per_client,
             },
             allowed_origins: self.allowed_origins.clone(),
             lab_streams_per_client: self.lab_max_streams,
             drain: Duration::from_secs(self.drain_secs),
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 

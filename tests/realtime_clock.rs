@@ -223,6 +223,87 @@ async fn drop_ends_one_stream_cleanly() {
     assert_eq!(client().post(&url).send().await.unwrap().status(), 404);
 }
 
+/// A client whose requests come from `ip` (any 127.x address is this machine).
+fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_greedy_client_gets_429_while_another_still_gets_its_clock() {
+    let mut settings = fast_clock(50);
+    settings.clock.max_streams_per_client = 3;
+    let base = serve_realtime(settings).await;
+    let greedy = client_from("127.0.0.1");
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        let response = greedy
+            .get(format!("{base}/api/clock"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        held.push(response);
+    }
+    let refused = greedy
+        .get(format!("{base}/api/clock"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 429);
+    assert_eq!(refused.headers()["retry-after"], "5");
+    let message = refused.text().await.unwrap();
+    assert!(
+        message.contains("already holds 3 clock streams, its share"),
+        "{message}"
+    );
+    assert!(message.contains("--clock-per-client"), "{message}");
+
+    let other = client_from("127.0.0.2");
+    let response = other.get(format!("{base}/api/clock")).send().await.unwrap();
+    assert_eq!(
+        response.status(),
+        200,
+        "another learner still gets the clock"
+    );
+    let mut events = response.bytes_stream().boxed().eventsource();
+    assert_eq!(next(&mut events).await.event, "hello");
+
+    held.pop();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let again = greedy
+        .get(format!("{base}/api/clock"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200, "a closed stream gives its share back");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_counted() {
+    let mut settings = fast_clock(50);
+    settings.clock.max_streams_per_client = 1;
+    settings.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    let base = serve_realtime(settings).await;
+    let via_proxy = |client: &'static str| {
+        client_from("127.0.0.1")
+            .get(format!("{base}/api/clock"))
+            .header("x-forwarded-for", client)
+            .send()
+    };
+    let first = via_proxy("203.0.113.1").await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(via_proxy("203.0.113.1").await.unwrap().status(), 429);
+    assert_eq!(
+        via_proxy("203.0.113.2").await.unwrap().status(),
+        200,
+        "each learner behind the proxy has a share of its own"
+    );
+}
+
 #[tokio::test]
 async fn refuses_streams_over_the_limit_with_retry_after() {
     let mut settings = fast_clock(50);

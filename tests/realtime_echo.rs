@@ -243,3 +243,20 @@ async fn refuses_sockets_over_the_limit_with_503() {
         other => panic!("expected 503, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_client_over_its_share_of_sockets_gets_429() {
+    let mut limited = RealtimeSettings::default();
+    limited.echo.max_sockets_per_client = 2;
+    let base = serve_realtime(limited).await;
+    let _first = connect(&base).await;
+    let _second = connect(&base).await;
+    let url = format!("{}/api/echo", base.replace("http://", "ws://"));
+    match connect_async(url).await {
+        Err(Error::Http(response)) => {
+            assert_eq!(response.status(), 429);
+            assert_eq!(response.headers()["retry-after"], "5");
+        }
+        other => panic!("expected 429, got {other:?}"),
+    }
+}

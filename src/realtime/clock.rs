@@ -24,6 +24,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, Notify, OwnedSemaphorePermit, Semaphore};
 
+use super::fair_share::{ClientAddr, Share, Shares};
 use super::faults;
 use super::limits::{semaphore_permits, too_busy};
 use super::replay::{Backlog, ReplayWindow, Tick};
@@ -43,6 +44,8 @@ pub struct Clock {
     /// guess another's id and drop their stream.
     stream_key: std::collections::hash_map::RandomState,
     permits: Arc<Semaphore>,
+    /// Each client address's share of the streams.
+    shares: Arc<Shares>,
     stopping: Stopping,
 }
 
@@ -57,6 +60,11 @@ impl Clock {
         let (ticks, _) = broadcast::channel(settings.window.clamp(16, 4096));
         let clock = Arc::new(Clock {
             permits: Arc::new(Semaphore::new(semaphore_permits(settings.max_open_streams))),
+            shares: Shares::new(
+                "clock streams",
+                "--clock-per-client",
+                settings.max_streams_per_client,
+            ),
             recent: Mutex::new(ReplayWindow::new(settings.window)),
             settings,
             ticks,
@@ -120,7 +128,7 @@ impl Clock {
         self.streams.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn open_stream(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> OpenStream {
+    fn open_stream(self: &Arc<Self>, held: (OwnedSemaphorePermit, Share)) -> OpenStream {
         let n = self.stream_counter.fetch_add(1, Ordering::Relaxed);
         let id = self.stream_key.hash_one(n) >> 12; // fits a JavaScript number exactly
         let dropped = Arc::new(Notify::new());
@@ -129,7 +137,7 @@ impl Clock {
             clock: self.clone(),
             id,
             dropped,
-            _permit: permit,
+            _held: held,
         }
     }
 
@@ -155,7 +163,7 @@ struct OpenStream {
     clock: Arc<Clock>,
     id: u64,
     dropped: Arc<Notify>,
-    _permit: OwnedSemaphorePermit,
+    _held: (OwnedSemaphorePermit, Share),
 }
 
 impl Drop for OpenStream {
@@ -203,12 +211,17 @@ struct FaultQuery {
 
 async fn clock_handler(
     State(clock): State<Arc<Clock>>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Query(asked): Query<FaultQuery>,
 ) -> Response {
     if let Some(refused) = asked.fault.and_then(faults::refusal) {
         return refused;
     }
+    let share = match clock.shares.take(client) {
+        Ok(share) => share,
+        Err(refused) => return refused,
+    };
     let Ok(permit) = clock.permits.clone().try_acquire_owned() else {
         return too_busy("clock streams", clock.settings.max_open_streams);
     };
@@ -220,7 +233,7 @@ async fn clock_handler(
     // then in both, and is skipped by id, instead of in neither.
     let live = clock.ticks.subscribe();
     let backlog = clock.backlog(last_seen);
-    let stream = clock.open_stream(permit);
+    let stream = clock.open_stream((permit, share));
     let mut events: faults::Events = Box::pin(tick_stream(stream, live, backlog));
     if let Some(fault) = asked.fault {
         events = faults::reshape(fault, events);

@@ -22,6 +22,7 @@ use axum::Router;
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use super::fair_share::{ClientAddr, Share, Shares};
 use super::limits::{semaphore_permits, too_busy};
 use super::{origin, EchoSettings, RealtimeState, Stopping};
 use crate::model::wire::EchoFault;
@@ -50,12 +51,18 @@ const SOCKET_BUFFER: usize = 8 * 1024;
 pub struct Echo {
     pub settings: EchoSettings,
     permits: Arc<Semaphore>,
+    shares: Arc<Shares>,
 }
 
 impl Echo {
     pub fn new(settings: EchoSettings) -> Self {
         Echo {
             permits: Arc::new(Semaphore::new(semaphore_permits(settings.max_open_sockets))),
+            shares: Shares::new(
+                "echo sockets",
+                "--echo-per-client",
+                settings.max_sockets_per_client,
+            ),
             settings,
         }
     }
@@ -66,17 +73,21 @@ pub fn router() -> Router<RealtimeState> {
 }
 
 async fn echo_handler(
-    State(echo): State<Echo>,
-    State(stopping): State<Stopping>,
-    State(allowed_origins): State<Arc<Vec<String>>>,
+    State(realtime): State<RealtimeState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     Query(asked): Query<FaultQuery>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if let Err(refused) = origin::check(&headers, &uri, &allowed_origins) {
+    let (echo, stopping) = (realtime.echo, realtime.stopping);
+    if let Err(refused) = origin::check(&headers, &uri, &realtime.allowed_origins) {
         return refused.into_response();
     }
+    let share = match echo.shares.take(client) {
+        Ok(share) => share,
+        Err(refused) => return refused,
+    };
     let Ok(permit) = echo.permits.clone().try_acquire_owned() else {
         return too_busy("echo sockets", echo.settings.max_open_sockets);
     };
@@ -91,7 +102,7 @@ async fn echo_handler(
         .write_buffer_size(SOCKET_BUFFER)
         .on_upgrade(move |socket| async move {
             match asked.fault {
-                None => echo_socket(socket, settings, stopping, permit).await,
+                None => echo_socket(socket, settings, stopping, (permit, share)).await,
                 Some(fault) => misbehave(socket, fault).await,
             }
         })
@@ -119,7 +130,7 @@ async fn echo_socket(
     mut socket: WebSocket,
     settings: EchoSettings,
     stopping: Stopping,
-    _permit: OwnedSemaphorePermit,
+    _held: (OwnedSemaphorePermit, Share),
 ) {
     let stopping = stopping.wait();
     tokio::pin!(stopping);

@@ -14,7 +14,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 
+use super::fair_share::{ClientAddr, Share, Shares};
 use super::{RealtimeState, Stopping};
 use crate::model::wire::{LabConnection, LabHello, LabPing, LabView, Lane};
 
@@ -38,11 +39,10 @@ pub struct ConnectionTag {
 pub struct Lab {
     next_id: AtomicU64,
     connections: Mutex<BTreeMap<u64, Record>>,
-    /// Open lab streams per client address, held under `max_streams_per_client`.
-    open_streams: Mutex<HashMap<IpAddr, usize>>,
+    /// Each client address's share of the lab streams.
+    shares: Arc<Shares>,
     /// Bumped on every change, so view feeds know when to send again.
     changed: watch::Sender<u64>,
-    max_streams_per_client: usize,
 }
 
 #[derive(Debug)]
@@ -58,9 +58,8 @@ impl Lab {
         Arc::new(Lab {
             next_id: AtomicU64::new(1),
             connections: Mutex::default(),
-            open_streams: Mutex::default(),
+            shares: Shares::new("lab streams", "--lab-max-streams", max_streams_per_client),
             changed: watch::Sender::new(0),
-            max_streams_per_client,
         })
     }
 
@@ -92,16 +91,8 @@ impl Lab {
         self: &Arc<Self>,
         tag: &ConnectionTag,
         label: String,
-    ) -> Result<StreamGuard, usize> {
-        let ip = tag.remote.ip();
-        {
-            let mut per_client = self.open_streams();
-            let count = per_client.entry(ip).or_default();
-            if *count >= self.max_streams_per_client {
-                return Err(self.max_streams_per_client);
-            }
-            *count += 1;
-        }
+    ) -> Result<StreamGuard, Response> {
+        let share = self.shares.take(tag.remote.ip())?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         if let Some(record) = self.lock().get_mut(&tag.id) {
             record.streams.push((id, label));
@@ -111,7 +102,7 @@ impl Lab {
             lab: self.clone(),
             connection: tag.id,
             stream: id,
-            ip,
+            _share: share,
         })
     }
 
@@ -132,16 +123,10 @@ impl Lab {
     }
 
     // A lock is poisoned only if a thread panicked while holding it; each
-    // change under these locks is one insert or removal, so the maps are
+    // change under this lock is one insert or removal, so the map is
     // whole and the lab carries on rather than failing every later request.
     fn lock(&self) -> MutexGuard<'_, BTreeMap<u64, Record>> {
         self.connections
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn open_streams(&self) -> MutexGuard<'_, HashMap<IpAddr, usize>> {
-        self.open_streams
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
@@ -167,16 +152,13 @@ struct StreamGuard {
     lab: Arc<Lab>,
     connection: u64,
     stream: u64,
-    ip: IpAddr,
+    _share: Share,
 }
 
 impl Drop for StreamGuard {
     fn drop(&mut self) {
         if let Some(record) = self.lab.lock().get_mut(&self.connection) {
             record.streams.retain(|(id, _)| *id != self.stream);
-        }
-        if let Some(count) = self.lab.open_streams().get_mut(&self.ip) {
-            *count = count.saturating_sub(1);
         }
         self.lab.bump();
     }
@@ -208,12 +190,7 @@ async fn lab_stream(
     let label: String = query.label.chars().take(24).collect();
     let guard = match lab.open_stream(&tag, label.clone()) {
         Ok(guard) => guard,
-        Err(limit) => {
-            let message = format!(
-                "This browser already holds {limit} lab streams, the limit. Close some first.\n"
-            );
-            return with_cors((StatusCode::TOO_MANY_REQUESTS, message).into_response());
-        }
+        Err(refused) => return with_cors(refused),
     };
     let hello = LabHello {
         connection: tag.id,
@@ -242,28 +219,13 @@ async fn lab_ping(version: Version, extensions: Extensions) -> Response {
     with_cors(Json(body).into_response())
 }
 
-/// The view for the client's own address: on a lane from its tag, on the
-/// main listener from the connection's peer address.
+/// The view for the client's own address (behind a trusted proxy, the one
+/// it names), which is where its lab connections come from.
 async fn lab_view(
     State(lab): State<Arc<Lab>>,
     State(stopping): State<Stopping>,
-    extensions: Extensions,
+    ClientAddr(client): ClientAddr,
 ) -> Response {
-    let client = extensions
-        .get::<ConnectionTag>()
-        .map(|tag| tag.remote.ip())
-        .or_else(|| {
-            extensions
-                .get::<axum::extract::ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
-        });
-    let Some(client) = client else {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "the client address is unknown\n",
-        )
-            .into_response();
-    };
     let mut changes = lab.changed.subscribe();
     let stream = async_stream::stream! {
         loop {

@@ -8,7 +8,8 @@
 //!   their own handshake.
 //! - [`lab`]: `GET /api/lab/{stream,ping,view}`, the connection lab, answered
 //!   on the HTTPS lanes of `crate::lanes`.
-//! - [`origin`] and [`limits`]: who may open a socket, and what a full demo says;
+//! - [`origin`], [`limits`] and [`fair_share`]: who may open a socket, what a
+//!   full demo says, and each client's share;
 //!   [`replay`]: the clock's window of recent ticks; [`Stopping`]: how each
 //!   endpoint ends when the server stops.
 //!
@@ -18,6 +19,7 @@
 
 pub mod clock;
 pub mod echo;
+pub mod fair_share;
 mod faults;
 pub mod inspect;
 pub mod lab;
@@ -28,6 +30,7 @@ mod stopping;
 
 use axum::extract::FromRef;
 use axum::Router;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +39,12 @@ use clock::Clock;
 use echo::Echo;
 use lab::Lab;
 pub use stopping::Stopping;
+
+/// Clock streams, echo sockets and lab streams one client address may hold
+/// by default: a room of a hundred learners behind one NAT, a few tabs
+/// each, fits, while one greedy script gets at most a quarter of the
+/// server's 2000.
+pub const PER_CLIENT: usize = 500;
 
 /// The SSE clock's settings. Defaults suit a workshop room.
 #[derive(Clone, Debug)]
@@ -51,6 +60,9 @@ pub struct ClockSettings {
     /// Open clock streams, server-wide, accepted before answering 503
     /// (`--max-streams`).
     pub max_open_streams: usize,
+    /// Open clock streams per client address, before answering 429
+    /// (`--clock-per-client`).
+    pub max_streams_per_client: usize,
 }
 
 impl Default for ClockSettings {
@@ -61,6 +73,7 @@ impl Default for ClockSettings {
             retry: Duration::from_secs(2),
             window: 300,
             max_open_streams: 2000,
+            max_streams_per_client: PER_CLIENT,
         }
     }
 }
@@ -75,6 +88,9 @@ pub struct EchoSettings {
     /// Open echo sockets, server-wide, accepted before answering 503
     /// (`--max-sockets`).
     pub max_open_sockets: usize,
+    /// Open echo sockets per client address, before answering 429
+    /// (`--echo-per-client`).
+    pub max_sockets_per_client: usize,
 }
 
 impl Default for EchoSettings {
@@ -83,6 +99,7 @@ impl Default for EchoSettings {
             max_message: 64 * 1024,
             idle: Duration::from_secs(120),
             max_open_sockets: 2000,
+            max_sockets_per_client: PER_CLIENT,
         }
     }
 }
@@ -98,6 +115,8 @@ pub struct RealtimeSettings {
     pub lab_streams_per_client: usize,
     /// How long a stopping server waits for open connections (`--drain-secs`).
     pub drain: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for RealtimeSettings {
@@ -106,8 +125,9 @@ impl Default for RealtimeSettings {
             clock: ClockSettings::default(),
             echo: EchoSettings::default(),
             allowed_origins: Vec::new(),
-            lab_streams_per_client: 64,
+            lab_streams_per_client: PER_CLIENT,
             drain: Duration::from_secs(5),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -123,6 +143,8 @@ pub struct RealtimeState {
     pub lab_lanes: Option<LabLanes>,
     /// Set when the server begins to stop.
     pub stopping: Stopping,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
 }
 
 impl RealtimeState {
@@ -137,6 +159,7 @@ impl RealtimeState {
             lab: Lab::new(settings.lab_streams_per_client),
             lab_lanes,
             stopping,
+            trusted_proxies: Arc::new(settings.trusted_proxies),
         }
     }
 }
