@@ -69,9 +69,10 @@ async fn only_pages_with_a_demo_load_the_wasm() {
     }
     let home = get_text(&base).await;
     assert!(
-        !home.contains(".wasm") && !home.contains("<script"),
-        "the home page is HTML and CSS"
+        !home.contains(".wasm") && !home.contains("<script src") && !home.contains("<script type"),
+        "the home page is HTML and CSS, and the one inline script naming its protocol"
     );
+    assert_eq!(home.matches("<script").count(), 1, "{home}");
     let demo = get_text(&format!("{base}/demos/sse-clock")).await;
     assert!(demo.contains("<leptos-island") && demo.contains(".wasm"));
 }

@@ -12,7 +12,11 @@ async fn serves_every_lesson_with_its_title_and_description() {
     let course = ContentStore::open(manifest_dir().join("content"))
         .unwrap()
         .course();
-    assert_eq!(course.lessons().len(), 7, "the course has seven lessons");
+    assert_eq!(
+        course.lessons().len(),
+        8,
+        "the course has eight lessons: the seven of LESSONS.md and production"
+    );
     for lesson in course.summaries() {
         let response = client()
             .get(format!("{base}{}", lesson.href()))

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 /// (`PerformanceNavigationTiming.nextHopProtocol`): behind a proxy, that is
 /// the proxy's protocol, which the server cannot know. Without JavaScript the
 /// line stays hidden. Allowed by the page's CSP through its hash.
-const PAGE_PROTOCOL_SCRIPT: &str = r#"(()=>{const n=performance.getEntriesByType("navigation")[0],p=n&&n.nextHopProtocol,e=document.getElementById("page-protocol");if(!p||!e)return;e.querySelector("b").textContent={"h2":"HTTP/2","h3":"HTTP/3","http/1.1":"HTTP/1.1","http/1.0":"HTTP/1.0"}[p]||p;e.hidden=false})()"#;
+const PAGE_PROTOCOL_SCRIPT: &str = r#"(()=>{let p=performance.getEntriesByType("navigation")[0]?.nextHopProtocol,e=document.getElementById("page-protocol");if(p&&e){e.querySelector("b").textContent={h2:"HTTP/2",h3:"HTTP/3"}[p]||p.toUpperCase();e.hidden=!1}})()"#;
 
 /// The bar at the top of every page, with a skip link for keyboard users.
 #[component]
