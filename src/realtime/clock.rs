@@ -220,7 +220,7 @@ async fn clock_handler(
     }
     let share = match clock.shares.take(client) {
         Ok(share) => share,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let Ok(permit) = clock.permits.clone().try_acquire_owned() else {
         return too_busy("clock streams", clock.settings.max_open_streams);

@@ -86,7 +86,7 @@ async fn echo_handler(
     }
     let share = match echo.shares.take(client) {
         Ok(share) => share,
-        Err(refused) => return refused,
+        Err(refused) => return refused.into_response(),
     };
     let Ok(permit) = echo.permits.clone().try_acquire_owned() else {
         return too_busy("echo sockets", echo.settings.max_open_sockets);

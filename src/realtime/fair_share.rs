@@ -49,12 +49,15 @@ impl Shares {
         self.limit
     }
 
-    /// One more for `client`, or `429` if it already holds its share.
-    pub fn take(self: &Arc<Self>, client: IpAddr) -> Result<Share, Response> {
+    /// One more for `client`, or a refusal (`429`) if it already holds its share.
+    pub fn take(self: &Arc<Self>, client: IpAddr) -> Result<Share, OverShare> {
         let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
         let count = held.entry(client).or_default();
         if *count >= self.limit {
-            return Err(self.refusal(client));
+            return Err(OverShare {
+                shares: self.clone(),
+                client,
+            });
         }
         *count += 1;
         Ok(Share {
@@ -68,13 +71,25 @@ impl Shares {
         let held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
         held.get(&client).copied().unwrap_or_default()
     }
+}
 
-    fn refusal(&self, client: IpAddr) -> Response {
+/// A client that already holds its share: answered with `429`.
+#[derive(Debug)]
+pub struct OverShare {
+    shares: Arc<Shares>,
+    client: IpAddr,
+}
+
+impl IntoResponse for OverShare {
+    fn into_response(self) -> Response {
+        let Shares {
+            what, flag, limit, ..
+        } = *self.shares;
         let message = format!(
-            "Your address ({client}) already holds {} {}, its share of this server. \
+            "Your address ({}) already holds {limit} {what}, its share of this server. \
              Close some (another tab or a script may hold them) and try again in a few seconds. \
-             A host whose whole room shares one address can raise the share with {}.\n",
-            self.limit, self.what, self.flag
+             A host whose whole room shares one address can raise the share with {flag}.\n",
+            self.client
         );
         (
             StatusCode::TOO_MANY_REQUESTS,
@@ -171,7 +186,7 @@ mod tests {
         let a = ip("10.0.0.1");
         let first = shares.take(a).unwrap();
         let _second = shares.take(a).unwrap();
-        let refused = shares.take(a).unwrap_err();
+        let refused = shares.take(a).unwrap_err().into_response();
         assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(refused.headers()[header::RETRY_AFTER], "5");
         assert!(

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 
-use super::fair_share::{ClientAddr, Share, Shares};
+use super::fair_share::{ClientAddr, OverShare, Share, Shares};
 use super::{RealtimeState, Stopping};
 use crate::model::wire::{LabConnection, LabHello, LabPing, LabView, Lane};
 
@@ -91,7 +91,7 @@ impl Lab {
         self: &Arc<Self>,
         tag: &ConnectionTag,
         label: String,
-    ) -> Result<StreamGuard, Response> {
+    ) -> Result<StreamGuard, OverShare> {
         let share = self.shares.take(tag.remote.ip())?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         if let Some(record) = self.lock().get_mut(&tag.id) {
@@ -190,7 +190,7 @@ async fn lab_stream(
     let label: String = query.label.chars().take(24).collect();
     let guard = match lab.open_stream(&tag, label.clone()) {
         Ok(guard) => guard,
-        Err(refused) => return with_cors(refused),
+        Err(refused) => return with_cors(refused.into_response()),
     };
     let hello = LabHello {
         connection: tag.id,
