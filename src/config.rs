@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::model::wire::Lane;
 use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings, PER_CLIENT};
+use crate::server::accept::ConnectionLimits;
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -120,6 +121,18 @@ pub struct Config {
     #[arg(long, env = "REALTIME_LAB_NO_LAB")]
     pub no_lab: bool,
 
+    /// Open connections each listener accepts at once; the next waits,
+    /// unanswered, until one closes.
+    #[arg(long, env = "REALTIME_LAB_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max_connections,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_connections: usize,
+
+    /// Seconds a client has to send a request's head before its connection
+    /// is closed (slow or silent clients cannot hold a connection).
+    #[arg(long, env = "REALTIME_LAB_HEADER_TIMEOUT_SECS", default_value_t = ConnectionLimits::default().header_read_timeout.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout_secs: u64,
+
     /// Seconds to wait for open connections on SIGTERM or Ctrl-C, after
     /// clock streams are ended and echo sockets closed with 1001.
     #[arg(long, env = "REALTIME_LAB_DRAIN_SECS", default_value_t = RealtimeSettings::default().drain.as_secs(),
@@ -150,6 +163,13 @@ impl Config {
             lab_streams_per_client: self.lab_max_streams,
             drain: Duration::from_secs(self.drain_secs),
             trusted_proxies: self.trusted_proxies.clone(),
+        }
+    }
+
+    pub fn connection_limits(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            max_connections: self.max_connections,
+            header_read_timeout: Duration::from_secs(self.header_timeout_secs),
         }
     }
 

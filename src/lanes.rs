@@ -10,8 +10,7 @@
 
 use axum::extract::Request;
 use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto::Builder;
+use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use rustls::ServerConfig;
 use std::sync::Arc;
@@ -22,13 +21,10 @@ use tower::ServiceExt;
 
 use crate::model::wire::{LabLanes, Lane};
 use crate::realtime::lab::{ConnectionTag, Lab};
+use crate::server::accept::{self, ConnectionLimits, Gate};
 
 /// A TLS handshake that takes longer than this is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The HTTP/2 lane's `SETTINGS_MAX_CONCURRENT_STREAMS`: hyper's default,
-/// set here so that the number lesson 6 quotes is this file's to keep.
-pub const HTTP2_MAX_CONCURRENT_STREAMS: u32 = 200;
 
 /// The ALPN protocols a lane offers, in order of preference.
 pub fn alpn(lane: Lane) -> &'static [&'static [u8]] {
@@ -38,16 +34,23 @@ pub fn alpn(lane: Lane) -> &'static [&'static [u8]] {
     }
 }
 
-/// Accepts connections on `listener` until the task is dropped.
+/// Accepts connections on `listener` until the task is dropped, within
+/// the same limits as the site's listener (`crate::server::accept`).
 pub async fn serve(
     listener: TcpListener,
     lane: Lane,
     tls: Arc<ServerConfig>,
-    app: Router,
-    lab: Arc<Lab>,
+    (app, lab): (Router, Arc<Lab>),
+    limits: ConnectionLimits,
 ) {
     let acceptor = TlsAcceptor::from(tls);
+    let gate = Gate::new(&limits);
+    let mut builder = accept::builder(&limits);
+    if lane == Lane::Http1 {
+        builder = builder.http1_only();
+    }
     loop {
+        let permit = gate.enter().await;
         let (tcp, remote) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(error) => {
@@ -58,6 +61,7 @@ pub async fn serve(
             }
         };
         let (acceptor, app, lab) = (acceptor.clone(), app.clone(), lab.clone());
+        let builder = builder.clone();
         tokio::spawn(async move {
             let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
                 Ok(Ok(tls)) => tls,
@@ -86,16 +90,6 @@ pub async fn serve(
                 request.extensions_mut().insert(tag.clone());
                 request
             });
-            let mut builder = Builder::new(TokioExecutor::new());
-            // RFC 8441: SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 lets a browser
-            // carry a WebSocket inside this HTTP/2 connection (extended CONNECT).
-            builder
-                .http2()
-                .max_concurrent_streams(HTTP2_MAX_CONCURRENT_STREAMS)
-                .enable_connect_protocol();
-            if lane == Lane::Http1 {
-                builder = builder.http1_only();
-            }
             let served = builder.serve_connection_with_upgrades(
                 TokioIo::new(tls),
                 TowerToHyperService::new(service),
@@ -104,6 +98,7 @@ pub async fn serve(
                 tracing::debug!("{} lane: connection {remote} ended: {error}", lane.label());
             }
             drop(connection);
+            drop(permit);
         });
     }
 }
@@ -145,12 +140,13 @@ impl LaneListeners {
     }
 
     /// Serves `app` on both lanes, tagging each connection for `lab`.
-    pub fn serve(self, app: Router, lab: Arc<Lab>) -> LanesTask {
+    pub fn serve(self, app: Router, lab: Arc<Lab>, limits: ConnectionLimits) -> LanesTask {
         LanesTask(
             self.lanes
                 .into_iter()
                 .map(|(lane, listener, tls)| {
-                    tokio::spawn(serve(listener, lane, tls, app.clone(), lab.clone()))
+                    let shared = (app.clone(), lab.clone());
+                    tokio::spawn(serve(listener, lane, tls, shared, limits))
                 })
                 .collect(),
         )

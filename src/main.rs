@@ -72,13 +72,8 @@ async fn main() -> ExitCode {
         }
     }
 
-    match server::run(listeners, state, shutdown_signal()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: the server stopped: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    server::run(listeners, state, shutdown_signal()).await;
+    ExitCode::SUCCESS
 }
 
 /// A line for the host on standard output. A closed stdout (the reader

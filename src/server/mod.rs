@@ -6,10 +6,12 @@
 //! 2. [`AppState::new`]: content, realtime state, the built site's files.
 //! 3. [`run`]: serve [`app`] on every listener until `shutdown` resolves.
 //!
-//! [`assets`] serves the built files (hashed, precompressed, cached for a
+//! [`accept`] takes connections on every listener (a cap, a deadline for a
+//! request's head, HTTP/1.1 and HTTP/2, a graceful stop); [`assets`] serves the built files (hashed, precompressed, cached for a
 //! year); [`page_cache`] serves each page rendered and compressed once per
 //! content version.
 
+pub mod accept;
 pub mod assets;
 pub mod page_cache;
 mod page_policy;
@@ -26,6 +28,7 @@ use crate::app::{shell, App};
 use crate::content::ContentStore;
 use crate::lanes::{LabError, LaneListeners};
 use crate::realtime::{self, RealtimeState};
+use accept::ConnectionLimits;
 use assets::SiteAssets;
 use page_cache::PageCache;
 
@@ -91,11 +94,13 @@ fn provide_site_context(state: &AppState) {
     provide_context(state.assets.clone());
 }
 
-/// Every socket the server listens on, bound and ready.
+/// Every socket the server listens on, bound and ready, and what each
+/// allows its connections.
 pub struct Listeners {
     pub site: TcpListener,
     /// The connection lab's lanes; `None` with `--no-lab`.
     pub lanes: Option<LaneListeners>,
+    pub limits: ConnectionLimits,
 }
 
 impl Listeners {
@@ -111,7 +116,11 @@ impl Listeners {
         } else {
             Some(crate::lanes::bind(config)?)
         };
-        Ok(Listeners { site, lanes })
+        Ok(Listeners {
+            site,
+            lanes,
+            limits: config.connection_limits(),
+        })
     }
 
     pub fn site_addr(&self) -> SocketAddr {
@@ -139,18 +148,15 @@ pub async fn run(
     listeners: Listeners,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) {
     let router = app(state.clone());
+    let limits = listeners.limits;
     let lanes = listeners
         .lanes
-        .map(|lanes| lanes.serve(router.clone(), state.realtime.lab.clone()));
+        .map(|lanes| lanes.serve(router.clone(), state.realtime.lab.clone(), limits));
     let stopping = state.realtime.stopping.clone();
     let begin = stopping.clone();
-    let served = axum::serve(
-        listeners.site,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let served = accept::serve(listeners.site, router, limits, async move {
         shutdown.await;
         tracing::info!(
             "stopping: ending streams and sockets, waiting up to {} for connections",
@@ -163,21 +169,18 @@ pub async fn run(
         tokio::time::sleep(stopping.drain).await;
     };
     let served_and_drained = async {
-        let served = served.await;
+        served.await;
         stopping.drained().await;
-        served
     };
-    let result = tokio::select! {
-        served = served_and_drained => served,
-        _ = deadline => {
+    tokio::select! {
+        () = served_and_drained => {}
+        () = deadline => {
             tracing::warn!("the drain deadline passed with connections still open; they are dropped");
-            Ok(())
         }
-    };
+    }
     if let Some(lanes) = lanes {
         lanes.abort();
     }
-    result
 }
 
 /// Connections the kernel may queue before the server accepts them. A room

@@ -104,7 +104,9 @@ fn open(state: ClockState) -> Result<EventSourceHandle, String> {
                 state.last_id.get_untracked()
             )
         } else {
-            "The browser gave up: EventSource stays CLOSED after a non-200 answer.".into()
+            "The browser gave up: EventSource stays CLOSED after a non-200 answer, such as 429 \
+             (your address already holds its share of clock streams) or 503 (the server is full)."
+                .into()
         });
     });
     Ok(clock)
