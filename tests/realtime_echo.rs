@@ -189,7 +189,7 @@ async fn an_unknown_fault_is_refused_with_the_list_of_faults() {
 }
 
 #[tokio::test]
-async fn closes_with_1007_on_text_that_is_not_utf8() {
+async fn lesson4_close_code_1007_for_text_that_is_not_utf8() {
     let base = serve_realtime(RealtimeSettings::default()).await;
     let mut socket = connect(&base).await;
     let bad_text = Frame::message(vec![0x68, 0x69, 0xff, 0xfe], OpCode::Data(Data::Text), true);
@@ -259,4 +259,18 @@ async fn a_client_over_its_share_of_sockets_gets_429() {
         }
         other => panic!("expected 429, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn with_hello_the_first_message_says_how_the_socket_arrived() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let url = format!("{}/api/echo?hello", base.replace("http://", "ws://"));
+    let mut socket = connect_async(url).await.unwrap().0;
+    let Message::Text(hello) = receive(&mut socket).await else {
+        panic!("a text hello first");
+    };
+    assert!(hello.starts_with("hello: "), "{hello}");
+    assert!(hello.contains("HTTP/1.1 Upgrade"), "{hello}");
+    socket.send(Message::text("then the echo")).await.unwrap();
+    assert_eq!(receive(&mut socket).await, Message::text("then the echo"));
 }

@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
 import { startServer } from "../support/server.mjs";
-import { launchBrowser } from "../support/browser.mjs";
+import { launchBrowser, waitForHydration } from "../support/browser.mjs";
 
 /**
  * Opens an EventSource on `path` in the page for `ms` milliseconds and
@@ -171,6 +171,19 @@ describe("what the lessons claim, in Chromium", () => {
     assert.deepEqual(closed, { code: 1006, wasClean: false });
   });
 
+  test("lesson4_close_code_1005_without_a_status", async () => {
+    const page = await freshPage();
+    const closed = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const socket = new WebSocket(`ws://${location.host}/api/echo`);
+          socket.onopen = () => socket.close(); // a close frame with no status code
+          socket.onclose = (event) => resolve({ code: event.code, wasClean: event.wasClean });
+        }),
+    );
+    assert.deepEqual(closed, { code: 1005, wasClean: true });
+  });
+
   test("lesson6_websocket_does_not_take_an_http1_slot", async () => {
     const lane = server.lanes.http1.replace("localhost", "127.0.0.1");
     const page = await freshPage(lane);
@@ -215,6 +228,12 @@ describe("what the lessons claim, in Chromium", () => {
     assert.match(report.request.start_line, /^CONNECT \/api\/inspect\/ws HTTP\/2\.0$/);
     assert.deepEqual(report.request.headers[0], [":protocol", "websocket"]);
     assert.match(report.response.start_line, /^HTTP\/2\.0 200 OK$/);
+
+    // The echo demo on the same origin says so in its log, from the server's side.
+    await page.goto(`${lane}/demos/ws-echo`);
+    await waitForHydration(page);
+    const transport = page.locator("tr[data-direction=event]", { hasText: "extended CONNECT (RFC 8441" });
+    await transport.waitFor({ timeout: 10_000 });
   });
 
   test("each page states the protocol it arrived over", async () => {

@@ -71,6 +71,8 @@ describe("the live demos", () => {
     await received.waitFor();
     assert.equal(await received.locator(".preview").textContent(), "ping from the test");
     assert.match(await received.locator(".rtt").textContent(), /^\d+\.\d ms$/);
+    const transport = page.locator("tr[data-direction=event]", { hasText: "HTTP/1.1 Upgrade" });
+    assert.equal(await transport.count(), 1, "the server said how the socket reached it");
 
     await page.getByRole("button", { name: "Send one byte over the server's limit" }).click();
     await page.waitForFunction(() => document.querySelector(".close-info")?.textContent.includes("1009"));

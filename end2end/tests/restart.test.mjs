@@ -20,7 +20,8 @@ describe("a restart", () => {
     await server?.stop();
   });
 
-  test("closes sockets with 1001 and the clock resumes on the new process with consecutive ids", async () => {
+  // Closes sockets with 1001, and the clock resumes on the new process with consecutive ids.
+  test("lesson4_close_code_1001_when_the_server_restarts", async () => {
     server = await startServer({ args: ["--no-lab"] });
     const addr = new URL(server.url).host;
     const page = await browser.newPage();

@@ -186,6 +186,21 @@ pub enum ClockFault {
     Buffered,
 }
 
+/// Starts the message `/api/echo?hello` sends first, before any echo.
+pub const ECHO_HELLO_PREFIX: &str = "hello: ";
+
+/// That first message: how this socket reached the server.
+pub fn echo_hello(over_http2: bool) -> String {
+    let how = if over_http2 {
+        "this socket is a stream inside the page's HTTP/2 connection, opened with an \
+         extended CONNECT (RFC 8441, answered 200)"
+    } else {
+        "this socket has a TCP connection of its own, opened with an HTTP/1.1 Upgrade \
+         (answered 101)"
+    };
+    format!("{ECHO_HELLO_PREFIX}{how}")
+}
+
 /// `GET /api/echo?fault=…`: this one socket misbehaves at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -15,7 +15,7 @@
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::Query;
 use axum::extract::State;
-use axum::http::{HeaderMap, Uri};
+use axum::http::{HeaderMap, Uri, Version};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -25,7 +25,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::fair_share::{ClientAddr, Share, Shares};
 use super::limits::{semaphore_permits, too_busy};
 use super::{origin, EchoSettings, RealtimeState, Stopping};
-use crate::model::wire::EchoFault;
+use crate::model::wire::{echo_hello, EchoFault};
 
 pub mod close_code {
     pub const NORMAL: u16 = 1000;
@@ -76,8 +76,8 @@ async fn echo_handler(
     State(realtime): State<RealtimeState>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    uri: Uri,
-    Query(asked): Query<FaultQuery>,
+    (uri, version): (Uri, Version),
+    Query(asked): Query<EchoQuery>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let (echo, stopping) = (realtime.echo, realtime.stopping);
@@ -100,7 +100,13 @@ async fn echo_handler(
         // work (the frame buffer grows as needed); the chunk is only smaller.
         .read_buffer_size(SOCKET_BUFFER)
         .write_buffer_size(SOCKET_BUFFER)
-        .on_upgrade(move |socket| async move {
+        .on_upgrade(move |mut socket| async move {
+            if asked.hello.is_some() {
+                let hello = echo_hello(version == Version::HTTP_2);
+                if socket.send(Message::Text(hello.into())).await.is_err() {
+                    return;
+                }
+            }
             match asked.fault {
                 None => echo_socket(socket, settings, stopping, (permit, share)).await,
                 Some(fault) => misbehave(socket, fault).await,
@@ -109,9 +115,12 @@ async fn echo_handler(
 }
 
 /// `?fault=…`: this one socket misbehaves as asked (lesson 4's "break it").
+/// `?hello`: the first message, before any echo, says how the socket
+/// reached the server (lesson 6: over HTTP/2 with RFC 8441, or not).
 #[derive(serde::Deserialize)]
-struct FaultQuery {
+struct EchoQuery {
     fault: Option<EchoFault>,
+    hello: Option<String>,
 }
 
 /// Each fault ends the socket within a second and touches no other socket.

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::state::{EchoState, LogEntry, Outgoing};
+use crate::model::wire::ECHO_HELLO_PREFIX;
 use crate::ui::demos::browser::{describe, now_ms, wall_time, WebSocketHandle};
 
 pub fn attach(state: EchoState, root: NodeRef<leptos::html::Div>) {
@@ -54,7 +55,9 @@ fn open(
     state: EchoState,
     in_flight: StoredValue<VecDeque<f64>, LocalStorage>,
 ) -> Result<WebSocketHandle, String> {
-    let mut echo = WebSocketHandle::open("/api/echo", "page left")?;
+    // `?hello`: the server first says how the socket reached it.
+    let mut echo = WebSocketHandle::open("/api/echo?hello", "page left")?;
+    let greeted = StoredValue::new_local(false);
     state.ready_state.set(echo.socket.ready_state());
     state.closed.set(None);
     let socket = echo.socket.clone();
@@ -62,10 +65,17 @@ fn open(
         state.ready_state.set(socket.ready_state());
         state.record(event_entry(
             "open",
-            "the server answered 101; the socket is open",
+            "the handshake succeeded; the socket is open",
         ));
     });
     echo.on_message(move |event: MessageEvent| {
+        if !greeted.get_value() {
+            greeted.set_value(true);
+            let text = event.data().as_string().unwrap_or_default();
+            if let Some(how) = text.strip_prefix(ECHO_HELLO_PREFIX) {
+                return state.record(event_entry("server", how));
+            }
+        }
         let sent_at = in_flight.try_update_value(|q| q.pop_front()).flatten();
         let rtt_ms = sent_at.map(|t| now_ms() - t);
         let data = event.data();
