@@ -174,6 +174,11 @@ fn start_server(streams: usize, sockets: usize) -> (Child, String) {
             &(streams + 10).to_string(),
             "--max-sockets",
             &(sockets + 10).to_string(),
+            // Every connection comes from 127.0.0.1: one client's share is all.
+            "--clock-per-client",
+            &(streams + 10).to_string(),
+            "--echo-per-client",
+            &(sockets + 10).to_string(),
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("RUST_LOG", "warn")
