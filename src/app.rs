@@ -13,6 +13,7 @@ use leptos_router::path;
 use crate::content::ContentStore;
 use crate::model::course::{DemoName, Segment};
 use crate::server::assets::SiteAssets;
+use crate::ui::components::IslandScripts;
 use crate::ui::pages::{DemoPage, HomePage, LessonPage, NotFound};
 
 /// The document around every page.
@@ -32,8 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <AutoReload options=options.clone() />
-                {islands.then(|| view! { <HydrationScripts options islands=true /> })}
+                <AutoReload options />
+                {islands.then(|| view! { <IslandScripts /> })}
                 <MetaTags />
             </head>
             <body>

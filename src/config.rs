@@ -22,15 +22,18 @@ pub struct Config {
     #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 
-    /// Folder of the built site: pkg/ (wasm, js, css) and the public assets,
-    /// as cargo-leptos writes it.
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
-    pub site_root: PathBuf,
+    /// Folder of a built site to serve instead of the one embedded in the
+    /// binary: pkg/ (wasm, js, css) and the public assets, as cargo-leptos
+    /// writes it, with its hash.txt beside the binary. [default: the site
+    /// embedded at build time]
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
 
-    /// Folder of the lessons (Markdown). Read at start-up and again whenever
-    /// a file in it changes.
-    #[arg(long, env = "REALTIME_LAB_CONTENT", default_value = "content")]
-    pub content_dir: PathBuf,
+    /// Folder of lessons (Markdown) to serve instead of the course embedded
+    /// in the binary; read at start-up and again whenever a file in it
+    /// changes. [default: the course embedded at build time, no live reload]
+    #[arg(long, env = "REALTIME_LAB_CONTENT")]
+    pub content_dir: Option<PathBuf>,
 
     /// Do not reload the lessons when their files change.
     #[arg(long, env = "REALTIME_LAB_NO_WATCH")]
@@ -201,8 +204,9 @@ mod tests {
     }
 
     #[test]
-    fn defaults_to_the_local_content_folder() {
+    fn defaults_to_the_embedded_site_and_course() {
         let config = Config::try_parse_from(["realtime-lab"]).unwrap();
-        assert_eq!(config.content_dir, PathBuf::from("content"));
+        assert_eq!(config.content_dir, None);
+        assert_eq!(config.site_root, None);
     }
 }

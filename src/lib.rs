@@ -9,11 +9,12 @@
 //! - [`config`]: every flag and environment variable, with defaults.
 //! - [`server`]: binds every listener, builds the state, serves the app
 //!   (pages from a cache rendered once per content version, hashed and
-//!   precompressed files), shuts down; the tests call the same `run`.
+//!   precompressed files embedded in the binary), shuts down; the tests call
+//!   the same `run`.
 //! - [`lanes`] and [`tls`]: the connection lab's HTTPS ports (HTTP/2 and
 //!   HTTP/1.1 only), each request tagged with its TCP connection.
-//! - [`content`]: lessons from disk: front matter, directives, loading, the
-//!   store that reloads on change.
+//! - [`content`]: lessons from disk or from the binary: front matter,
+//!   directives, loading, the store that reloads a folder on change.
 //! - [`render`]: Markdown → HTML blocks, highlighted code, quoted source; a
 //!   leaf that knows nothing of lessons.
 //! - [`realtime`]: the live demos' endpoints (SSE clock, WebSocket echo,

@@ -1,12 +1,16 @@
-//! flags → tracing → content → listeners → state → `server::run`.
+//! flags → tracing → content → listeners → state → `server::run`. The site
+//! and the lessons are the ones embedded in the binary unless a flag names
+//! a folder.
 
 use clap::Parser;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 use realtime_lab::config::Config;
+use realtime_lab::content::store::Watcher;
 use realtime_lab::content::ContentStore;
 use realtime_lab::realtime::RealtimeState;
+use realtime_lab::server::assets::SiteAssets;
 use realtime_lab::server::{self, AppState, Listeners};
 
 #[tokio::main]
@@ -19,7 +23,11 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    let content = match ContentStore::open(&config.content_dir) {
+    let content = match &config.content_dir {
+        Some(dir) => ContentStore::open(dir),
+        None => ContentStore::embedded(),
+    };
+    let content = match content {
         Ok(content) => content,
         Err(errors) => {
             eprintln!("{errors}Fix the lessons above and start again.");
@@ -28,20 +36,10 @@ async fn main() -> ExitCode {
     };
     let lessons = content.course().lessons().len();
     if config.check {
-        println!(
-            "{lessons} lessons in {} are fine.",
-            config.content_dir.display()
-        );
+        println!("{lessons} lessons in {} are fine.", content.origin());
         return ExitCode::SUCCESS;
     }
-    let _watcher = if config.no_watch {
-        None
-    } else {
-        content
-            .watch()
-            .inspect_err(|e| tracing::warn!("live reload of lessons is off: {e}"))
-            .ok()
-    };
+    let _watcher = watch_lessons(&content, config.no_watch);
 
     let listeners = match Listeners::bind(&config) {
         Ok(listeners) => listeners,
@@ -52,9 +50,12 @@ async fn main() -> ExitCode {
     };
     let lab = listeners.lanes.as_ref().map(|lanes| lanes.info().clone());
     let realtime = RealtimeState::start(config.realtime(), lab.clone());
-    let state = AppState::new(&config.site_root, content, realtime);
-    warn_if_site_not_built(&config.site_root);
-    tracing::info!("{lessons} lessons from {}", config.content_dir.display());
+    let assets = match &config.site_root {
+        Some(folder) => SiteAssets::from_folder(folder),
+        None => SiteAssets::embedded(),
+    };
+    tracing::info!("{lessons} lessons from {}", content.origin());
+    let state = AppState::new(assets, content, realtime);
     announce(&format!(
         "Realtime Lab is running: open http://{}/",
         listeners.site_addr()
@@ -76,23 +77,31 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Reloads the lessons when a file of their folder changes, unless told
+/// not to; the course built into the binary never changes.
+fn watch_lessons(content: &ContentStore, no_watch: bool) -> Option<Watcher> {
+    if content.dir().is_none() {
+        tracing::info!(
+            "lessons: the course built into this binary, without live reload \
+             (--content-dir serves a folder that reloads when a lesson changes)"
+        );
+        return None;
+    }
+    if no_watch {
+        return None;
+    }
+    content
+        .watch()
+        .inspect_err(|e| tracing::warn!("live reload of lessons is off: {e}"))
+        .ok()
+}
+
 /// A line for the host on standard output. A closed stdout (the reader
 /// went away) must not take the server down, as `println!` would.
 fn announce(line: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
-}
-
-fn warn_if_site_not_built(site_root: &std::path::Path) {
-    if !site_root.join("pkg").is_dir() {
-        tracing::warn!(
-            "{} is missing: pages will render but their live demos will not come alive. \
-             Build the site with `scripts/serve.sh` (or `cargo leptos build --release -P`), \
-             or point --site-root at a built site.",
-            site_root.join("pkg").display()
-        );
-    }
 }
 
 async fn shutdown_signal() {

@@ -51,6 +51,31 @@ fn check_passes_on_the_course() {
 }
 
 #[test]
+fn check_without_a_folder_checks_the_course_built_into_the_binary() {
+    let output = binary()
+        .arg("--check")
+        .env_remove("REALTIME_LAB_CONTENT")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let lessons = std::fs::read_dir("content")
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "md")
+        })
+        .count();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("{lessons} lessons in the course built into this binary are fine.\n")
+    );
+}
+
+#[test]
 fn a_closed_stdout_does_not_stop_the_server() {
     let mut child = binary()
         .args(["--addr", "127.0.0.1:0", "--no-watch"])

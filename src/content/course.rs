@@ -1,5 +1,7 @@
-//! Step 4: every lesson of the content folder, checked as a whole
-//! (two lessons cannot share a slug or a place on the path).
+//! Step 4: every lesson of the course, checked as a whole (two lessons
+//! cannot share a slug or a place on the path). The files come from the
+//! content folder or from the binary ([`super::embedded`]); both go
+//! through [`Course::from_files`].
 
 use std::collections::HashMap;
 use std::fs;
@@ -21,10 +23,29 @@ impl Course {
     /// collected, so one run shows an author everything to fix.
     pub fn load(dir: &Path) -> Result<Course, ContentErrors> {
         let files = lesson_files(dir).map_err(|e| ContentErrors(vec![e]))?;
+        let mut read = Vec::new();
+        let mut errors = Vec::new();
+        for file in files {
+            match fs::read(&file) {
+                Ok(bytes) => read.push((file, bytes)),
+                Err(e) => errors.push(ContentError::whole_file(&file, format!("cannot read: {e}"))),
+            }
+        }
+        match Course::from_files(read) {
+            Ok(course) if errors.is_empty() => Ok(course),
+            Ok(_) => Err(ContentErrors(errors)),
+            Err(ContentErrors(more)) => Err(ContentErrors([errors, more].concat())),
+        }
+    }
+
+    /// Renders lessons already read: each file's name (which messages
+    /// give) and its bytes, from a folder or from the binary. All problems
+    /// are collected.
+    pub fn from_files<B: AsRef<[u8]>>(files: Vec<(PathBuf, B)>) -> Result<Course, ContentErrors> {
         let mut errors = Vec::new();
         let mut lessons = Vec::new();
-        for file in files {
-            match read_lesson(&file) {
+        for (file, bytes) in files {
+            match read_lesson(&file, bytes.as_ref()) {
                 Ok(lesson) => lessons.push(lesson),
                 Err(mut errs) => errors.append(&mut errs),
             }
@@ -89,19 +110,16 @@ fn lesson_files(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
     Ok(files)
 }
 
-fn read_lesson(file: &Path) -> Result<Lesson, Vec<ContentError>> {
-    let bytes = fs::read(file)
-        .map_err(|e| vec![ContentError::whole_file(file, format!("cannot read: {e}"))])?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let line = line_of(e.as_bytes(), offset);
+fn read_lesson(file: &Path, bytes: &[u8]) -> Result<Lesson, Vec<ContentError>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = line_of(bytes, e.valid_up_to());
         vec![ContentError::at(
             file,
             line,
             "the file is not valid UTF-8; save it with UTF-8 encoding",
         )]
     })?;
-    lesson::load(file, &text)
+    lesson::load(file, text)
 }
 
 /// A slug or an order used by two files: the second file is named, with the first.

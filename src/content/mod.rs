@@ -1,17 +1,20 @@
-//! Lessons from disk. Loading one file goes through these steps:
+//! Lessons from disk, or from the binary ([`embedded`]). Loading one file
+//! goes through these steps:
 //!
 //! 1. [`front_matter`]: split the TOML front matter from the Markdown body.
 //! 2. `crate::render`: Markdown → HTML blocks, headings, highlighted code.
 //! 3. [`directive`]: resolve `::demo[name]` paragraphs to live demos and
 //!    `::source[path:fn]` to the server's own code ([`sources`]).
 //! 4. [`course`]: all files together; no two share a slug or an order.
-//! 5. [`store`]: the course in memory, reloaded when a file changes.
+//! 5. [`store`]: the course in memory, reloaded when a file of the folder
+//!    changes (the embedded course never changes).
 //!
 //! The plain data pages receive is in `crate::model::course`; this room is
 //! server-only (declared so once, in `lib.rs`).
 
 pub mod course;
 pub mod directive;
+pub mod embedded;
 pub mod error;
 pub mod front_matter;
 pub mod lesson;

@@ -1,4 +1,5 @@
 //! Step 5: the course in memory, swapped whole when the folder changes.
+//! The course embedded in the binary is loaded once and never changes.
 //!
 //! A reload that finds problems keeps serving the last good course, logs
 //! every problem with its file and line, and remembers them until a later
@@ -13,7 +14,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use super::course::Course;
-use super::error::ContentErrors;
+use super::error::{ContentError, ContentErrors};
 
 #[derive(Clone, Debug)]
 pub struct ContentStore {
@@ -22,7 +23,8 @@ pub struct ContentStore {
 
 #[derive(Debug)]
 struct Inner {
-    dir: PathBuf,
+    /// The content folder, or `None` for the course embedded in the binary.
+    dir: Option<PathBuf>,
     course: RwLock<Arc<Course>>,
     problems: RwLock<Option<ContentErrors>>,
 }
@@ -35,17 +37,44 @@ impl ContentStore {
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, ContentErrors> {
         let dir = dir.into();
         let course = Course::load(&dir)?;
-        Ok(ContentStore {
+        Ok(Self::holding(Some(dir), course))
+    }
+
+    /// Loads the course embedded in the binary; fails if any lesson has a
+    /// problem, or if the binary was built without lessons.
+    pub fn embedded() -> Result<Self, ContentErrors> {
+        let files = super::embedded::files();
+        if files.is_empty() {
+            return Err(ContentErrors(vec![ContentError::whole_file(
+                Path::new("content"),
+                "this binary was built without lessons; pass `--content-dir PATH` or set \
+                 REALTIME_LAB_CONTENT to the folder that holds them",
+            )]));
+        }
+        Ok(Self::holding(None, Course::from_files(files)?))
+    }
+
+    fn holding(dir: Option<PathBuf>, course: Course) -> Self {
+        ContentStore {
             inner: Arc::new(Inner {
                 dir,
                 course: RwLock::new(Arc::new(course)),
                 problems: RwLock::new(None),
             }),
-        })
+        }
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.inner.dir
+    /// The content folder; `None` when the course is the embedded one.
+    pub fn dir(&self) -> Option<&Path> {
+        self.inner.dir.as_deref()
+    }
+
+    /// Where the lessons come from, for messages: the folder, or the binary.
+    pub fn origin(&self) -> String {
+        match self.dir() {
+            Some(dir) => dir.display().to_string(),
+            None => "the course built into this binary".to_string(),
+        }
     }
 
     // The locks below only ever hold a whole value, swapped in one
@@ -70,9 +99,13 @@ impl ContentStore {
     }
 
     /// Reads the folder again. On success the new course replaces the old
-    /// one; on failure the old one stays and the problems are kept.
+    /// one; on failure the old one stays and the problems are kept. The
+    /// embedded course is never read again.
     pub fn reload(&self) -> Result<(), ContentErrors> {
-        let result = Course::load(&self.inner.dir);
+        let Some(dir) = self.dir() else {
+            return Ok(());
+        };
+        let result = Course::load(dir);
         let mut problems = self
             .inner
             .problems
@@ -99,7 +132,7 @@ impl ContentStore {
     /// (a bug, since content errors are values) is caught and logged too,
     /// so the watcher thread that calls this lives on.
     pub fn reload_and_log(&self) {
-        let dir = self.dir().display();
+        let dir = self.origin();
         match catch_unwind(AssertUnwindSafe(|| self.reload())) {
             Ok(Ok(())) => tracing::info!(
                 "content reloaded: {} lessons from {dir}",
@@ -123,8 +156,15 @@ impl ContentStore {
     }
 
     /// Reloads whenever a file in the folder changes (debounced, so an
-    /// editor's burst of writes gives one reload and one log entry).
+    /// editor's burst of writes gives one reload and one log entry). The
+    /// embedded course has no folder to watch: that is an error.
     pub fn watch(&self) -> Result<Watcher, notify_debouncer_mini::notify::Error> {
+        let Some(dir) = self.dir() else {
+            return Err(notify_debouncer_mini::notify::Error::generic(
+                "the lessons are the ones built into the binary; pass --content-dir to edit \
+                 them live",
+            ));
+        };
         let store = self.clone();
         let mut debouncer = new_debouncer(
             Duration::from_millis(150),
@@ -133,7 +173,7 @@ impl ContentStore {
                     // Changes may have been missed: read the folder anyway.
                     tracing::warn!(
                         "watching {} reported an error ({error}); reloading to be safe",
-                        store.dir().display()
+                        store.origin()
                     );
                 }
                 store.reload_and_log();
@@ -141,7 +181,7 @@ impl ContentStore {
         )?;
         debouncer
             .watcher()
-            .watch(&self.inner.dir, RecursiveMode::NonRecursive)?;
+            .watch(dir, RecursiveMode::NonRecursive)?;
         Ok(debouncer)
     }
 }
@@ -157,6 +197,20 @@ mod tests {
         std::fs::write(dir.path().join("01-one.md"), LESSON).unwrap();
         let store = ContentStore::open(dir.path()).unwrap();
         (dir, store)
+    }
+
+    #[test]
+    fn the_embedded_course_loads_and_has_nothing_to_reload_or_watch() {
+        let store = ContentStore::embedded().expect("the course in content/ is valid");
+        let folder = ContentStore::open(concat!(env!("CARGO_MANIFEST_DIR"), "/content")).unwrap();
+        assert_eq!(
+            store.course().summaries(),
+            folder.course().summaries(),
+            "the binary carries the lessons of content/"
+        );
+        assert_eq!(store.dir(), None);
+        assert!(store.reload().is_ok());
+        assert!(store.watch().is_err());
     }
 
     #[test]

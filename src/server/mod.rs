@@ -7,12 +7,15 @@
 //! 3. [`run`]: serve [`app`] on every listener until `shutdown` resolves.
 //!
 //! [`accept`] takes connections on every listener (a cap, a deadline for a
-//! request's head, HTTP/1.1 and HTTP/2, a graceful stop); [`assets`] serves the built files (hashed, precompressed, cached for a
-//! year); [`page_cache`] serves each page rendered and compressed once per
-//! content version.
+//! request's head, HTTP/1.1 and HTTP/2, a graceful stop); [`assets`] serves
+//! the built files (hashed, precompressed, cached for a year), embedded in
+//! the binary or from a folder; [`page_cache`] serves each page rendered
+//! and compressed once per content version; both pick a compressed form
+//! and answer `If-None-Match` through `encoding`.
 
 pub mod accept;
 pub mod assets;
+mod encoding;
 pub mod page_cache;
 mod page_policy;
 
@@ -21,7 +24,6 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
 use tokio::net::TcpListener;
 
 use crate::app::{shell, App};
@@ -43,8 +45,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(site_root: &Path, content: ContentStore, realtime: RealtimeState) -> Self {
-        let assets = SiteAssets::discover(site_root);
+    pub fn new(assets: SiteAssets, content: ContentStore, realtime: RealtimeState) -> Self {
         let leptos_options = assets.leptos_options();
         AppState {
             leptos_options,

@@ -20,6 +20,7 @@ use std::io::Write;
 use std::sync::{Arc, RwLock};
 use tokio::sync::OnceCell;
 
+use super::encoding::{client_has, Encoding};
 use super::AppState;
 use crate::content::course::Course;
 
@@ -170,14 +171,7 @@ impl CachedPage {
             Encoding::Identity => (&self.identity, ""),
         };
         let etag = format!("\"{}{suffix}\"", self.etag);
-        let not_modified = request
-            .get_all(header::IF_NONE_MATCH)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .map(|tag| tag.trim().trim_start_matches("W/"))
-            .any(|tag| tag == etag || tag == "*");
-        let mut response = if not_modified {
+        let mut response = if client_has(request, &etag) {
             StatusCode::NOT_MODIFIED.into_response()
         } else if head {
             let mut response = Response::new(Body::empty());
@@ -203,54 +197,6 @@ impl CachedPage {
     }
 }
 
-/// The encodings a cached page is kept in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Encoding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-impl Encoding {
-    /// Brotli if the client takes it, else gzip, else none. A coding listed
-    /// with `q=0` is refused; `*` stands for any coding not listed.
-    fn preferred(request: &HeaderMap) -> Encoding {
-        let mut brotli = None;
-        let mut gzip = None;
-        let mut any = None;
-        for value in request.get_all(header::ACCEPT_ENCODING) {
-            for item in value.to_str().unwrap_or_default().split(',') {
-                let mut parts = item.split(';');
-                let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-                let accepted = parts
-                    .filter_map(|p| p.trim().strip_prefix("q="))
-                    .all(|q| q.trim().parse::<f32>().is_ok_and(|q| q > 0.0));
-                match coding.as_str() {
-                    "br" => brotli = Some(accepted),
-                    "gzip" | "x-gzip" => gzip = Some(accepted),
-                    "*" => any = Some(accepted),
-                    _ => {}
-                }
-            }
-        }
-        if brotli.or(any) == Some(true) {
-            Encoding::Brotli
-        } else if gzip.or(any) == Some(true) {
-            Encoding::Gzip
-        } else {
-            Encoding::Identity
-        }
-    }
-
-    fn header(self) -> Option<&'static str> {
-        match self {
-            Encoding::Brotli => Some("br"),
-            Encoding::Gzip => Some("gzip"),
-            Encoding::Identity => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,20 +205,6 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::ACCEPT_ENCODING, value.parse().unwrap());
         headers
-    }
-
-    #[test]
-    fn a_browser_that_takes_brotli_gets_brotli() {
-        let chrome = accept("gzip, deflate, br, zstd");
-        assert_eq!(Encoding::preferred(&chrome), Encoding::Brotli);
-    }
-
-    #[test]
-    fn q_zero_refuses_a_coding_and_a_star_accepts_the_rest() {
-        assert_eq!(Encoding::preferred(&accept("br;q=0, gzip")), Encoding::Gzip);
-        assert_eq!(Encoding::preferred(&accept("*")), Encoding::Brotli);
-        assert_eq!(Encoding::preferred(&accept("*;q=0")), Encoding::Identity);
-        assert_eq!(Encoding::preferred(&HeaderMap::new()), Encoding::Identity);
     }
 
     #[test]

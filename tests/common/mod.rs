@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use realtime_lab::config::Config;
 use realtime_lab::content::ContentStore;
 use realtime_lab::realtime::{RealtimeSettings, RealtimeState};
+use realtime_lab::server::assets::SiteAssets;
 use realtime_lab::server::{run, AppState, Listeners};
 
 pub fn manifest_dir() -> &'static Path {
@@ -59,7 +60,7 @@ pub async fn start_with(
     let lanes = listeners.lanes.as_ref().map(|l| l.info().clone());
     let base = format!("http://{}", listeners.site_addr());
     let state = AppState::new(
-        site_root,
+        SiteAssets::from_folder(site_root),
         content,
         RealtimeState::start(settings, lanes.clone()),
     );

@@ -4,6 +4,7 @@
 
 mod course_nav;
 mod demo_frame;
+mod island_scripts;
 mod lesson_body;
 mod prev_next;
 mod site_header;
@@ -11,6 +12,7 @@ mod toc;
 
 pub use course_nav::CourseNav;
 pub use demo_frame::DemoFrame;
+pub use island_scripts::IslandScripts;
 pub use lesson_body::LessonBody;
 pub use prev_next::PrevNext;
 pub use site_header::SiteHeader;
