@@ -9,4 +9,8 @@ use_wasm_route
 
 say "cargo leptos build --release --precompress --split"
 cargo leptos build --release --precompress --split "${LEPTOS_BUILD_ARGS[@]}"
+# The binary carries the site and the lessons it was built with. Here it
+# serves content/ instead, so a saved lesson shows at once (a --content-dir
+# flag, or the variable already set, wins).
+export REALTIME_LAB_CONTENT="${REALTIME_LAB_CONTENT:-content}"
 exec target/release/realtime-lab "$@"
