@@ -34,16 +34,7 @@ fn check_passes_on_the_course() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    let lessons = std::fs::read_dir("content")
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "md")
-        })
-        .count();
+    let lessons = lessons_in_content();
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         format!("{lessons} lessons in content are fine.\n")
@@ -59,16 +50,7 @@ fn check_without_a_folder_checks_the_course_built_into_the_binary() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    let lessons = std::fs::read_dir("content")
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "md")
-        })
-        .count();
+    let lessons = lessons_in_content();
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         format!("{lessons} lessons in the course built into this binary are fine.\n")
@@ -198,4 +180,15 @@ fn a_certificate_without_its_key_is_refused_by_the_flags() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("--tls-key"), "{stderr}");
+}
+
+/// The lessons in `content/`: what `--check` should count.
+fn lessons_in_content() -> usize {
+    std::fs::read_dir("content")
+        .unwrap()
+        .filter(|e| {
+            let path = e.as_ref().unwrap().path();
+            path.extension().is_some_and(|x| x == "md")
+        })
+        .count()
 }
