@@ -36,7 +36,7 @@ pub struct Config {
     pub content_dir: Option<PathBuf>,
 
     /// Do not reload the lessons when their files change.
-    #[arg(long, env = "REALTIME_LAB_NO_WATCH")]
+    #[arg(long, env = "REALTIME_LAB_NO_WATCH", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_watch: bool,
 
     /// Most SSE clock streams open at once; more get 503 with Retry-After.
@@ -121,7 +121,7 @@ pub struct Config {
     pub trusted_proxies: Vec<IpAddr>,
 
     /// Do not open the lab's HTTPS lanes (the lab page then offers its simulation).
-    #[arg(long, env = "REALTIME_LAB_NO_LAB")]
+    #[arg(long, env = "REALTIME_LAB_NO_LAB", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_lab: bool,
 
     /// Open connections each listener accepts at once; the next waits,

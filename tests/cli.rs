@@ -192,3 +192,17 @@ fn lessons_in_content() -> usize {
         })
         .count()
 }
+
+#[test]
+fn yes_no_variables_take_the_usual_spellings() {
+    for value in ["1", "yes", "on", "true"] {
+        let output = binary()
+            .args(["--check", "--content-dir", "content"])
+            .env("REALTIME_LAB_NO_LAB", value)
+            .env("REALTIME_LAB_NO_WATCH", value)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{value}: {stderr}");
+    }
+}

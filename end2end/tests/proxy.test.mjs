@@ -100,7 +100,7 @@ describe(`behind nginx with ${SITE_FILE}`, { skip: SKIP }, () => {
           "(Debian's nginx package), or name the binary with NGINX_PATH",
       );
     }
-    server = await startServer({ args: ["--no-lab"] });
+    server = await startServer();
     proxy = await startNginx({ nginx: NGINX, upstream: new URL(server.url).host });
     browser = await launchBrowser({ trustTestCertificate: true });
   });
@@ -133,6 +133,17 @@ describe(`behind nginx with ${SITE_FILE}`, { skip: SKIP }, () => {
     for (let i = 1; i < ticks.length; i++) {
       assert.equal(ticks[i].id, ticks[i - 1].id + 1, "tick ids go on without a gap");
     }
+  });
+
+  test("the lab page says when it came through a proxy", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${proxy.url}/demos/connection-lab`);
+    const note = page.locator("#lab-proxy-note");
+    await note.waitFor({ state: "visible" });
+    assert.match(await note.textContent(), /must reach directly/);
+    await page.goto(`${server.url}/demos/connection-lab`);
+    assert.equal(await page.locator("#lab-proxy-note").isVisible(), false, "straight from the server: no note");
+    await page.close();
   });
 
   test("pages arrive over HTTP/2", async () => {

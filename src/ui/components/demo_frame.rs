@@ -6,6 +6,13 @@ use crate::ui::demos::{
     BufferedClock, ConnectionLab, Counter, HandshakeInspector, SseClock, WsEcho,
 };
 
+/// Shows the lab's proxy note when this page came over HTTPS on a port that
+/// is not one of the lanes: this server serves its pages over plain HTTP,
+/// so something in front of it (nginx, Caddy) answered. A few inline bytes,
+/// allowed by the page's CSP hash; the page is cached, so the server cannot
+/// tell per request.
+const LAB_PROXY_SCRIPT: &str = r#"(()=>{let f=document.querySelector("[data-lab-ports]"),n=document.getElementById("lab-proxy-note");if(f&&n&&location.protocol=="https:"&&!f.dataset.labPorts.split(" ").includes(location.port))n.hidden=!1})()"#;
+
 /// A live demo in its frame, labelled for screen readers. The frame is
 /// server-only HTML; the demo inside is an island. What an island must know
 /// of this server is an attribute of the frame, not a prop, to keep a JSON
@@ -19,6 +26,17 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
         .lab_lanes
         .as_ref()
         .map(|lanes| format!("{} {}", lanes.http2_port, lanes.http1_port));
+    let proxy_note = (name == DemoName::ConnectionLab && lab_ports.is_some()).then(|| {
+        view! {
+            <p class="lab-notice" id="lab-proxy-note" hidden>
+                "This page reached you through a proxy: this server sends its own pages over plain \
+                 HTTP, and this one came over HTTPS. The lab's lanes are HTTPS ports of the server \
+                 itself, which your browser must reach directly, not through the proxy. If the lab \
+                 below cannot reach them, tick “Simulate instead”."
+            </p>
+            <script inner_html=LAB_PROXY_SCRIPT></script>
+        }
+    });
     let body = match name {
         DemoName::SseClock => view! { <SseClock /> }.into_any(),
         DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
@@ -36,6 +54,7 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
                 <h3 class="demo-title">{name.title()}</h3>
                 <a class="demo-open" href=format!("/demos/{}", name.as_str())>"Open on its own page"</a>
             </header>
+            {proxy_note}
             {body}
         </section>
     }
