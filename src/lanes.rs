@@ -50,16 +50,7 @@ pub async fn serve(
         builder = builder.http1_only();
     }
     loop {
-        let permit = gate.enter().await;
-        let (tcp, remote) = match listener.accept().await {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                // Out of file descriptors, most likely: wait rather than spin.
-                tracing::warn!("{} lane: cannot accept a connection: {error}", lane.label());
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-        };
+        let (tcp, remote, permit) = gate.accept(&listener).await;
         let (acceptor, app, lab) = (acceptor.clone(), app.clone(), lab.clone());
         let builder = builder.clone();
         tokio::spawn(async move {

@@ -71,13 +71,32 @@ impl Gate {
         )))
     }
 
-    /// Waits for room for one more connection; held while it is open.
-    pub async fn enter(&self) -> OwnedSemaphorePermit {
-        self.0
+    /// Waits for room for one more connection, then accepts it; the permit
+    /// is held for as long as the connection is open.
+    pub async fn accept(
+        &self,
+        listener: &TcpListener,
+    ) -> (tokio::net::TcpStream, SocketAddr, OwnedSemaphorePermit) {
+        let permit = self
+            .0
             .clone()
             .acquire_owned()
             .await
-            .expect("the gate's semaphore is never closed")
+            .expect("the gate's semaphore is never closed");
+        loop {
+            match listener.accept().await {
+                Ok((tcp, remote)) => return (tcp, remote, permit),
+                Err(error) => {
+                    // Out of file descriptors, most likely: wait rather than spin.
+                    let at = listener
+                        .local_addr()
+                        .map(|a| a.to_string())
+                        .unwrap_or_default();
+                    tracing::warn!("{at}: cannot accept a connection: {error}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
     }
 }
 
@@ -96,7 +115,7 @@ pub async fn serve(
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
-            accepted = accept(&listener, &gate) => accepted,
+            accepted = gate.accept(&listener) => accepted,
             () = &mut shutdown => break,
         };
         let (tcp, remote, permit) = accepted;
@@ -119,21 +138,4 @@ pub async fn serve(
     }
     drop(listener);
     graceful.shutdown().await;
-}
-
-async fn accept(
-    listener: &TcpListener,
-    gate: &Gate,
-) -> (tokio::net::TcpStream, SocketAddr, OwnedSemaphorePermit) {
-    let permit = gate.enter().await;
-    loop {
-        match listener.accept().await {
-            Ok((tcp, remote)) => return (tcp, remote, permit),
-            Err(error) => {
-                // Out of file descriptors, most likely: wait rather than spin.
-                tracing::warn!("cannot accept a connection: {error}");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
 }
