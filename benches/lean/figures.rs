@@ -1,0 +1,505 @@
+//! The run: every phase in turn (Node, then ours, for each figure, so a
+//! pair is measured minutes apart at most), turned into the figures of
+//! the report.
+
+use super::echo_client::RoundTrips;
+use super::phases::{self, ClockLoad, Env, Left, Plan, Who, H2_STREAMS_PER_CONNECTION};
+use super::report::{Better, Figure, Section, Unit, Value};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// The most one phase may take before it is given up (and noted).
+const PHASE_LIMIT: Duration = Duration::from_secs(240);
+
+/// Runs one phase; a failure or a timeout becomes a note, not the end of
+/// the run.
+async fn attempt<T>(
+    notes: &mut Vec<String>,
+    what: String,
+    phase: impl Future<Output = Result<T, String>>,
+) -> Option<T> {
+    eprintln!("\x1b[1m==> {what}\x1b[0m");
+    let started = Instant::now();
+    let outcome = match tokio::time::timeout(PHASE_LIMIT, phase).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(why)) => Err(why),
+        Err(_) => Err(format!("gave up after {PHASE_LIMIT:?}")),
+    };
+    match outcome {
+        Ok(value) => {
+            eprintln!("    done in {:.1?}", started.elapsed());
+            Some(value)
+        }
+        Err(why) => {
+            eprintln!("    FAILED: {why}");
+            notes.push(format!("{what}: failed ({why})."));
+            None
+        }
+    }
+}
+
+pub fn thousands(n: usize) -> String {
+    if n >= 1000 && n.is_multiple_of(1000) {
+        format!("{}k", n / 1000)
+    } else {
+        n.to_string()
+    }
+}
+
+pub fn bytes(n: usize) -> String {
+    if n >= 1024 && n.is_multiple_of(1024) {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} B")
+    }
+}
+
+fn kib(v: Option<f64>) -> Option<Value> {
+    v.map(Value::new)
+}
+
+/// The figures and notes of a run, as its phases add them.
+struct Book<'a> {
+    env: &'a Env,
+    plan: &'a Plan,
+    figures: Vec<Figure>,
+    notes: Vec<String>,
+}
+
+pub async fn measure(env: &Env, plan: &Plan) -> Result<(Vec<Figure>, Vec<String>), String> {
+    let mut book = Book {
+        env,
+        plan,
+        figures: Vec::new(),
+        notes: Vec::new(),
+    };
+    let (node_load, ours_load) = book.memory_and_ticks().await;
+    book.echo().await;
+    book.after_crowd(node_load.map(|l| l.left), ours_load.map(|l| l.left))
+        .await;
+    book.lesson5().await;
+    Ok((book.figures, book.notes))
+}
+
+impl Book<'_> {
+    /// One phase for Node's server and then ours.
+    async fn pair<T>(
+        &mut self,
+        (node_name, node): (&str, impl Future<Output = Result<T, String>>),
+        what: &str,
+        ours: impl Future<Output = Result<T, String>>,
+    ) -> (Option<T>, Option<T>) {
+        let node = attempt(&mut self.notes, format!("Node {node_name}: {what}"), node).await;
+        let ours = attempt(&mut self.notes, format!("realtime-lab: {what}"), ours).await;
+        (node, ours)
+    }
+
+    /// Memory per clock stream and per echo socket at each size, and the
+    /// clock under load (whose size's memory comes with it).
+    async fn memory_and_ticks(&mut self) -> (Option<ClockLoad>, Option<ClockLoad>) {
+        let (env, plan) = (self.env, self.plan);
+        let n = plan.load_streams;
+        let mut clock = Vec::new();
+        for &size in plan.sizes.iter().filter(|&&s| s != n) {
+            let (node, ours) = self
+                .pair(
+                    ("clock.mjs", phases::clock_memory(env, Who::NodeClock, size)),
+                    &format!("{} clock streams", thousands(size)),
+                    phases::clock_memory(env, Who::Ours, size),
+                )
+                .await;
+            clock.push((size, node, ours));
+        }
+        let what = format!(
+            "{} clock streams, {} s of ticks, then all leave",
+            thousands(n),
+            plan.window.as_secs()
+        );
+        let (node_load, ours_load) = self
+            .pair(
+                (
+                    "clock.mjs",
+                    phases::clock_load(env, Who::NodeClock, n, plan),
+                ),
+                &what,
+                phases::clock_load(env, Who::Ours, n, plan),
+            )
+            .await;
+        let per_stream = |l: &Option<ClockLoad>| l.as_ref().map(|l| l.kib_per_stream);
+        clock.push((n, per_stream(&node_load), per_stream(&ours_load)));
+        clock.sort_by_key(|(size, _, _)| *size);
+        let h2 = attempt(
+            &mut self.notes,
+            format!(
+                "realtime-lab: {} clock streams over HTTP/2",
+                thousands(plan.h2_streams)
+            ),
+            phases::h2_memory(env, plan.h2_streams),
+        )
+        .await;
+        let mut echo = Vec::new();
+        for &size in &plan.sizes {
+            let (node, ours) = self
+                .pair(
+                    ("echo.mjs", phases::echo_memory(env, Who::NodeEcho, size)),
+                    &format!("{} idle echo sockets", thousands(size)),
+                    phases::echo_memory(env, Who::Ours, size),
+                )
+                .await;
+            echo.push((size, node, ours));
+        }
+        self.memory_figures(&clock, h2, &echo);
+        tick_figures(
+            &mut self.figures,
+            &mut self.notes,
+            plan,
+            node_load.as_ref(),
+            ours_load.as_ref(),
+        );
+        (node_load, ours_load)
+    }
+
+    fn memory_figures(&mut self, clock: &[Sizes], h2: Option<f64>, echo: &[Sizes]) {
+        let streams = self.plan.h2_streams;
+        for &(size, node, ours) in clock {
+            self.figures.push(
+                Figure::new(
+                    &format!("mem.clock.{size}"),
+                    Section::Memory,
+                    &format!("clock stream over HTTP/1.1, {} open", thousands(size)),
+                    Unit::KiB,
+                    Better::Lower,
+                )
+                .node(kib(node))
+                .ours(kib(ours))
+                .target("≤ 10 KiB"),
+            );
+        }
+        self.figures.push(
+            Figure::new(
+                &format!("mem.clock_h2.{streams}"),
+                Section::Memory,
+                &format!(
+                    "clock stream over HTTP/2, {} open on {} connections",
+                    thousands(streams),
+                    streams.div_ceil(H2_STREAMS_PER_CONNECTION)
+                ),
+                Unit::KiB,
+                Better::Lower,
+            )
+            .ours(kib(h2))
+            .target("≤ 2 KiB"),
+        );
+        for &(size, node, ours) in echo {
+            self.figures.push(
+                Figure::new(
+                    &format!("mem.echo.{size}"),
+                    Section::Memory,
+                    &format!("idle echo socket, {} open", thousands(size)),
+                    Unit::KiB,
+                    Better::Lower,
+                )
+                .node(kib(node))
+                .ours(kib(ours))
+                .target("≤ 3 KiB"),
+            );
+        }
+    }
+
+    /// Round trips at each number of clients and message size.
+    async fn echo(&mut self) {
+        let (env, plan) = (self.env, self.plan);
+        let (node, ours) = self
+            .pair(
+                ("echo.mjs", phases::echo_series(env, Who::NodeEcho, plan)),
+                "echo round trips",
+                phases::echo_series(env, Who::Ours, plan),
+            )
+            .await;
+        let (node, ours) = (node.unwrap_or_default(), ours.unwrap_or_default());
+        for &size in &plan.echo_sizes {
+            for &clients in &plan.echo_clients {
+                let find = |series: &[((usize, usize), RoundTrips)]| {
+                    series
+                        .iter()
+                        .find(|(k, _)| *k == (clients, size))
+                        .map(|(_, r)| r.clone())
+                };
+                self.echo_figures(clients, size, find(&node), find(&ours));
+            }
+        }
+    }
+
+    fn echo_figures(
+        &mut self,
+        clients: usize,
+        size: usize,
+        node: Option<RoundTrips>,
+        ours: Option<RoundTrips>,
+    ) {
+        for (who, r) in [("Node", &node), ("realtime-lab", &ours)] {
+            if let Some(r) = r.as_ref().filter(|r| r.client_cpu_percent > 90.0) {
+                self.notes.push(format!(
+                    "Echo, {clients} clients, {}, {who}: the load generator used {:.0}% of its \
+                     core, so it, not the server, may have set the pace.",
+                    bytes(size),
+                    r.client_cpu_percent
+                ));
+            }
+        }
+        let plural = if clients == 1 { "" } else { "s" };
+        let what = format!("{clients} client{plural}, {}", bytes(size));
+        let key = format!("echo.{clients}.{size}");
+        let rate = |r: &Option<RoundTrips>| r.as_ref().map(|r| Value::new(r.per_sec));
+        self.figures.push(
+            Figure::new(
+                &format!("{key}.rate"),
+                Section::Echo,
+                &format!("{what}: round trips per second"),
+                Unit::PerSec,
+                Better::Higher,
+            )
+            .node(rate(&node))
+            .ours(rate(&ours))
+            .target("no loss"),
+        );
+        let micros = |d: Duration| Value::new(d.as_secs_f64() * 1e6);
+        for p in ["p50", "p99"] {
+            let pick = |r: &Option<RoundTrips>| {
+                r.as_ref()
+                    .map(|r| micros(if p == "p50" { r.p50 } else { r.p99 }))
+            };
+            self.figures.push(
+                Figure::new(
+                    &format!("{key}.{p}"),
+                    Section::Echo,
+                    &format!("{what}: round trip, {p}"),
+                    Unit::Micros,
+                    Better::Lower,
+                )
+                .node(pick(&node))
+                .ours(pick(&ours)),
+            );
+        }
+    }
+
+    /// After the load's crowd left, and after connect/disconnect cycles.
+    async fn after_crowd(&mut self, node_left: Option<Left>, ours_left: Option<Left>) {
+        let (env, plan) = (self.env, self.plan);
+        let cycles = format!(
+            "{} connect/disconnect cycles ({} waves of {})",
+            thousands(plan.cycles),
+            plan.cycles / plan.wave,
+            thousands(plan.wave)
+        );
+        let clock = self
+            .pair(
+                ("clock.mjs", phases::clock_cycles(env, Who::NodeClock, plan)),
+                &format!("clock, {cycles}"),
+                phases::clock_cycles(env, Who::Ours, plan),
+            )
+            .await;
+        let echo = self
+            .pair(
+                ("echo.mjs", phases::echo_cycles(env, Who::NodeEcho, plan)),
+                &format!("echo, {cycles}"),
+                phases::echo_cycles(env, Who::Ours, plan),
+            )
+            .await;
+        let rows = [
+            (
+                "clock_left",
+                format!(
+                    "{} clock clients left together",
+                    thousands(plan.load_streams)
+                ),
+                (node_left, ours_left),
+            ),
+            ("clock_cycles", format!("clock, {cycles}"), clock),
+            ("echo_cycles", format!("echo, {cycles}"), echo),
+        ];
+        for (key, what, (node, ours)) in rows {
+            let section = Section::AfterCrowd;
+            left_figures(
+                &mut self.figures,
+                section,
+                key,
+                &what,
+                plan,
+                [None, node, ours],
+            );
+        }
+    }
+
+    /// Lesson 5: the naive Node server, the fixed one, and ours, after
+    /// their clients left.
+    async fn lesson5(&mut self) {
+        let (env, plan) = (self.env, self.plan);
+        let clients = thousands(plan.lesson5_clients);
+        let mut left = Vec::new();
+        for (name, who) in [
+            ("Node clock-leaky.mjs", Who::NodeLeaky),
+            ("Node clock.mjs", Who::NodeClock),
+            ("realtime-lab", Who::Ours),
+        ] {
+            let what = format!("Lesson 5, {name}: {clients} clients leave");
+            left.push(attempt(&mut self.notes, what, phases::lesson5(env, who, plan)).await);
+        }
+        let what = format!("{clients} clock clients left");
+        let section = Section::Lesson5;
+        let left = [left[0], left[1], left[2]];
+        left_figures(&mut self.figures, section, "lesson5", &what, plan, left);
+    }
+}
+
+/// (connections open, Node's KiB each, ours).
+type Sizes = (usize, Option<f64>, Option<f64>);
+
+fn tick_figures(
+    figures: &mut Vec<Figure>,
+    notes: &mut Vec<String>,
+    plan: &Plan,
+    node: Option<&phases::ClockLoad>,
+    ours: Option<&phases::ClockLoad>,
+) {
+    let (n, w) = (plan.load_streams, plan.window.as_secs());
+    let streams = thousands(n);
+    let millis = |d: Duration| Value::new(d.as_secs_f64() * 1e3);
+    figures.push(
+        Figure::new(
+            "ticks.delivered",
+            Section::Ticks,
+            &format!("ticks delivered to {streams} streams in {w} s"),
+            Unit::Count,
+            Better::Higher,
+        )
+        .node(node.map(|l| Value::new(l.window.ticks as f64)))
+        .ours(ours.map(|l| Value::new(l.window.ticks as f64)))
+        .target(&format!(
+            "{} (one a second each)",
+            super::report::format_value(Unit::Count, (n as u64 * w) as f64)
+        )),
+    );
+    figures.push(
+        Figure::new(
+            "ticks.max_gap",
+            Section::Ticks,
+            "longest gap between two ticks of one stream",
+            Unit::Millis,
+            Better::Lower,
+        )
+        .node(node.map(|l| millis(l.window.max_gap)))
+        .ours(ours.map(|l| millis(l.window.max_gap))),
+    );
+    let mut fan_out = ours.map(|l| l.window.fan_out.clone()).unwrap_or_default();
+    fan_out.sort();
+    if let Some(l) = ours {
+        if fan_out.len() < l.window.ids_seen {
+            notes.push(format!(
+                "Fan-out: {} of the {} tick ids of the window reached every stream; the \
+                 figures are theirs.",
+                fan_out.len(),
+                l.window.ids_seen
+            ));
+        }
+    }
+    let at = |p: usize| {
+        fan_out
+            .get((fan_out.len().saturating_sub(1) * p) / 100)
+            .map(|&d| millis(d))
+    };
+    for (p, target) in [("p50", None), ("p99", Some("≤ 50 ms")), ("max", None)] {
+        let mut f = Figure::new(
+            &format!("ticks.fan_out.{p}"),
+            Section::Ticks,
+            &format!("fan-out of one tick to all {streams} streams, {p}"),
+            Unit::Millis,
+            Better::Lower,
+        )
+        .ours(at(if p == "p50" {
+            50
+        } else if p == "p99" {
+            99
+        } else {
+            100
+        }));
+        if let Some(target) = target {
+            f = f.target(target);
+        }
+        figures.push(f);
+    }
+    figures.push(
+        Figure::new(
+            "ticks.cpu",
+            Section::Ticks,
+            &format!("server CPU per delivered tick ({streams} streams)"),
+            Unit::Micros,
+            Better::Lower,
+        )
+        .node(node.map(|l| Value::new(l.cpu_per_tick_us)))
+        .ours(ours.map(|l| Value::new(l.cpu_per_tick_us)))
+        .target("≤ 5 µs"),
+    );
+}
+
+/// RSS, file descriptors and CPU some seconds after a crowd left;
+/// `[leaky, node, ours]` (only lesson 5 has the first).
+fn left_figures(
+    figures: &mut Vec<Figure>,
+    section: Section,
+    key: &str,
+    what: &str,
+    plan: &Plan,
+    [leaky, node, ours]: [Option<Left>; 3],
+) {
+    let rss = |l: Option<Left>| {
+        l.map(|l| {
+            Value::from(
+                l.after.rss_kib as f64 / 1024.0,
+                l.base.rss_kib as f64 / 1024.0,
+            )
+        })
+    };
+    let fds = |l: Option<Left>| l.map(|l| Value::from(l.after.fds as f64, l.base.fds as f64));
+    let cpu = |l: Option<Left>| l.map(|l| Value::new(l.cpu_percent));
+    let after = plan.after.as_secs();
+    let cpu_to = after + plan.cpu_window.as_secs();
+    figures.push(
+        Figure::new(
+            &format!("{key}.rss"),
+            section,
+            &format!("{what}: RSS {after} s later"),
+            Unit::MiB,
+            Better::Lower,
+        )
+        .leaky(rss(leaky))
+        .node(rss(node))
+        .ours(rss(ours))
+        .target("within 20% of before"),
+    );
+    figures.push(
+        Figure::new(
+            &format!("{key}.fds"),
+            section,
+            &format!("{what}: open file descriptors {after} s later"),
+            Unit::Count,
+            Better::Lower,
+        )
+        .leaky(fds(leaky))
+        .node(fds(node))
+        .ours(fds(ours))
+        .target("as before"),
+    );
+    figures.push(
+        Figure::new(
+            &format!("{key}.cpu"),
+            section,
+            &format!("{what}: CPU {after}–{cpu_to} s later"),
+            Unit::Percent,
+            Better::Lower,
+        )
+        .leaky(cpu(leaky))
+        .node(cpu(node))
+        .ours(cpu(ours)),
+    );
+}
