@@ -403,6 +403,15 @@ fn tick_figures(
             ));
         }
     }
+    if let Some(l) = ours {
+        notes.push(format!(
+            "Fan-out's floor: the load generator spent {:.1} µs of its core per tick it read, so \
+             reading one tick on all {streams} streams takes it at least {:.0} ms; the fan-out \
+             figures include that time.",
+            l.client_cpu_per_tick_us,
+            l.client_cpu_per_tick_us * n as f64 / 1000.0
+        ));
+    }
     let at = |p: usize| {
         fan_out
             .get((fan_out.len().saturating_sub(1) * p) / 100)

@@ -212,6 +212,9 @@ pub struct ClockLoad {
     pub kib_per_stream: f64,
     pub window: WindowReport,
     pub cpu_per_tick_us: f64,
+    /// The load generator's own CPU per tick it read: × streams, the least
+    /// time it needs to read one tick on every stream (the fan-out's floor).
+    pub client_cpu_per_tick_us: f64,
     pub left: Left,
 }
 
@@ -221,15 +224,17 @@ pub async fn clock_load(env: &Env, who: Who, n: usize, plan: &Plan) -> Result<Cl
     crowd.wait_tick_for_all(Instant::now(), TICK_LIMIT).await?;
     let with = server.settled_rss_kib(SETTLE_LIMIT).await;
     crowd.book.start_window();
-    let start = server.sample();
+    let (start, client_start) = (server.sample(), Sample::of(std::process::id()));
     tokio::time::sleep(plan.window).await;
-    let end = server.sample();
+    let (end, client_end) = (server.sample(), Sample::of(std::process::id()));
     let window = crowd.book.window_report(Instant::now());
     crowd.close().await;
     let left = after_leaving(&mut server, base, plan).await;
     Ok(ClockLoad {
         kib_per_stream: kib_per(&base, with, n),
         cpu_per_tick_us: 1e6 * end.cpu_secs_since(&start) / window.ticks.max(1) as f64,
+        client_cpu_per_tick_us: 1e6 * client_end.cpu_secs_since(&client_start)
+            / window.ticks.max(1) as f64,
         window,
         left,
     })
