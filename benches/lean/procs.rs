@@ -313,3 +313,32 @@ pub fn own_cpus() -> String {
         })
         .unwrap_or_else(|| "?".into())
 }
+
+/// CPU time the whole machine has been busy (all CPUs, clock ticks), from
+/// the first line of /proc/stat: user, nice, system, irq, softirq, steal.
+pub fn machine_busy_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    [0, 1, 2, 5, 6, 7]
+        .iter()
+        .filter_map(|&i| fields.get(i))
+        .sum()
+}
+
+/// This process's CPU time and its waited-for children's (the servers it
+/// started and killed), in clock ticks: fields 14 to 17 of /proc/self/stat.
+pub fn own_and_children_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    (14..=17)
+        .filter_map(|n| fields.get(n - 3).and_then(|f| f.parse::<u64>().ok()))
+        .sum()
+}
