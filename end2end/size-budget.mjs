@@ -31,15 +31,6 @@ const KIB = 1024;
 const DEMO_PAGE = "/demos/counter";
 const INLINE_SCRIPT_BUDGET = 512;
 
-// Lessons whose demo does not fit the 120 KiB budget yet (issue 7 stays open
-// until it does). Each may not grow past the ceiling here, measured on
-// 2026-11-25 with lazy, split islands; lower a ceiling whenever a demo gets
-// smaller, and delete the line once the lesson fits the budget.
-const OVER_BUDGET_CEILINGS_KIB = {
-  "/lessons/http1-vs-http2": 161, // the connection lab: 160.7 KiB (157.0 before a sixth island split the shared code further)
-  "/lessons/event-stream": 120.5, // the SSE clock: 120.1 KiB (115.7 before the buffered clock began sharing its code)
-};
-
 const budgets = {
   demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 120),
   css: budgetKib("SIZE_BUDGET_CSS_KIB", 12),
@@ -332,18 +323,12 @@ function oneDemoSection({ withDemos }, failures) {
   for (const page of oneDemo) {
     if (page.wasm.length === 0) failures.push(`${page.path} has a demo but its HTML names no .wasm file to measure`);
   }
-  const ceiling = (p) => OVER_BUDGET_CEILINGS_KIB[p.path];
   const budget = `lesson with one demo: JS + wasm, brotli, <= ${budgets.demo} KiB (SIZE_BUDGET_DEMO_KIB)`;
-  const within = oneDemo.filter((p) => ceiling(p) === undefined);
-  overBudget(failures, budget, within, (p) => p.code.br, budgets.demo * KIB, (p) => bytes(p.code.br));
-  for (const page of oneDemo.filter((p) => ceiling(p) !== undefined)) {
-    overBudget(failures, `known over budget: ${page.path} <= ${ceiling(page)} KiB`, [page], (p) => p.code.br,
-      Math.min(ceiling(page), Math.max(budgets.demo, ceiling(page))) * KIB, (p) => bytes(p.code.br));
-  }
+  overBudget(failures, budget, oneDemo, (p) => p.code.br, budgets.demo * KIB, (p) => bytes(p.code.br));
   const worst = heaviest(oneDemo, (p) => p.code.br);
   const perLesson = oneDemo.map((p) => {
     const over = p.code.br > budgets.demo * KIB;
-    return `| ${p.path} | ${p.expectedDemos.join(", ")} | ${bytes(p.code.br)} | ${over ? `**over** the ${budgets.demo} KiB budget (ceiling ${ceiling(p) ?? "none"} KiB)` : "within"} |`;
+    return `| ${p.path} | ${p.expectedDemos.join(", ")} | ${bytes(p.code.br)} | ${over ? `**over** the ${budgets.demo} KiB budget` : "within"} |`;
   });
   return [
     ...pageTable(`Lesson with one demo: ${worst.path}`, worst),
@@ -427,5 +412,4 @@ if (failures.length > 0) {
   for (const failure of failures) console.error(`- ${failure}`);
   process.exit(1);
 }
-const known = Object.keys(OVER_BUDGET_CEILINGS_KIB);
-console.log(known.length === 0 ? "All size budgets met." : `Size checks passed; ${known.length} lessons are still over the ${budgets.demo} KiB demo budget, within their ceilings: ${known.join(", ")}.`);
+console.log("All size budgets met.");

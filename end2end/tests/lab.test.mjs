@@ -86,7 +86,7 @@ describe("the connection lab", () => {
 
   test("over HTTP/2, 8 streams all open on one connection", async () => {
     const { page, errors, context } = await openLab(browser, server.url);
-    await page.getByLabel("HTTP/2").check();
+    await page.getByRole("radio", { name: "HTTP/2" }).check();
     await page.waitForFunction(() => !document.querySelector(".lab-demo .button")?.disabled, null, { timeout: 15_000 });
     await page.getByRole("button", { name: "Open 8 streams on HTTP/2" }).click();
     await waitForCounts(page, { open: 8, waiting: 0 });

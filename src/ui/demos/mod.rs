@@ -16,6 +16,7 @@ mod buffered_clock;
 mod connection_lab;
 mod counter;
 mod handshake_inspector;
+mod markup;
 mod sse_clock;
 mod widgets;
 mod ws_echo;

@@ -6,40 +6,83 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, EventSource, MessageEvent};
 
-use super::state::{LabState, StreamRow, StreamState, Trust};
+use super::state::{Command, LabState, StreamRow, StreamState, Trust};
+use super::views::{lane_links_html, server_view_html};
 use crate::model::wire::{LabHello, LabPing, LabView, Lane};
 use crate::ui::demos::browser::{describe, now_ms, parse, EventSourceHandle};
 use crate::ui::demos::widgets::format_ms;
 
-pub fn attach(state: LabState, ports: Option<(u16, u16)>) {
-    let streams = StoredValue::new_local(Vec::<(usize, EventSourceHandle)>::new());
-    let feed = StoredValue::new_local(None::<EventSourceHandle>);
-    let ping = StoredValue::new_local(None::<AbortController>);
-    // Without lanes the island starts in the simulation, and stays there.
-    if let Some(ports) = ports {
-        check_trust_on_request(state, ports);
-    }
-    Effect::new(move |_| match open_feed(state) {
-        Ok(source) => feed.set_value(Some(source)),
+/// The browser connections the lab holds: dropping a handle closes it.
+#[derive(Default)]
+struct Connections {
+    streams: Vec<(usize, EventSourceHandle)>,
+    feed: Option<EventSourceHandle>,
+    ping: Option<AbortController>,
+    /// `https://{this host}:{port}` of the HTTP/2 and the HTTP/1.1 lane.
+    lane_urls: Option<(String, String)>,
+}
+
+/// What the island's buttons do, in the browser.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    state: LabState,
+    held: StoredValue<Connections, LocalStorage>,
+    ports: Option<(u16, u16)>,
+}
+
+/// Opens the server's view and checks the lanes' certificate.
+pub fn attach(state: LabState, ports: Option<(u16, u16)>) -> Lab {
+    let lab = Lab {
+        state,
+        held: StoredValue::new_local(Connections::default()),
+        ports,
+    };
+    match open_feed(state) {
+        Ok(feed) => lab.held.update_value(|held| held.feed = Some(feed)),
         Err(error) => state
             .ping
             .set(format!("The server's view is unavailable: {error}")),
-    });
-    open_and_close_streams(state, streams);
-    ping_on_request(state, ping);
+    }
+    // After hydration, so that the lane links the check fills in are not
+    // taken for what the server rendered. Without lanes the island starts
+    // in the simulation, and stays there.
+    Effect::new(move |_| lab.check_trust());
     on_cleanup(move || {
-        streams.set_value(Vec::new());
-        feed.set_value(None);
-        if let Some(controller) = ping.get_value() {
-            controller.abort();
-        }
+        lab.held.update_value(|held| {
+            if let Some(controller) = held.ping.take() {
+                controller.abort();
+            }
+            *held = Connections::default();
+        });
     });
+    lab
 }
 
-/// Asks both lanes whether this browser trusts them, at start and on "Check again".
-fn check_trust_on_request(state: LabState, (http2_port, http1_port): (u16, u16)) {
-    Effect::new(move |_| {
-        state.trust_checks.track();
+impl Lab {
+    /// `https://{this host}:{port}` of the lane the learner chose.
+    fn lane_url(self) -> Option<String> {
+        let (h2, h1) = self.held.with_value(|held| held.lane_urls.clone())?;
+        Some(match self.state.lane.get_untracked() {
+            Lane::Http2 => h2,
+            Lane::Http1 => h1,
+        })
+    }
+
+    pub fn run(self, command: Command) {
+        match command {
+            Command::OpenStreams => self.open_streams(),
+            Command::CloseAll => self.close_all(),
+            Command::Close(index) => self.close(index),
+            Command::Ping => self.ping(),
+            Command::CheckTrust => self.check_trust(),
+        }
+    }
+
+    /// Asks both lanes whether this browser trusts them (at start and on "Check again").
+    fn check_trust(self) {
+        let Some((http2_port, http1_port)) = self.ports else {
+            return;
+        };
         let host = window()
             .location()
             .hostname()
@@ -48,75 +91,63 @@ fn check_trust_on_request(state: LabState, (http2_port, http1_port): (u16, u16))
             format!("https://{host}:{http2_port}"),
             format!("https://{host}:{http1_port}"),
         );
-        state.lane_urls.set(Some(urls.clone()));
-        spawn_local(check_trust(state, urls));
-    });
-}
+        self.state.lane_links.set(lane_links_html(&urls));
+        self.held
+            .update_value(|held| held.lane_urls = Some(urls.clone()));
+        spawn_local(check_trust(self.state, urls));
+    }
 
-/// "Open N streams" replaces the open streams; "Close" and "Close all" end them.
-fn open_and_close_streams(
-    state: LabState,
-    streams: StoredValue<Vec<(usize, EventSourceHandle)>, LocalStorage>,
-) {
-    Effect::new(move |_| {
-        if state.open_requests.get() == 0 {
-            return;
-        }
-        streams.set_value(Vec::new());
-        let Some(base) = lane_url(state) else { return };
+    /// "Open N streams": replaces the open streams with N new ones.
+    fn open_streams(self) {
+        let state = self.state;
+        self.held.update_value(|held| held.streams.clear());
+        let Some(base) = self.lane_url() else { return };
         let count = state.count.get_untracked();
         state
             .rows
             .set((1..=count).map(StreamRow::waiting).collect());
         for index in 1..=count {
             match open_stream(state, &base, index) {
-                Ok(source) => streams.update_value(|s| s.push((index, source))),
+                Ok(source) => self
+                    .held
+                    .update_value(|held| held.streams.push((index, source))),
                 Err(error) => state.update_row(index, |row| {
                     row.state = StreamState::Failed;
                     row.protocol = error;
                 }),
             }
         }
-    });
-    Effect::new(move |_| {
-        if state.close_all_requests.get() > 0 {
-            streams.set_value(Vec::new());
-            state.rows.set(Vec::new());
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(index) = state.close_one.get() {
-            streams.update_value(|s| s.retain(|(i, _)| *i != index));
-            state.rows.update(|rows| rows.retain(|r| r.index != index));
-        }
-    });
-}
+    }
 
-/// "Send an ordinary request": one `fetch` at a time, the last one cancelled.
-fn ping_on_request(state: LabState, ping: StoredValue<Option<AbortController>, LocalStorage>) {
-    Effect::new(move |_| {
-        if state.ping_requests.get() == 0 {
+    fn close_all(self) {
+        self.held.update_value(|held| held.streams.clear());
+        self.state.rows.set(Vec::new());
+    }
+
+    fn close(self, index: usize) {
+        self.held
+            .update_value(|held| held.streams.retain(|(i, _)| *i != index));
+        self.state
+            .rows
+            .update(|rows| rows.retain(|r| r.index != index));
+    }
+
+    /// "Send an ordinary request": one `fetch` at a time, the last one cancelled.
+    fn ping(self) {
+        let Some(base) = self.lane_url() else {
             return;
-        }
-        if let Some(previous) = ping.get_value() {
-            previous.abort();
-        }
-        let Some(base) = lane_url(state) else { return };
+        };
         let Ok(controller) = AbortController::new() else {
             return;
         };
         let signal = controller.signal();
-        ping.set_value(Some(controller));
-        spawn_local(send_ping(state, base, signal));
-    });
-}
-
-fn lane_url(state: LabState) -> Option<String> {
-    let (h2, h1) = state.lane_urls.get_untracked()?;
-    Some(match state.lane.get_untracked() {
-        Lane::Http2 => h2,
-        Lane::Http1 => h1,
-    })
+        self.held.update_value(|held| {
+            if let Some(previous) = held.ping.replace(controller) {
+                previous.abort();
+            }
+        });
+        spawn_local(send_ping(self.state, base, signal));
+    }
 }
 
 fn open_stream(state: LabState, base: &str, index: usize) -> Result<EventSourceHandle, String> {
@@ -151,7 +182,7 @@ fn open_feed(state: LabState) -> Result<EventSourceHandle, String> {
     let mut feed = EventSourceHandle::open("/api/lab/view")?;
     feed.on("view", move |event: MessageEvent| {
         if let Some(view) = event.data().as_string().and_then(|d| parse::<LabView>(&d)) {
-            state.view.set(view);
+            state.server_view.set(server_view_html(&view));
         }
     })?;
     Ok(feed)

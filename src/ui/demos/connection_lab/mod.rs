@@ -9,8 +9,8 @@ use leptos::prelude::*;
 
 use super::widgets::{hydrated_marker, Toggle};
 use crate::model::wire::Lane;
-use state::{LabState, Trust};
-use views::{LiveDiagram, ServerView, Simulation, StreamTable, TrustNotice};
+use state::{Command, LabState, Trust};
+use views::{Diagram, ServerView, SimulationLimits, StreamTable, TrustNotice};
 
 #[cfg(feature = "hydrate")]
 mod browser;
@@ -21,10 +21,28 @@ mod views;
 #[island(lazy)]
 pub fn ConnectionLab() -> impl IntoView {
     let ports = lane_ports();
-    let state = LabState::new(ports.is_none());
+    // The buttons' work is done in the browser, by browser::Lab; its
+    // handles live as long as the island. The server renders the buttons only.
     #[cfg(feature = "hydrate")]
-    browser::attach(state, ports);
+    let lab = StoredValue::new(None::<browser::Lab>);
+    let state = LabState::new(
+        ports.is_none(),
+        Callback::new(move |command: Command| {
+            #[cfg(feature = "hydrate")]
+            if let Some(lab) = lab.get_value() {
+                lab.run(command);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = command;
+        }),
+    );
+    #[cfg(feature = "hydrate")]
+    lab.set_value(Some(browser::attach(state, ports)));
 
+    // Every part is in the page from the start and shown or hidden: a part
+    // built in the browser on demand (an Either, a <Show>) costs the
+    // WebAssembly that builds and updates it besides the code that hydrates it.
+    let simulated = move || state.simulated.get();
     let live = move || !state.simulated.get();
     view! {
         <div class="lab-demo" data-hydrated=hydrated_marker()>
@@ -48,22 +66,21 @@ pub fn ConnectionLab() -> impl IntoView {
                 <Toggle checked=state.simulated label="Simulate instead" />
             </fieldset>
             <TrustNotice state />
-            <Show when=live fallback=move || view! { <Simulation state /> }>
-                <div class="demo-controls">
-                    <button class="button" disabled=move || state.trust.get() != Trust::Trusted
-                        on:click=move |_| state.open_requests.update(|n| *n += 1)>
-                        {move || format!("Open {} streams on {}", state.count.get(), state.lane.get().label())}
-                    </button>
-                    <button class="button secondary" disabled=move || state.rows.get().is_empty()
-                        on:click=move |_| state.close_all_requests.update(|n| *n += 1)>"Close all"</button>
-                    <button class="button secondary" disabled=move || state.trust.get() != Trust::Trusted
-                        on:click=move |_| state.ping_requests.update(|n| *n += 1)>"Send an ordinary request"</button>
-                </div>
-                <p class="demo-note lab-ping" role="status">{move || state.ping.get()}</p>
-                <LiveDiagram state />
-                <StreamTable state />
-                <ServerView state />
-            </Show>
+            <div class="demo-controls" hidden=simulated>
+                <button class="button" disabled=move || state.trust.get() != Trust::Trusted
+                    on:click=move |_| state.run.run(Command::OpenStreams)>
+                    {move || format!("Open {} streams on {}", state.count.get(), state.lane.get().label())}
+                </button>
+                <button class="button secondary" disabled=move || state.rows.get().is_empty()
+                    on:click=move |_| state.run.run(Command::CloseAll)>"Close all"</button>
+                <button class="button secondary" disabled=move || state.trust.get() != Trust::Trusted
+                    on:click=move |_| state.run.run(Command::Ping)>"Send an ordinary request"</button>
+            </div>
+            <p class="demo-note lab-ping" role="status" hidden=simulated>{move || state.ping.get()}</p>
+            <SimulationLimits state hidden=Signal::derive(live) />
+            <Diagram state />
+            <StreamTable state hidden=Signal::derive(simulated) />
+            <ServerView state hidden=Signal::derive(simulated) />
         </div>
     }
 }

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 
 use crate::model::wire::{LabView, Lane};
 
+use super::views::server_view_html;
+
 /// Constructed in the browser build, which measures the streams.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +49,17 @@ pub enum Trust {
     LabOff,
 }
 
+/// What the learner asks of the lab; the browser build carries it out.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    OpenStreams,
+    CloseAll,
+    Close(usize),
+    Ping,
+    CheckTrust,
+}
+
 #[derive(Clone, Copy)]
 pub struct LabState {
     pub lane: RwSignal<Lane>,
@@ -54,22 +67,20 @@ pub struct LabState {
     pub simulated: RwSignal<bool>,
     pub rows: RwSignal<Vec<StreamRow>>,
     pub trust: RwSignal<Trust>,
-    pub view: RwSignal<LabView>,
+    /// The server's view of this browser's lab connections, as markup.
+    pub server_view: RwSignal<String>,
     pub ping: RwSignal<String>,
     pub per_host: RwSignal<usize>,
     pub max_concurrent_streams: RwSignal<usize>,
-    pub open_requests: RwSignal<u32>,
-    pub close_all_requests: RwSignal<u32>,
-    pub close_one: RwSignal<Option<usize>>,
-    pub ping_requests: RwSignal<u32>,
-    pub trust_checks: RwSignal<u32>,
-    /// `https://{this host}:{port}` of the HTTP/2 and the HTTP/1.1 lane.
-    pub lane_urls: RwSignal<Option<(String, String)>>,
+    /// Links to both lanes, as markup, once the page knows its host.
+    pub lane_links: RwSignal<String>,
+    /// Carries out a [`Command`] (in the browser; nothing on the server).
+    pub run: Callback<Command>,
 }
 
 impl LabState {
     /// With no lanes (the lab is off), the simulation is all there is.
-    pub fn new(lab_off: bool) -> Self {
+    pub fn new(lab_off: bool, run: Callback<Command>) -> Self {
         LabState {
             lane: RwSignal::new(Lane::Http1),
             count: RwSignal::new(8),
@@ -80,16 +91,12 @@ impl LabState {
             } else {
                 Trust::Checking
             }),
-            view: RwSignal::new(LabView::default()),
+            server_view: RwSignal::new(server_view_html(&LabView::default())),
             ping: RwSignal::new(String::new()),
             per_host: RwSignal::new(6),
             max_concurrent_streams: RwSignal::new(100),
-            open_requests: RwSignal::new(0),
-            close_all_requests: RwSignal::new(0),
-            close_one: RwSignal::new(None),
-            ping_requests: RwSignal::new(0),
-            trust_checks: RwSignal::new(0),
-            lane_urls: RwSignal::new(None),
+            lane_links: RwSignal::new(String::new()),
+            run,
         }
     }
 

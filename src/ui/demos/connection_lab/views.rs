@@ -4,191 +4,234 @@
 use leptos::prelude::*;
 
 use super::pool::{simulate, Placement};
-use super::state::{LabState, StreamState, Trust};
+use super::state::{Command, LabState, StreamState, Trust};
+use crate::model::wire::{LabView, Lane};
+use crate::ui::demos::markup::{clicked_data, Markup};
 use crate::ui::demos::widgets::format_ms;
 
+/// Shown when the browser does not trust the lanes yet, or the lab is off.
 #[component]
 pub fn TrustNotice(state: LabState) -> impl IntoView {
-    move || {
-        match state.trust.get() {
-        Trust::Untrusted => view! {
-            <div class="lab-notice" role="alert">
-                <p><strong>"Your browser does not trust the lab's certificate yet."</strong>
-                " The lab's HTTPS lanes use a self-signed certificate, generated when the server started. "
-                "Open each lane once in a new tab, accept the warning, then come back:"</p>
-                <p class="lane-links">{move || state.lane_urls.get().map(|(h2, h1)| view! {
-                    <a href=format!("{h2}/") target="_blank" rel="noopener">{format!("{h2}/")}</a>
-                    " (HTTP/2) and "
-                    <a href=format!("{h1}/") target="_blank" rel="noopener">{format!("{h1}/")}</a>
-                    " (HTTP/1.1)"
-                })}</p>
-                <button class="button" on:click=move |_| state.trust_checks.update(|n| *n += 1)>"Check again"</button>
-                <p class="hint">"Or tick “Simulate instead” to explore the same idea with a model."</p>
-            </div>
-        }.into_any(),
-        Trust::LabOff => view! {
-            <p class="lab-notice">"This server runs without the lab's HTTPS lanes (--no-lab). The simulation below shows the same idea."</p>
-        }.into_any(),
-        Trust::Checking | Trust::Trusted => ().into_any(),
+    view! {
+        <div class="lab-notice" role="alert" hidden=move || state.trust.get() != Trust::Untrusted>
+            <p><strong>"Your browser does not trust the lab's certificate yet."</strong>
+            " The lab's HTTPS lanes use a self-signed certificate, generated when the server started. "
+            "Open each lane once in a new tab, accept the warning, then come back:"</p>
+            <p class="lane-links" inner_html=move || state.lane_links.get()></p>
+            <button class="button" on:click=move |_| state.run.run(Command::CheckTrust)>"Check again"</button>
+            <p class="hint">"Or tick “Simulate instead” to explore the same idea with a model."</p>
+        </div>
+        <p class="lab-notice" hidden=move || state.trust.get() != Trust::LabOff>
+            "This server runs without the lab's HTTPS lanes (--no-lab). The simulation below shows the same idea."
+        </p>
     }
+}
+
+/// Links to open each lane in a tab of its own, `https://{host}:{port}/`
+/// (the browser build fills them in: only the page knows its host).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn lane_links_html((h2, h1): &(String, String)) -> String {
+    let mut html = Markup::default();
+    for (url, label) in [(h2, "HTTP/2"), (h1, "HTTP/1.1")] {
+        html.raw(if label == "HTTP/2" { "" } else { " and " });
+        html.raw("<a href=\"")
+            .text(url)
+            .raw("/\" target=\"_blank\" rel=\"noopener\">");
+        html.text(url).raw("/</a> (").raw(label).raw(")");
     }
+    html.finish()
 }
 
 /// TCP connections as lanes, with the streams each carries; waiting
-/// streams queue at the side.
+/// streams queue at the side. Live, as measured; or the model's, when the
+/// learner simulates.
 #[component]
-pub fn LiveDiagram(state: LabState) -> impl IntoView {
-    let groups = move || {
-        let rows = state.rows.get();
-        let mut connections: Vec<(u64, String, Vec<usize>)> = Vec::new();
-        for row in rows.iter().filter(|r| r.state == StreamState::Open) {
-            let id = row.connection.unwrap_or_default();
-            match connections.iter_mut().find(|(c, _, _)| *c == id) {
-                Some((_, _, streams)) => streams.push(row.index),
-                None => connections.push((id, row.protocol.clone(), vec![row.index])),
+pub fn Diagram(state: LabState) -> impl IntoView {
+    let html = move || {
+        let (connections, waiting) = if state.simulated.get() {
+            simulated_placements(state)
+        } else {
+            measured_placements(state)
+        };
+        diagram_html(&connections, &waiting)
+    };
+    view! { <div class="lab-diagram" aria-label="Connections and streams" inner_html=html></div> }
+}
+
+/// The streams open on each connection, and those waiting, as measured.
+fn measured_placements(state: LabState) -> (Vec<(String, Vec<usize>)>, Vec<usize>) {
+    let rows = state.rows.get();
+    let mut connections: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut ids: Vec<u64> = Vec::new();
+    for row in rows.iter().filter(|r| r.state == StreamState::Open) {
+        let id = row.connection.unwrap_or_default();
+        match ids.iter().position(|c| *c == id) {
+            Some(at) => connections[at].1.push(row.index),
+            None => {
+                ids.push(id);
+                let title = format!("TCP connection #{id} · {}", row.protocol);
+                connections.push((title, vec![row.index]));
             }
         }
-        let waiting: Vec<usize> = rows
-            .iter()
-            .filter(|r| r.state == StreamState::Waiting)
-            .map(|r| r.index)
-            .collect();
-        (connections, waiting)
-    };
-    view! {
-        <Diagram
-            connections=Signal::derive(move || groups().0.into_iter().map(|(id, protocol, s)| (format!("TCP connection #{id} · {protocol}"), s)).collect())
-            waiting=Signal::derive(move || groups().1)
-        />
     }
+    let waiting = rows
+        .iter()
+        .filter(|r| r.state == StreamState::Waiting)
+        .map(|r| r.index)
+        .collect();
+    (connections, waiting)
 }
 
-#[component]
-pub fn Diagram(
-    connections: Signal<Vec<(String, Vec<usize>)>>,
-    waiting: Signal<Vec<usize>>,
-) -> impl IntoView {
-    let chips = |streams: Vec<usize>| {
-        streams
-            .into_iter()
-            .map(|i| view! { <li class="chip">{i}</li> })
-            .collect_view()
-    };
-    view! {
-        <div class="lab-diagram" aria-label="Connections and streams">
-            <p class="lab-summary">
-                <span class="open-count">{move || connections.get().iter().map(|(_, s)| s.len()).sum::<usize>()}</span> " open on "
-                <span class="connection-count">{move || connections.get().len()}</span> " TCP connection(s); "
-                <span class="waiting-count">{move || waiting.get().len()}</span> " waiting"
-            </p>
-            <ol class="tcp-lanes">
-                {move || connections.get().into_iter().map(|(title, streams)| view! {
-                    <li class="tcp-lane"><span class="tcp-title">{title}</span><ol class="chips">{chips(streams)}</ol></li>
-                }).collect_view()}
-            </ol>
-            <Show when=move || !waiting.get().is_empty()>
-                <div class="waiting-queue"><span class="tcp-title">"Waiting for a connection"</span>
-                    <ol class="chips">{move || chips(waiting.get())}</ol></div>
-            </Show>
-        </div>
-    }
-}
-
-#[component]
-pub fn StreamTable(state: LabState) -> impl IntoView {
-    let rows = move || {
-        state
-            .rows
-            .get()
-            .into_iter()
-            .map(|row| {
-                let (label, class) = match row.state {
-                    StreamState::Waiting => ("waiting", "stream-waiting"),
-                    StreamState::Open => ("open", "stream-open"),
-                    StreamState::Failed => ("failed", "stream-failed"),
-                };
-                let index = row.index;
-                view! {
-                    <tr class=class data-state=label>
-                        <td>{index}</td>
-                        <td>{label}</td>
-                        <td class="num">{row.first_event_ms.map(|ms| format_ms(ms, 0))}</td>
-                        <td>{row.connection.map(|c| format!("#{c}"))}</td>
-                        <td>{row.protocol}</td>
-                        <td><button class="link-button" on:click=move |_| state.close_one.set(Some(index))>"Close"</button></td>
-                    </tr>
+/// The same, as the model of the browser's pool places them.
+fn simulated_placements(state: LabState) -> (Vec<(String, Vec<usize>)>, Vec<usize>) {
+    let placements = simulate(
+        state.lane.get(),
+        state.count.get(),
+        state.per_host.get(),
+        state.max_concurrent_streams.get(),
+    );
+    let mut connections: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut waiting = Vec::new();
+    for (i, placement) in placements.into_iter().enumerate() {
+        match placement {
+            Placement::Open(c) => {
+                if connections.len() <= c {
+                    connections.resize(c + 1, (String::new(), Vec::new()));
                 }
-            })
-            .collect_view()
+                connections[c].0 = format!("TCP connection {} (model)", c + 1);
+                connections[c].1.push(i + 1);
+            }
+            Placement::Waiting => waiting.push(i + 1),
+        }
+    }
+    (connections, waiting)
+}
+
+/// The diagram's markup: a summary, one lane per connection with its
+/// streams as chips, and the queue of waiting streams.
+fn diagram_html(connections: &[(String, Vec<usize>)], waiting: &[usize]) -> String {
+    let open: usize = connections.iter().map(|(_, s)| s.len()).sum();
+    let mut html = Markup::default();
+    html.raw("<p class=\"lab-summary\"><span class=\"open-count\">")
+        .number(open as u64)
+        .raw("</span> open on <span class=\"connection-count\">")
+        .number(connections.len() as u64)
+        .raw("</span> TCP connection(s); <span class=\"waiting-count\">")
+        .number(waiting.len() as u64)
+        .raw("</span> waiting</p><ol class=\"tcp-lanes\">");
+    for (title, streams) in connections {
+        html.raw("<li class=\"tcp-lane\"><span class=\"tcp-title\">")
+            .text(title)
+            .raw("</span>");
+        chips(&mut html, streams);
+        html.raw("</li>");
+    }
+    html.raw("</ol>");
+    if !waiting.is_empty() {
+        html.raw("<div class=\"waiting-queue\"><span class=\"tcp-title\">Waiting for a connection</span>");
+        chips(&mut html, waiting);
+        html.raw("</div>");
+    }
+    html.finish()
+}
+
+fn chips(html: &mut Markup, streams: &[usize]) {
+    html.raw("<ol class=\"chips\">");
+    for stream in streams {
+        html.raw("<li class=\"chip\">")
+            .number(*stream as u64)
+            .raw("</li>");
+    }
+    html.raw("</ol>");
+}
+
+#[component]
+pub fn StreamTable(state: LabState, hidden: Signal<bool>) -> impl IntoView {
+    let rows = move || {
+        let mut html = Markup::default();
+        for row in state.rows.get() {
+            let (label, class) = match row.state {
+                StreamState::Waiting => ("waiting", "stream-waiting"),
+                StreamState::Open => ("open", "stream-open"),
+                StreamState::Failed => ("failed", "stream-failed"),
+            };
+            html.raw("<tr class=\"")
+                .raw(class)
+                .raw("\" data-state=\"")
+                .raw(label);
+            html.raw("\"><td>")
+                .number(row.index as u64)
+                .raw("</td><td>")
+                .raw(label);
+            html.raw("</td><td class=\"num\">");
+            if let Some(ms) = row.first_event_ms {
+                html.text(&format_ms(ms, 0));
+            }
+            html.raw("</td><td>");
+            if let Some(connection) = row.connection {
+                html.raw("#").number(connection);
+            }
+            html.raw("</td><td>").text(&row.protocol).raw("</td><td>");
+            html.raw("<button class=\"link-button\" data-close=\"")
+                .number(row.index as u64)
+                .raw("\">Close</button></td></tr>");
+        }
+        html.finish()
+    };
+    // One listener for every row's Close button.
+    let close = move |event: leptos::ev::MouseEvent| {
+        if let Some(index) = clicked_data(&event, "data-close").and_then(|i| i.parse().ok()) {
+            state.run.run(Command::Close(index));
+        }
     };
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Streams, measured in this browser">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Streams, measured in this browser" hidden=hidden>
             <table class="lab-streams">
                 <caption>"Each stream, measured in this browser"</caption>
                 <thead><tr><th>"#"</th><th>"State"</th><th>"First event after"</th><th>"Connection"</th><th>"Protocol"</th><th></th></tr></thead>
-                <tbody>{rows}</tbody>
+                <tbody inner_html=rows on:click=close></tbody>
             </table>
         </div>
     }
 }
 
 #[component]
-pub fn ServerView(state: LabState) -> impl IntoView {
+pub fn ServerView(state: LabState, hidden: Signal<bool>) -> impl IntoView {
     view! {
-        <section class="server-view">
+        <section class="server-view" hidden=hidden>
             <h4>"The server's view of your connections"</h4>
-            <ul>
-                {move || {
-                    let view = state.view.get();
-                    if view.connections.is_empty() {
-                        return view! { <li>"No lab connections open."</li> }.into_any();
-                    }
-                    view.connections.into_iter().map(|c| view! {
-                        <li data-lane=format!("{:?}", c.lane) data-streams=c.streams.len()>
-                            "#" {c.id} " on the " {c.lane.label()} " lane, ALPN " {c.alpn.unwrap_or_else(|| "none".into())}
-                            ": " {c.streams.len()} " stream(s)"
-                        </li>
-                    }).collect_view().into_any()
-                }}
-            </ul>
+            <ul inner_html=move || state.server_view.get()></ul>
         </section>
     }
 }
 
-/// The model of the browser's pool, with its two limits adjustable.
+/// The items of the server's view: one per connection, with its streams.
+pub fn server_view_html(view: &LabView) -> String {
+    if view.connections.is_empty() {
+        return "<li>No lab connections open.</li>".to_string();
+    }
+    let mut html = Markup::default();
+    for c in &view.connections {
+        let lane = match c.lane {
+            Lane::Http1 => "Http1",
+            Lane::Http2 => "Http2",
+        };
+        html.raw("<li data-lane=\"")
+            .raw(lane)
+            .raw("\" data-streams=\"");
+        html.number(c.streams.len() as u64).raw("\">#").number(c.id);
+        html.raw(" on the ").raw(c.lane.label()).raw(" lane, ALPN ");
+        html.text(c.alpn.as_deref().unwrap_or("none")).raw(": ");
+        html.number(c.streams.len() as u64).raw(" stream(s)</li>");
+    }
+    html.finish()
+}
+
+/// The model's two limits, adjustable while the learner simulates.
 #[component]
-pub fn Simulation(state: LabState) -> impl IntoView {
-    let placements = move || {
-        simulate(
-            state.lane.get(),
-            state.count.get(),
-            state.per_host.get(),
-            state.max_concurrent_streams.get(),
-        )
-    };
-    let connections = Signal::derive(move || {
-        let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-        for (i, placement) in placements().into_iter().enumerate() {
-            if let Placement::Open(c) = placement {
-                if groups.len() <= c {
-                    groups.resize(c + 1, (String::new(), Vec::new()));
-                }
-                groups[c].0 = format!("TCP connection {} (model)", c + 1);
-                groups[c].1.push(i + 1);
-            }
-        }
-        groups
-    });
-    let waiting = Signal::derive(move || {
-        placements()
-            .into_iter()
-            .enumerate()
-            .filter(|(_, p)| *p == Placement::Waiting)
-            .map(|(i, _)| i + 1)
-            .collect()
-    });
+pub fn SimulationLimits(state: LabState, hidden: Signal<bool>) -> impl IntoView {
     view! {
-        <div class="simulation">
+        <div class="simulation" hidden=hidden>
             <label>"Connections per host (HTTP/1.1) "
                 <input type="range" min="1" max="16" prop:value=move || state.per_host.get().to_string()
                     on:input=move |ev| state.per_host.set(event_target_value(&ev).parse().unwrap_or(6)) />
@@ -197,7 +240,6 @@ pub fn Simulation(state: LabState) -> impl IntoView {
                 <input type="range" min="1" max="256" prop:value=move || state.max_concurrent_streams.get().to_string()
                     on:input=move |ev| state.max_concurrent_streams.set(event_target_value(&ev).parse().unwrap_or(100)) />
                 " " {move || state.max_concurrent_streams.get()}</label>
-            <Diagram connections waiting />
         </div>
     }
 }

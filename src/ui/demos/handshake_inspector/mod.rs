@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use super::markup::Markup;
 use super::widgets::hydrated_marker;
 use crate::model::wire::{websocket_accept, HandshakeReport, MessageHead};
 use state::{InspectorState, EXPLAINED};
@@ -80,29 +81,35 @@ fn Exchange(report: HandshakeReport) -> impl IntoView {
     }
 }
 
+/// One head as raw HTTP, the headers the lesson explains marked, as text
+/// (see `markup`: a `view!` per kind of line costs more WebAssembly).
 #[component]
 fn RawHead(head: MessageHead, class: &'static str) -> impl IntoView {
-    let lines = head
-        .headers
-        .into_iter()
-        .map(|(name, value)| {
-            let explained = EXPLAINED
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, why)| *why);
-            let line = format!("{name}: {value}");
-            match explained {
-                Some(why) => {
-                    view! { <mark title=why data-header=name>{line}</mark> "\n" }.into_any()
-                }
-                None => view! { <span data-header=name>{line}</span> "\n" }.into_any(),
-            }
-        })
-        .collect_view();
+    let mut html = Markup::default();
+    html.raw("<strong>")
+        .text(&head.start_line)
+        .raw("</strong>\n");
+    for (name, value) in &head.headers {
+        let explained = EXPLAINED
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, why)| *why);
+        match explained {
+            Some(why) => html
+                .raw("<mark title=\"")
+                .text(why)
+                .raw("\" data-header=\""),
+            None => html.raw("<span data-header=\""),
+        };
+        html.text(name).raw("\">").text(name).raw(": ").text(value);
+        html.raw(if explained.is_some() {
+            "</mark>\n"
+        } else {
+            "</span>\n"
+        });
+    }
     view! {
-        <pre class=format!("raw-http {class}") tabindex="0">
-            <strong>{head.start_line}</strong> "\n" {lines}
-        </pre>
+        <pre class=format!("raw-http {class}") tabindex="0" inner_html=html.finish()></pre>
     }
 }
 

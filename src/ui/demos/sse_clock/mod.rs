@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use super::markup::Markup;
 use super::widgets::{hydrated_marker, Toggle};
 use state::{ready_state_label, ClockState};
 
@@ -23,23 +24,29 @@ pub fn SseClock() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         browser::drop_stream(state);
     };
+    // Redrawn whole on every event, as text (see `markup`).
     let events = move || {
-        state
-            .events
-            .get()
-            .into_iter()
-            .map(|e| {
-                let (class, kind, id) = (format!("event event-{}", e.kind), e.kind.clone(), e.id.clone());
-                view! {
-                    <li class=class data-kind=kind data-id=id>
-                        <span class="event-at">{e.at}</span>
-                        <code class="event-kind">{e.kind}</code>
-                        <span class="event-id">{(!e.id.is_empty()).then(|| format!("id {}", e.id))}</span>
-                        <span class="event-data">{e.data}</span>
-                    </li>
-                }
-            })
-            .collect_view()
+        let mut html = Markup::default();
+        for e in state.events.get() {
+            html.raw("<li class=\"event event-")
+                .text(&e.kind)
+                .raw("\" data-kind=\"")
+                .text(&e.kind);
+            html.raw("\" data-id=\"")
+                .text(&e.id)
+                .raw("\"><span class=\"event-at\">")
+                .text(&e.at);
+            html.raw("</span><code class=\"event-kind\">")
+                .text(&e.kind)
+                .raw("</code><span class=\"event-id\">");
+            if !e.id.is_empty() {
+                html.raw("id ").text(&e.id);
+            }
+            html.raw("</span><span class=\"event-data\">")
+                .text(&e.data)
+                .raw("</span></li>");
+        }
+        html.finish()
     };
     view! {
         <div class="clock-demo" data-hydrated=hydrated_marker()>
@@ -78,7 +85,7 @@ pub fn SseClock() -> impl IntoView {
                 <section class="parsed-events">
                     <h4>"Events, as " <code>"EventSource"</code> " parsed them"</h4>
                     <p class="hint">"Newest first. " <code>"hello"</code> " opens each connection."</p>
-                    <ol class="event-log" reversed tabindex="0" aria-label="Events, newest first">{events}</ol>
+                    <ol class="event-log" reversed tabindex="0" aria-label="Events, newest first" inner_html=events></ol>
                 </section>
             </div>
         </div>

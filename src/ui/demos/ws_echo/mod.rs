@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use super::markup::Markup;
 use super::widgets::hydrated_marker;
 use state::{ready_state_label, EchoState, Outgoing};
 
@@ -79,32 +80,43 @@ pub fn WsEcho() -> impl IntoView {
 /// Every message, newest first, with its round trip.
 #[component]
 fn MessageLog(state: EchoState) -> impl IntoView {
+    // Redrawn whole on every message, as text (see `markup`).
     let entries = move || {
-        state
-            .log
-            .get()
-            .into_iter()
-            .map(|e| {
-                let rtt = e.rtt_ms.map(|ms| super::widgets::format_ms(ms, 1));
-                view! {
-                    <tr class=format!("ws-{}", e.direction) data-direction=e.direction>
-                        <td>{e.at}</td>
-                        <td>{match e.direction { "sent" => "↑ sent", "received" => "↓ received", _ => "• event" }}</td>
-                        <td>{e.kind}</td>
-                        <td class="num">{e.size} " B"</td>
-                        <td class="rtt num">{rtt}</td>
-                        <td class="preview"><code>{e.preview}</code></td>
-                    </tr>
-                }
-            })
-            .collect_view()
+        let mut html = Markup::default();
+        for e in state.log.get() {
+            let direction = match e.direction {
+                "sent" => "↑ sent",
+                "received" => "↓ received",
+                _ => "• event",
+            };
+            html.raw("<tr class=\"ws-")
+                .text(e.direction)
+                .raw("\" data-direction=\"")
+                .text(e.direction);
+            html.raw("\"><td>")
+                .text(&e.at)
+                .raw("</td><td>")
+                .raw(direction)
+                .raw("</td><td>")
+                .text(e.kind);
+            html.raw("</td><td class=\"num\">")
+                .number(e.size as u64)
+                .raw(" B</td><td class=\"rtt num\">");
+            if let Some(ms) = e.rtt_ms {
+                html.text(&super::widgets::format_ms(ms, 1));
+            }
+            html.raw("</td><td class=\"preview\"><code>")
+                .text(&e.preview)
+                .raw("</code></td></tr>");
+        }
+        html.finish()
     };
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label="Message log">
             <table class="echo-log">
                 <caption>"Every message, newest first"</caption>
                 <thead><tr><th>"Time"</th><th>"Direction"</th><th>"Type"</th><th>"Size"</th><th>"Round trip"</th><th>"Content"</th></tr></thead>
-                <tbody>{entries}</tbody>
+                <tbody inner_html=entries></tbody>
             </table>
         </div>
     }
