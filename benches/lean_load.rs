@@ -126,6 +126,8 @@ fn run(args: &Args) -> Result<(), String> {
     } else {
         (Plan::full(), Duration::from_secs(1500))
     };
+    // The machine and the code as they are when the run starts.
+    let machine = report::Machine::read(&env.binary, pinning(&env));
     let started = Instant::now();
     let (busy, own) = (procs::machine_busy_ticks(), procs::own_and_children_ticks());
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -147,7 +149,7 @@ fn run(args: &Args) -> Result<(), String> {
     let run = report::Run {
         label: args.label.clone(),
         quick: args.quick,
-        machine: report::Machine::read(pinning(&env)),
+        machine,
         took_secs: started.elapsed().as_secs_f64(),
         figures,
         notes,

@@ -134,6 +134,7 @@ impl Figure {
 
 /// The machine and the code a run measured.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Machine {
     pub cpu: String,
     pub cores: usize,
@@ -142,13 +143,15 @@ pub struct Machine {
     pub node: String,
     pub date: String,
     pub commit: String,
+    /// The server binary measured, and when it was built.
+    pub binary: String,
     pub pinning: String,
 }
 
 impl Machine {
-    /// This machine, now, and the commit checked out; `pinning` says how
-    /// the servers and the load were placed.
-    pub fn read(pinning: String) -> Machine {
+    /// This machine, now, the commit checked out and the `binary`
+    /// measured; `pinning` says how the servers and the load were placed.
+    pub fn read(binary: &Path, pinning: String) -> Machine {
         let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
         let cpuinfo = read("/proc/cpuinfo");
         let cpu = cpuinfo
@@ -193,9 +196,18 @@ impl Machine {
             node: output("node", &["--version"]),
             date: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
             commit,
+            binary: format!("{} (built {})", binary.display(), built(binary)),
             pinning,
         }
     }
+}
+
+/// When `binary` was last written, to the second (UTC).
+fn built(binary: &Path) -> String {
+    std::fs::metadata(binary)
+        .and_then(|m| m.modified())
+        .map(|t| humantime::format_rfc3339_seconds(t).to_string())
+        .unwrap_or_else(|_| "at an unknown time".into())
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -244,8 +256,18 @@ pub fn markdown(run: &Run, earlier: Option<&Run>, chart: Option<&str>) -> String
     };
     let _ = writeln!(
         out,
-        "**{}**: {kind}, {}, commit `{}`, {:.0} s. {}, {} cores, {} memory, Linux {}, Node {}; {}.\n",
-        run.label, m.date, m.commit, run.took_secs, m.cpu, m.cores, m.memory, m.kernel, m.node,
+        "**{}**: {kind}, {}, commit `{}`, {:.0} s; server `{}`. {}, {} cores, {} memory, Linux \
+         {}, Node {}; {}.\n",
+        run.label,
+        m.date,
+        m.commit,
+        run.took_secs,
+        m.binary,
+        m.cpu,
+        m.cores,
+        m.memory,
+        m.kernel,
+        m.node,
         m.pinning
     );
     if let Some(earlier) = earlier {
