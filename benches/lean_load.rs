@@ -122,14 +122,13 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let env = environment()?;
     let (plan, limit) = if args.quick {
-        (Plan::quick(), Duration::from_secs(600))
+        (Plan::quick(), Duration::from_secs(1200))
     } else {
-        (Plan::full(), Duration::from_secs(1500))
+        (Plan::full(), Duration::from_secs(3600))
     };
     // The machine and the code as they are when the run starts.
     let machine = report::Machine::read(&env.binary, pinning(&env));
     let started = Instant::now();
-    let (busy, own) = (procs::machine_busy_ticks(), procs::own_and_children_ticks());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -144,8 +143,6 @@ fn run(args: &Args) -> Result<(), String> {
             why = stop_signal() => Err(why),
         }
     })?;
-    let mut notes = notes;
-    notes.push(others_note(started, busy, own));
     let run = report::Run {
         label: args.label.clone(),
         quick: args.quick,
@@ -204,30 +201,6 @@ fn environment() -> Result<Env, String> {
     };
     let logs = root.join("target/lean-under-load/logs");
     Ok(Env::new(binary, node_dir, logs, pin))
-}
-
-/// How much of the machine other processes used during the run: with a
-/// build running beside it, the figures say less.
-fn others_note(started: Instant, busy: u64, own: u64) -> String {
-    let busy = procs::machine_busy_ticks().saturating_sub(busy);
-    let own = procs::own_and_children_ticks().saturating_sub(own);
-    let available = started.elapsed().as_secs_f64()
-        * procs::clock_ticks_per_sec()
-        * procs::online_cpus().max(1) as f64;
-    let others = 100.0 * busy.saturating_sub(own) as f64 / available.max(1.0);
-    let verdict = if others < 3.0 {
-        "a quiet machine"
-    } else {
-        "other work ran beside the benchmark, so the figures say less: rerun on a quiet machine"
-    };
-    if others >= 3.0 {
-        eprintln!("warning: other processes used {others:.1}% of the machine during the run");
-    }
-    format!(
-        "Other processes used {others:.1}% of the machine's CPU time during the run \
-         (the benchmark, its servers and the kernel's work for them excluded as far as \
-         /proc tells): {verdict}."
-    )
 }
 
 fn pinning(env: &Env) -> String {

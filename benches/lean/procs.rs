@@ -342,3 +342,51 @@ pub fn own_and_children_ticks() -> u64 {
         .filter_map(|n| fields.get(n - 3).and_then(|f| f.parse::<u64>().ok()))
         .sum()
 }
+
+/// A reading of how busy the machine is, to tell later how much of it
+/// other processes used meanwhile.
+pub struct Others {
+    busy: u64,
+    own: u64,
+    at: Instant,
+}
+
+impl Others {
+    pub fn now() -> Others {
+        Others {
+            busy: machine_busy_ticks(),
+            own: own_and_children_ticks(),
+            at: Instant::now(),
+        }
+    }
+
+    /// The share of the whole machine (every CPU; 0 to 100) that processes
+    /// other than this one and its reaped children used since the reading.
+    pub fn percent_since(&self) -> f64 {
+        let busy = machine_busy_ticks().saturating_sub(self.busy);
+        let own = own_and_children_ticks().saturating_sub(self.own);
+        let available =
+            self.at.elapsed().as_secs_f64() * clock_ticks_per_sec() * online_cpus().max(1) as f64;
+        100.0 * busy.saturating_sub(own) as f64 / available.max(1.0)
+    }
+}
+
+/// Waits until other processes have used at most `percent` of the machine
+/// for three seconds in a row; false if that did not happen within `limit`.
+pub async fn wait_for_quiet(percent: f64, limit: Duration) -> bool {
+    let until = Instant::now() + limit;
+    let mut quiet_seconds = 0;
+    while Instant::now() < until {
+        let reading = Others::now();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if reading.percent_since() <= percent {
+            quiet_seconds += 1;
+            if quiet_seconds >= 3 {
+                return true;
+            }
+        } else {
+            quiet_seconds = 0;
+        }
+    }
+    false
+}
