@@ -8,6 +8,10 @@ const FILES: &[(&str, &str)] = &[
         "src/realtime/clock.rs",
         include_str!("../realtime/clock.rs"),
     ),
+    (
+        "src/realtime/clock/stream.rs",
+        include_str!("../realtime/clock/stream.rs"),
+    ),
     ("src/realtime/echo.rs", include_str!("../realtime/echo.rs")),
     (
         "src/realtime/inspect.rs",

@@ -1,7 +1,9 @@
 //! `GET /api/clock`: the ticking SSE clock.
 //!
 //! One ticker for the whole server feeds a broadcast channel; a connection
-//! only subscribes, so a thousand listeners cost one timer. The last few
+//! only subscribes, so a thousand listeners cost one timer. The ticker
+//! encodes each tick once and every stream sends the same bytes; it also
+//! sends the heartbeat, so a stream needs no timer of its own. The last few
 //! minutes of ticks are kept, so a client that reconnects with
 //! `Last-Event-ID` gets what it missed, or is told how much was lost.
 //!
@@ -9,36 +11,51 @@
 //! learner can watch `EventSource` reconnect and resume; `?fault=…` makes
 //! one stream misbehave (`super::faults`).
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::sse::{Event, Sse};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use std::collections::HashMap;
-use std::convert::Infallible;
+use std::collections::HashSet;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::{broadcast, Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 
 use super::fair_share::{ClientAddr, Share, Shares};
-use super::faults;
 use super::limits::{semaphore_permits, too_busy};
 use super::replay::{Backlog, ReplayWindow, Tick};
-use super::ClockSettings;
-use super::Stopping;
-use crate::model::wire::{ClockFault, ClockHello};
+use super::{faults, sse, ClockSettings, Stopping};
+use crate::model::wire::ClockFault;
+
+mod stream;
+
+/// What the ticker sends every stream at once.
+#[derive(Clone, Debug)]
+enum Broadcast {
+    Tick(Tick),
+    /// A `: heartbeat` comment, so that quiet connections are not taken
+    /// for dead by a proxy (the clock is never quiet, but the lesson's
+    /// streams are the pattern).
+    Heartbeat,
+    /// The learner asked the server to end this stream.
+    Drop(u64),
+    /// The server is stopping: every stream ends, so browsers reconnect to
+    /// the next process.
+    Stop,
+}
 
 /// The shared clock: ticker, replay window, and the open streams.
 #[derive(Debug)]
 pub struct Clock {
     settings: ClockSettings,
-    ticks: broadcast::Sender<Tick>,
+    broadcast: broadcast::Sender<Broadcast>,
     recent: Mutex<ReplayWindow>,
-    streams: Mutex<HashMap<u64, Arc<Notify>>>,
+    /// The ids of the open streams.
+    streams: Mutex<HashSet<u64>>,
     stream_counter: AtomicU64,
     /// Stream ids are hashed with a per-process key, so one learner cannot
     /// guess another's id and drop their stream.
@@ -46,6 +63,7 @@ pub struct Clock {
     permits: Arc<Semaphore>,
     /// Each client address's share of the streams.
     shares: Arc<Shares>,
+    heartbeat: Bytes,
     stopping: Stopping,
 }
 
@@ -57,7 +75,7 @@ impl Clock {
         // tokio's intervals panic on a zero period.
         settings.tick = settings.tick.max(Duration::from_millis(1));
         settings.heartbeat = settings.heartbeat.max(Duration::from_millis(1));
-        let (ticks, _) = broadcast::channel(settings.window.clamp(16, 4096));
+        let (broadcast, _) = broadcast::channel(settings.window.clamp(16, 4096));
         let clock = Arc::new(Clock {
             permits: Arc::new(Semaphore::new(semaphore_permits(settings.max_open_streams))),
             shares: Shares::new(
@@ -67,10 +85,11 @@ impl Clock {
             ),
             recent: Mutex::new(ReplayWindow::new(settings.window)),
             settings,
-            ticks,
+            broadcast,
             streams: Mutex::default(),
             stream_counter: AtomicU64::new(0),
             stream_key: Default::default(),
+            heartbeat: sse::encode(Event::default().comment("heartbeat")),
             stopping,
         });
         // A tick is a function of its id (tick N is at N periods after the
@@ -83,6 +102,7 @@ impl Clock {
             clock.record(clock.tick(id));
         }
         tokio::spawn(run_ticker(Arc::downgrade(&clock), first_id));
+        tokio::spawn(stop_streams_when_stopping(Arc::downgrade(&clock)));
         clock
     }
 
@@ -95,11 +115,14 @@ impl Clock {
         unix_millis() / self.period_ms()
     }
 
+    /// Tick `id`, encoded once for every stream that will send it.
     fn tick(&self, id: u64) -> Tick {
         let at = UNIX_EPOCH + Duration::from_millis(id.saturating_mul(self.period_ms()));
+        let time = humantime::format_rfc3339_millis(at).to_string();
+        let event = Event::default().event("tick").id(id.to_string()).data(time);
         Tick {
             id,
-            time: humantime::format_rfc3339_millis(at).to_string(),
+            event: sse::encode(event),
         }
     }
 
@@ -108,8 +131,12 @@ impl Clock {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(tick.clone());
+        self.send(Broadcast::Tick(tick));
+    }
+
+    fn send(&self, message: Broadcast) {
         // An error only means nobody listens right now.
-        let _ = self.ticks.send(tick);
+        let _ = self.broadcast.send(message);
     }
 
     /// The ticks a client needs on (re)connecting: the newest one for a new
@@ -122,34 +149,36 @@ impl Clock {
     }
 
     /// The open streams. A lock is poisoned only if a thread panicked while
-    /// holding it; the map is whole after any single insert or removal, so
+    /// holding it; the set is whole after any single insert or removal, so
     /// the clock carries on instead of failing every later request.
-    fn streams(&self) -> MutexGuard<'_, HashMap<u64, Arc<Notify>>> {
+    fn streams(&self) -> MutexGuard<'_, HashSet<u64>> {
         self.streams.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn open_stream(self: &Arc<Self>, held: (OwnedSemaphorePermit, Share)) -> OpenStream {
         let n = self.stream_counter.fetch_add(1, Ordering::Relaxed);
         let id = self.stream_key.hash_one(n) >> 12; // fits a JavaScript number exactly
-        let dropped = Arc::new(Notify::new());
-        self.streams().insert(id, dropped.clone());
+        self.streams().insert(id);
         OpenStream {
             clock: self.clone(),
             id,
-            dropped,
             _held: held,
         }
     }
 
     /// Ends one stream cleanly; false if no such stream is open.
     pub fn drop_stream(&self, id: u64) -> bool {
-        match self.streams().get(&id) {
-            Some(dropped) => {
-                dropped.notify_one();
-                true
-            }
-            None => false,
+        // Removed first: a stream that missed the message (it lagged far
+        // behind) still finds that it was dropped.
+        if !self.streams().remove(&id) {
+            return false;
         }
+        self.send(Broadcast::Drop(id));
+        true
+    }
+
+    fn is_open(&self, id: u64) -> bool {
+        self.streams().contains(&id)
     }
 
     pub fn open_streams(&self) -> usize {
@@ -158,11 +187,11 @@ impl Clock {
 }
 
 /// Registered while a stream is open; dropping it (the client left, or the
-/// stream ended) unregisters the stream and frees its permit.
+/// stream ended) unregisters the stream and frees its permit and share.
+#[derive(Debug)]
 struct OpenStream {
     clock: Arc<Clock>,
     id: u64,
-    dropped: Arc<Notify>,
     _held: (OwnedSemaphorePermit, Share),
 }
 
@@ -172,28 +201,52 @@ impl Drop for OpenStream {
     }
 }
 
+/// Ticks on the period's boundaries, and sends the heartbeat between them.
 async fn run_ticker(clock: std::sync::Weak<Clock>, mut id: u64) {
-    let Some((period, next_at)) = clock.upgrade().map(|c| {
+    let Some((period, heartbeat, next_at)) = clock.upgrade().map(|c| {
         let next_at = (id + 1).saturating_mul(c.period_ms());
-        (c.settings.tick, next_at.saturating_sub(unix_millis()))
+        let (period, heartbeat) = (c.settings.tick, c.settings.heartbeat);
+        (period, heartbeat, next_at.saturating_sub(unix_millis()))
     }) else {
         return;
     };
     // On the boundary where the next tick is due: a tick leaves the server
     // at the time it names.
     let start = tokio::time::Instant::now() + Duration::from_millis(next_at);
-    let mut interval = tokio::time::interval_at(start, period);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut ticks = tokio::time::interval_at(start, period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut heartbeats =
+        tokio::time::interval_at(tokio::time::Instant::now() + heartbeat, heartbeat);
+    heartbeats.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
-        interval.tick().await;
-        let Some(clock) = clock.upgrade() else { return };
-        // Every id up to the wall clock's, none twice, even if the runtime
-        // was too busy to wake this task on time.
-        let now = clock.current_id().max(id + 1);
-        for next in id + 1..=now {
-            clock.record(clock.tick(next));
+        tokio::select! {
+            _ = ticks.tick() => {
+                let Some(clock) = clock.upgrade() else { return };
+                // Every id up to the wall clock's, none twice, even if the
+                // runtime was too busy to wake this task on time.
+                let now = clock.current_id().max(id + 1);
+                for next in id + 1..=now {
+                    clock.record(clock.tick(next));
+                }
+                id = now;
+            }
+            _ = heartbeats.tick() => {
+                let Some(clock) = clock.upgrade() else { return };
+                clock.send(Broadcast::Heartbeat);
+            }
         }
-        id = now;
+    }
+}
+
+/// When the server stops, every stream ends its body cleanly: browsers
+/// reconnect to the next process, which replays what they missed.
+async fn stop_streams_when_stopping(clock: std::sync::Weak<Clock>) {
+    let Some(stopping) = clock.upgrade().map(|c| c.stopping.clone()) else {
+        return;
+    };
+    stopping.wait().await;
+    if let Some(clock) = clock.upgrade() {
+        clock.send(Broadcast::Stop);
     }
 }
 
@@ -231,86 +284,18 @@ async fn clock_handler(
         .and_then(|value| value.trim().parse::<u64>().ok());
     // Subscribe before reading the window: a tick that lands in between is
     // then in both, and is skipped by id, instead of in neither.
-    let live = clock.ticks.subscribe();
+    let live = clock.broadcast.subscribe();
     let backlog = clock.backlog(last_seen);
-    let stream = clock.open_stream((permit, share));
-    let mut events: faults::Events = Box::pin(tick_stream(stream, live, backlog));
+    let open = clock.open_stream((permit, share));
+    let mut events = stream::events(open, live, backlog);
     if let Some(fault) = asked.fault {
         events = faults::reshape(fault, events);
     }
-    let mut response = Sse::new(events).into_response();
-    response
-        .headers_mut()
-        .insert("x-accel-buffering", HeaderValue::from_static("no"));
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    let response = sse::response(events);
     match asked.fault {
         Some(fault) => faults::finish(fault, response),
         None => response,
     }
-}
-
-fn tick_stream(
-    stream: OpenStream,
-    mut live: broadcast::Receiver<Tick>,
-    backlog: Backlog,
-) -> impl futures_util::Stream<Item = Result<Event, Infallible>> {
-    async_stream::stream! {
-        let settings = stream.clock.settings.clone();
-        let hello = ClockHello {
-            stream: stream.id,
-            resumed_after: backlog.resumed_after,
-            replayed: if backlog.resumed_after.is_some() { backlog.ticks.len() } else { 0 },
-            lost: backlog.lost,
-        };
-        let hello = serde_json::to_string(&hello).expect("a hello serialises");
-        yield Ok(Event::default().event("hello").retry(settings.retry).data(hello));
-        if backlog.lost > 0 {
-            yield Ok(Event::default().event("gap").data(format!(
-                "{} ticks were lost: the server keeps only the last {}", backlog.lost, settings.window
-            )));
-        }
-        let mut last_sent = 0;
-        for tick in backlog.ticks {
-            last_sent = tick.id;
-            yield Ok(tick_event(&tick));
-        }
-        let start = tokio::time::Instant::now() + settings.heartbeat;
-        let mut heartbeat = tokio::time::interval_at(start, settings.heartbeat);
-        // The server stopping ends the body cleanly: browsers reconnect.
-        let stopping = stream.clock.stopping.wait();
-        tokio::pin!(stopping);
-        loop {
-            tokio::select! {
-                _ = stream.dropped.notified() => break,
-                _ = &mut stopping => break,
-                _ = heartbeat.tick() => yield Ok(Event::default().comment("heartbeat")),
-                received = live.recv() => match received {
-                    Ok(tick) if tick.id > last_sent => {
-                        last_sent = tick.id;
-                        yield Ok(tick_event(&tick));
-                    }
-                    Ok(_) => {}
-                    // Too slow to keep up: catch up from the window.
-                    Err(RecvError::Lagged(_)) => {
-                        for tick in stream.clock.backlog(Some(last_sent)).ticks {
-                            last_sent = tick.id;
-                            yield Ok(tick_event(&tick));
-                        }
-                    }
-                    Err(RecvError::Closed) => break,
-                },
-            }
-        }
-    }
-}
-
-fn tick_event(tick: &Tick) -> Event {
-    Event::default()
-        .event("tick")
-        .id(tick.id.to_string())
-        .data(&tick.time)
 }
 
 async fn drop_handler(State(clock): State<Arc<Clock>>, Path(stream): Path<u64>) -> StatusCode {

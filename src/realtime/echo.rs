@@ -44,8 +44,11 @@ pub mod close_code {
 /// that still happens, which bounds what one socket can make the server hold.
 const FRAME_ALLOWANCE: usize = 4;
 
-/// Bytes read or written per call on one socket.
-const SOCKET_BUFFER: usize = 8 * 1024;
+/// tungstenite's read buffer, held (zero-filled) for as long as a socket is
+/// open, and its write buffer: small, so that an idle socket costs little.
+/// A read this small is served from a read-ahead under hyper
+/// (`server::read_ahead`), so a large message still takes one system call.
+const SOCKET_BUFFER: usize = 512;
 
 #[derive(Clone, Debug)]
 pub struct Echo {
@@ -109,7 +112,8 @@ async fn echo_handler(
             }
             match asked.fault {
                 None => echo_socket(socket, settings, stopping, (permit, share)).await,
-                Some(fault) => misbehave(socket, fault).await,
+                // Boxed: a rare path should not make every socket's task larger.
+                Some(fault) => Box::pin(misbehave(socket, fault)).await,
             }
         })
 }
@@ -147,14 +151,14 @@ async fn echo_socket(
         let next = tokio::select! {
             next = tokio::time::timeout(settings.idle, socket.recv()) => next,
             _ = &mut stopping => {
-                close(&mut socket, close_code::GOING_AWAY, "the server is restarting").await;
+                Box::pin(close(&mut socket, close_code::GOING_AWAY, "the server is restarting")).await;
                 return;
             }
         };
         let received = match next {
             Err(_idle) => {
                 let reason = format!("idle for {}", humantime::format_duration(settings.idle));
-                close(&mut socket, close_code::POLICY_VIOLATION, &reason).await;
+                Box::pin(close(&mut socket, close_code::POLICY_VIOLATION, &reason)).await;
                 return;
             }
             Ok(None) => return,
@@ -172,7 +176,7 @@ async fn echo_socket(
             Ok(Message::Ping(_) | Message::Pong(_) | Message::Close(_)) => {}
             Err(error) => {
                 if let Some((code, reason)) = close_for(&error, settings.max_message) {
-                    close(&mut socket, code, &reason).await;
+                    Box::pin(close(&mut socket, code, &reason)).await;
                 }
                 return;
             }

@@ -11,14 +11,11 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
-use futures_util::{Stream, StreamExt};
-use std::convert::Infallible;
-use std::pin::Pin;
+use futures_util::StreamExt;
 use std::time::Duration;
 
+use super::sse::{encode, Events};
 use crate::model::wire::ClockFault;
-
-pub type Events = Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>>;
 
 /// How long a buffered stream holds its events before releasing them.
 const BUFFER_FOR: Duration = Duration::from_secs(4);
@@ -52,7 +49,7 @@ pub fn reshape(fault: ClockFault, events: Events) -> Events {
         ClockFault::EndBeforeId => Box::pin(events.take(1)),
         ClockFault::SlowRetry => {
             Box::pin(events.take(2).chain(futures_util::stream::once(async {
-                Ok(Event::default().retry(SLOW_RETRY))
+                Ok(encode(Event::default().retry(SLOW_RETRY)))
             })))
         }
         ClockFault::Chatty => chatty(events),
@@ -96,6 +93,8 @@ pub fn finish(fault: ClockFault, mut response: Response) -> Response {
 }
 
 fn chatty(mut events: Events) -> Events {
+    let chatter_line =
+        encode(Event::default().comment("chatter: a comment never reaches the page"));
     Box::pin(async_stream::stream! {
         let mut chatter = tokio::time::interval(CHATTER_EVERY);
         loop {
@@ -104,7 +103,7 @@ fn chatty(mut events: Events) -> Events {
                     Some(event) => yield event,
                     None => break,
                 },
-                _ = chatter.tick() => yield Ok(Event::default().comment("chatter: a comment never reaches the page")),
+                _ = chatter.tick() => yield Ok(chatter_line.clone()),
             }
         }
     })

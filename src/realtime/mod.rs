@@ -10,7 +10,8 @@
 //!   on the HTTPS lanes of `crate::lanes`.
 //! - [`origin`], [`limits`] and [`fair_share`]: who may open a socket, what a
 //!   full demo says, and each client's share;
-//!   [`replay`]: the clock's window of recent ticks; [`Stopping`]: how each
+//!   [`replay`]: the clock's window of recent ticks; [`sse`]: events
+//!   encoded once and shared by every stream; [`Stopping`]: how each
 //!   endpoint ends when the server stops.
 //!
 //! What these endpoints send is typed in `crate::model::wire`, shared with
@@ -26,6 +27,7 @@ pub mod lab;
 mod limits;
 mod origin;
 mod replay;
+mod sse;
 mod stopping;
 
 use axum::extract::FromRef;
@@ -51,7 +53,7 @@ pub const PER_CLIENT: usize = 500;
 pub struct ClockSettings {
     /// Time between ticks.
     pub tick: Duration,
-    /// Time between `: heartbeat` comments on each stream.
+    /// Time between `: heartbeat` comments (sent on every stream at once).
     pub heartbeat: Duration,
     /// The `retry:` hint: how long browsers wait before reconnecting.
     pub retry: Duration,

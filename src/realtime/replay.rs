@@ -5,13 +5,15 @@
 //! the arithmetic on it saturates: `0`, `u64::MAX` or an id from the future
 //! each get a sensible answer, never an overflow.
 
+use axum::body::Bytes;
 use std::collections::VecDeque;
 
-/// One tick of the clock: an id that only grows, and the UTC time.
+/// One tick of the clock: an id that only grows, and the event that
+/// carries it (`id:`, and the UTC time as `data:`), encoded once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Tick {
     pub id: u64,
-    pub time: String,
+    pub event: Bytes,
 }
 
 /// The newest ticks, oldest first, at most `capacity` of them.
@@ -87,7 +89,7 @@ mod tests {
         for id in ids {
             window.push(Tick {
                 id,
-                time: format!("t{id}"),
+                event: Bytes::from(format!("t{id}")),
             });
         }
         window

@@ -27,6 +27,11 @@ impl Stopping {
         self.stopping.send_replace(true);
     }
 
+    /// Whether the server has begun to stop.
+    pub fn is_stopping(&self) -> bool {
+        *self.stopping.borrow()
+    }
+
     /// Resolves once the server is stopping (at once if it already is).
     /// While the returned future lives, it counts as something open that
     /// [`Stopping::drained`] waits for: a socket task holds it to its end.
