@@ -1,25 +1,26 @@
-//! How every listener takes connections: HTTP/1.1 and HTTP/2 on one loop
-//! (hyper-util's auto builder), at most `--max-connections` open at once
-//! per listener (the next waits in the kernel's backlog, unread), a
+//! How every listener takes connections: at most `--max-connections` open
+//! at once per listener (the next waits in the kernel's backlog, unread), a
 //! deadline for each request's head (`--header-timeout-secs`), so slow or
 //! silent clients cannot hold the server, and a graceful stop.
 //!
-//! The site's plain-HTTP listener is served here; the lab's TLS lanes use
-//! the same [`builder`] and [`Gate`] (`crate::lanes`).
+//! The site's plain-HTTP listener is served here, HTTP/1.1 only; the lab's
+//! TLS lanes speak HTTP/2 and HTTP/1.1 through hyper-util's auto
+//! [`builder`], behind the same [`Gate`] (`crate::lanes`).
 
 use axum::extract::{ConnectInfo, Request};
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
+
+use super::read_ahead::ReadAhead;
 
 /// The HTTP/2 `SETTINGS_MAX_CONCURRENT_STREAMS` this server sends: hyper's
 /// default, set here so that the number lesson 6 quotes is this file's to keep.
@@ -62,13 +63,23 @@ pub fn builder(limits: &ConnectionLimits) -> Builder<TokioExecutor> {
 
 /// The cap on a listener's open connections.
 #[derive(Clone, Debug)]
-pub struct Gate(Arc<Semaphore>);
+pub struct Gate {
+    permits: Arc<Semaphore>,
+    capacity: u32,
+}
 
 impl Gate {
     pub fn new(limits: &ConnectionLimits) -> Self {
-        Gate(Arc::new(Semaphore::new(
-            limits.max_connections.clamp(1, Semaphore::MAX_PERMITS),
-        )))
+        let capacity = limits.max_connections.clamp(1, u32::MAX as usize) as u32;
+        Gate {
+            permits: Arc::new(Semaphore::new(capacity as usize)),
+            capacity,
+        }
+    }
+
+    /// Resolves once every connection this gate let in has closed.
+    pub async fn all_closed(&self) {
+        let _ = self.permits.acquire_many(self.capacity).await;
     }
 
     /// Waits for room for one more connection, then accepts it; the permit
@@ -78,7 +89,7 @@ impl Gate {
         listener: &TcpListener,
     ) -> (tokio::net::TcpStream, SocketAddr, OwnedSemaphorePermit) {
         let permit = self
-            .0
+            .permits
             .clone()
             .acquire_owned()
             .await
@@ -100,18 +111,32 @@ impl Gate {
     }
 }
 
+/// The site's connections: HTTP/1.1 only, with a deadline for each
+/// request's head. Browsers speak HTTP/2 only over TLS (the lab's lanes,
+/// `crate::lanes`), and a proxy in front speaks HTTP/1.1 to this port, so
+/// the site needs no HTTP/2; and a connection from hyper's HTTP/1.1 builder
+/// costs about 6 KiB less than one from the auto [`builder`], which is
+/// ready for either protocol (docs/lean-under-load.md).
+fn site_builder(limits: &ConnectionLimits) -> hyper::server::conn::http1::Builder {
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder
+}
+
 /// Accepts on `listener` until `shutdown` resolves, then lets each open
-/// connection finish its requests (upgraded sockets end on their own: see
-/// `realtime::Stopping`).
+/// connection finish its requests and waits for them (upgraded sockets end
+/// on their own: see `realtime::Stopping`).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let builder = builder(&limits);
+    let builder = site_builder(&limits);
     let gate = Gate::new(&limits);
-    let graceful = GracefulShutdown::new();
+    let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
     loop {
         let accepted = tokio::select! {
@@ -126,16 +151,29 @@ pub async fn serve(
                     request
                 });
         let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(tcp), TowerToHyperService::new(service))
-            .into_owned();
-        let connection = graceful.watch(connection);
+            .serve_connection(
+                TokioIo::new(ReadAhead::new(tcp)),
+                TowerToHyperService::new(service),
+            )
+            .with_upgrades();
+        let mut stopping = stopping.clone();
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
+            tokio::pin!(connection);
+            let ended = tokio::select! {
+                ended = connection.as_mut() => ended,
+                () = async { drop(stopping.wait_for(|stopping| *stopping).await) } => {
+                    // Finish the request in flight, then close.
+                    connection.as_mut().graceful_shutdown();
+                    connection.await
+                }
+            };
+            if let Err(error) = ended {
                 tracing::debug!("connection from {remote} ended: {error}");
             }
             drop(permit);
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    stop.send_replace(true);
+    gate.all_closed().await;
 }

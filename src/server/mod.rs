@@ -16,8 +16,10 @@
 pub mod accept;
 pub mod assets;
 mod encoding;
+mod memory;
 pub mod page_cache;
 mod page_policy;
+mod read_ahead;
 
 use axum::Router;
 use leptos::prelude::*;
