@@ -44,8 +44,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Whether the page at `path` shows a live demo: a demo's own page, or a
-/// lesson that places one.
+/// Whether the page at `path` has an island: a demo's own page, or a
+/// lesson that places a demo or a knowledge check.
 fn page_has_islands(path: &str) -> bool {
     if let Some(name) = path.strip_prefix("/demos/") {
         return DemoName::from_name(name).is_some();
@@ -61,7 +61,7 @@ fn page_has_islands(path: &str) -> bool {
             && lesson
                 .segments
                 .iter()
-                .any(|s| matches!(s, Segment::Demo(_)))
+                .any(|s| matches!(s, Segment::Demo(_) | Segment::Check(_)))
     })
 }
 

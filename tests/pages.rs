@@ -45,14 +45,14 @@ async fn two_hundred_concurrent_requests_for_each_lesson_all_get_the_whole_lesso
 }
 
 #[tokio::test]
-async fn only_pages_with_a_demo_load_the_wasm() {
+async fn only_pages_with_a_demo_or_a_check_load_the_wasm() {
     let base = serve_course().await;
     for lesson in course().lessons() {
         let html = get_text(&format!("{base}{}", lesson.summary.href())).await;
         let has_demo = lesson
             .segments
             .iter()
-            .any(|s| matches!(s, Segment::Demo(_)));
+            .any(|s| matches!(s, Segment::Demo(_) | Segment::Check(_)));
         assert_eq!(
             html.contains("<leptos-island"),
             has_demo,
@@ -70,9 +70,10 @@ async fn only_pages_with_a_demo_load_the_wasm() {
     let home = get_text(&base).await;
     assert!(
         !home.contains(".wasm") && !home.contains("<script src") && !home.contains("<script type"),
-        "the home page is HTML and CSS, and the one inline script naming its protocol"
+        "the home page is HTML and CSS, and the inline scripts naming its protocol and showing \
+         the learner's progress"
     );
-    assert_eq!(home.matches("<script").count(), 1, "{home}");
+    assert_eq!(home.matches("<script").count(), 2, "{home}");
     let demo = get_text(&format!("{base}/demos/sse-clock")).await;
     assert!(demo.contains("<leptos-island") && demo.contains(".wasm"));
 }

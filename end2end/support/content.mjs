@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { ROOT } from "./server.mjs";
 
 /**
- * `[{ file, slug, order, demos }]` in course order. `slug` and `order`
+ * `[{ file, slug, order, demos, checks }]` in course order. `slug` and `order`
  * come from the front matter, else from the file name (`03-event-stream.md`);
- * `demos` lists the `::demo[name]` paragraphs outside code blocks.
+ * `demos` lists the `::demo[name]` paragraphs outside code blocks; `checks`
+ * counts the knowledge checks (```` ```check ```` fences).
  */
 export function lessonsFromContent(contentDir = join(ROOT, "content")) {
   return readdirSync(contentDir)
@@ -29,6 +30,7 @@ function readLesson(dir, name) {
     slug: key("slug") ?? stem,
     order: Number(key("order") ?? number),
     demos: demoDirectives(body),
+    checks: (body.match(/^```check\s*$/gm) ?? []).length,
   };
 }
 

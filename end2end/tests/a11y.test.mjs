@@ -9,7 +9,11 @@ import { PHONE, launchBrowser, runAxe, waitForHydration } from "../support/brows
 
 const DESKTOP = { width: 1280, height: 800 };
 const DEMOS = ["sse-clock", "ws-echo", "handshake-inspector", "connection-lab", "counter"];
-const HAS_DEMOS = new Set(lessonsFromContent().filter((l) => l.demos.length > 0).map((l) => `/lessons/${l.slug}`));
+const HAS_ISLANDS = new Set(
+  lessonsFromContent()
+    .filter((l) => l.demos.length > 0 || l.checks > 0)
+    .map((l) => `/lessons/${l.slug}`),
+);
 
 describe("accessibility", () => {
   let server;
@@ -37,7 +41,7 @@ describe("accessibility", () => {
       ...["/", ...lessons].map((path) => ({ path, status: 200 })),
       ...DEMOS.map((name) => ({ path: `/demos/${name}`, status: 200, islands: true })),
       { path: "/no-such-page", status: 404 },
-    ].map((p) => ({ ...p, islands: p.islands || HAS_DEMOS.has(p.path) }));
+    ].map((p) => ({ ...p, islands: p.islands || HAS_ISLANDS.has(p.path) }));
 
     for (const { path, status, islands } of pages) {
       await t.test(path, async () => {

@@ -1,4 +1,5 @@
-// Islands: only a live demo brings JavaScript and WebAssembly to a page.
+// Islands: only a live demo, or a lesson's knowledge checks, bring
+// JavaScript and WebAssembly to a page.
 // Everything else is server-rendered HTML and one stylesheet, and reads in
 // full with JavaScript switched off.
 import { after, before, describe, test } from "node:test";
@@ -9,8 +10,8 @@ import { startServer } from "../support/server.mjs";
 import { PHONE, collectErrors, launchBrowser, waitForHydration } from "../support/browser.mjs";
 
 const LESSONS = lessonsFromContent();
-const TEXT_ONLY = LESSONS.filter((lesson) => lesson.demos.length === 0);
-const WITH_DEMOS = LESSONS.filter((lesson) => lesson.demos.length > 0);
+const TEXT_ONLY = LESSONS.filter((lesson) => lesson.demos.length === 0 && lesson.checks === 0);
+const WITH_ISLANDS = LESSONS.filter((lesson) => !TEXT_ONLY.includes(lesson));
 
 /** Every request the page makes from now on, as `{ path, type }`. */
 function recordRequests(page) {
@@ -37,8 +38,8 @@ describe("islands", () => {
     await server?.stop();
   });
 
-  test("a page without a demo is HTML and one stylesheet: no script file, no WebAssembly, no island", async () => {
-    assert.ok(TEXT_ONLY.length > 0, "content/ has a lesson without a demo to check");
+  test("a page without a demo or a check is HTML and one stylesheet: no script file, no WebAssembly, no island", async () => {
+    // The home page always; a lesson too while one has neither.
     const paths = ["/", ...TEXT_ONLY.map((lesson) => `/lessons/${lesson.slug}`)];
     for (const path of paths) {
       const page = await browser.newPage();
@@ -53,10 +54,14 @@ describe("islands", () => {
           .filter((s) => !/json/.test(s.type)) // data, not code
           .map((s) => s.src || s.textContent.trim().slice(0, 80)),
       );
-      // The one inline script fills in the protocol the page arrived over.
+      // Inline: the protocol the page arrived over, and the learner's
+      // progress beside each lesson.
       assert.deepEqual(
         scripts.map((s) => s.slice(0, 40)),
-        ['(()=>{let p=performance.getEntriesByType'],
+        [
+          "(()=>{let p=performance.getEntriesByType",
+          '(()=>{try{let s=localStorage,R="realtime',
+        ],
         `${path} has a script of its own`,
       );
       await page.close();
@@ -76,9 +81,9 @@ describe("islands", () => {
     await page.close();
   });
 
-  test("each lesson with a demo has one island per demo, loads the WebAssembly, and hydrates without errors", async () => {
-    assert.ok(WITH_DEMOS.length > 0, "content/ has a lesson with a demo to check");
-    for (const lesson of WITH_DEMOS) {
+  test("each lesson with a demo has one island per demo (and one for its checks), loads the WebAssembly, and hydrates without errors", async () => {
+    assert.ok(WITH_ISLANDS.length > 0, "content/ has a lesson with a demo to check");
+    for (const lesson of WITH_ISLANDS) {
       const path = `/lessons/${lesson.slug}`;
       const page = await browser.newPage();
       const errors = collectErrors(page);
@@ -91,9 +96,10 @@ describe("islands", () => {
       assert.deepEqual(demos, lesson.demos.map((name) => `${name}: 1 island(s)`), `${path}: the demos of its Markdown`);
       assert.equal(
         await page.locator("leptos-island").count(),
-        lesson.demos.length,
-        `${path}: an island outside section.demo`,
+        lesson.demos.length + (lesson.checks > 0 ? 1 : 0),
+        `${path}: an island outside section.demo, or not one for its checks`,
       );
+      assert.equal(await page.locator("section.check").count(), lesson.checks, `${path}: its checks`);
       assert.ok(requests.some((r) => r.path.endsWith(".wasm")), `${path} loaded no .wasm`);
       assert.deepEqual(errors, [], `${path} logged errors`);
       await page.close();

@@ -50,11 +50,12 @@ pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
             .collect::<Vec<_>>()
     })?;
     let mut errors = Vec::new();
-    let segments = rendered
+    let segments: Vec<Segment> = rendered
         .blocks
         .into_iter()
         .filter_map(|block| match block {
             Block::Html(html) => Some(Segment::Html(html)),
+            Block::Check(html) => Some(Segment::Check(html)),
             Block::Directive { line, source } => match resolve(&source) {
                 Ok(segment) => Some(segment),
                 Err(message) => {
@@ -67,6 +68,10 @@ pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let checks = segments
+        .iter()
+        .filter(|s| matches!(s, Segment::Check(_)))
+        .count();
     Ok(Lesson {
         file: file.to_path_buf(),
         order,
@@ -74,6 +79,7 @@ pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
             slug,
             title: fm.title,
             summary: fm.summary,
+            checks,
         },
         toc: rendered.toc,
         segments,

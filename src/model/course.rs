@@ -9,6 +9,8 @@ pub struct LessonSummary {
     pub slug: String,
     pub title: String,
     pub summary: String,
+    /// How many knowledge checks the lesson has (for the learner's progress).
+    pub checks: usize,
 }
 
 impl LessonSummary {
@@ -31,6 +33,8 @@ pub struct TocEntry {
 pub enum Segment {
     Html(String),
     Demo(DemoName),
+    /// A knowledge check's HTML, answered by the `KnowledgeChecks` island.
+    Check(String),
 }
 
 /// Everything the lesson page shows.

@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::headings::{plain_text, slugify};
 use super::highlight::escape;
 use super::lines::line_of;
-use super::{claims, code};
+use super::{check, claims, code};
 use crate::model::course::TocEntry;
 
 /// The one place that chooses pulldown-cmark's Markdown dialect.
@@ -20,10 +20,13 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// A run of HTML, or a directive paragraph (`::name[…]`) left for the caller.
+/// A run of HTML, a knowledge check, or a directive paragraph
+/// (`::name[…]`) left for the caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Block {
     Html(String),
+    /// A ```` ```check ```` block, rendered (`super::check`).
+    Check(String),
     Directive {
         /// 1-based line within the rendered text.
         line: usize,
@@ -51,6 +54,7 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
         pending: Vec::new(),
         ids: HashSet::new(),
         errors: Vec::new(),
+        checks: 0,
     };
     let mut events = Parser::new_ext(text, options()).into_offset_iter();
     let mut depth = 0usize;
@@ -69,6 +73,12 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
                     classes,
                     attrs,
                 });
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("check") =>
+            {
+                let inner = take_until_end(&mut events);
+                walk.check(depth, &inner, &range);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let inner = take_until_end(&mut events);
@@ -110,6 +120,8 @@ struct Walk<'a> {
     pending: Vec<Event<'a>>,
     ids: HashSet<String>,
     errors: Vec<RenderError>,
+    /// Knowledge checks so far: the next one's number is this plus one.
+    checks: usize,
 }
 
 impl<'a> Walk<'a> {
@@ -147,6 +159,36 @@ impl<'a> Walk<'a> {
         match code::code_block_html(self.text, kind, inner, range) {
             Ok(html) => self.pending.push(Event::Html(html.into())),
             Err(error) => self.errors.push(error),
+        }
+    }
+
+    fn check(&mut self, depth: usize, inner: &[Event<'a>], range: &Range<usize>) {
+        if depth > 0 {
+            self.error(
+                range.start,
+                "a check must stand at the top level of the lesson, not inside a list or \
+                 quote; move its fence to the start of a line",
+            );
+            return;
+        }
+        let source: String = inner
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(text) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect();
+        self.checks += 1;
+        match check::check_html(&source, self.checks) {
+            Ok(html) => {
+                self.flush();
+                self.rendered.blocks.push(Block::Check(html));
+            }
+            // The check's text starts on the line after its fence.
+            Err(error) => self.errors.push(RenderError {
+                line: line_of(self.text, range.start) + error.line,
+                message: error.message,
+            }),
         }
     }
 

@@ -10,6 +10,7 @@ fn html(text: &str) -> String {
         .map(|block| match block {
             Block::Html(html) => html.clone(),
             Block::Directive { source, .. } => format!("[directive {source}]"),
+            Block::Check(html) => format!("[check {}]", html.len()),
         })
         .collect()
 }
@@ -100,4 +101,47 @@ fn turns_a_test_link_into_a_note_naming_the_test() {
     assert!(!out.contains("href=\"test:"), "{out}");
     let errors = render("Intro\n\nSee [this](test:Bad-Name).\n").unwrap_err();
     assert_eq!(errors[0].line, 3);
+}
+
+const CHECK: &str =
+    "```check\nWhat now?\n\n- [ ] A\n  > no\n- [x] B\n  > yes\n- [ ] C\n  > no\n```\n";
+
+#[test]
+fn numbers_knowledge_checks_in_order_between_the_prose() {
+    let rendered = render(&format!("Intro.\n\n{CHECK}\nBetween.\n\n{CHECK}")).unwrap();
+    let kinds: Vec<_> = rendered
+        .blocks
+        .iter()
+        .map(|block| match block {
+            Block::Html(_) => "html".to_string(),
+            Block::Check(html) => html[..html.find('>').unwrap()].to_string(),
+            Block::Directive { .. } => "directive".to_string(),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "html",
+            "<section class=\"check\" id=\"check-1\" data-check=\"1\" aria-labelledby=\"check-1-q\"",
+            "html",
+            "<section class=\"check\" id=\"check-2\" data-check=\"2\" aria-labelledby=\"check-2-q\"",
+        ]
+    );
+}
+
+#[test]
+fn a_broken_check_is_an_error_at_its_line_in_the_file() {
+    // Line 5 of the text is the second option, the one with no explanation.
+    let text = "Intro.\n\n```check\nWhat now?\n- [ ] A\n- [x] B\n  > yes\n- [ ] C\n  > no\n```\n";
+    let errors = render(text).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].line, 5, "{errors:?}");
+    assert!(errors[0].message.contains("no explanation"), "{errors:?}");
+}
+
+#[test]
+fn a_check_inside_a_list_is_an_error() {
+    let text = format!("- item\n\n  {}", CHECK.replace('\n', "\n  "));
+    let errors = render(&text).unwrap_err();
+    assert!(errors[0].message.contains("top level"), "{errors:?}");
 }

@@ -5,7 +5,8 @@
 //!    feed the table of contents (`headings` makes their ids), code goes
 //!    through `code` and [`highlight`], and a paragraph that starts with `::`
 //!    is handed back as a raw directive; a `test:` link is a tested claim's
-//!    note ([`claims`]).
+//!    note ([`claims`]); a ```` ```check ```` block is a knowledge check
+//!    ([`check`]).
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
 //!    demo names.
 //! 4. [`source::quoted_source_html`] is the HTML of the server's code that a
@@ -15,6 +16,7 @@
 //! A leaf: it depends on pulldown-cmark, syntect and `crate::model`, never on
 //! the content room that calls it.
 
+pub mod check;
 pub mod claims;
 mod code;
 mod headings;

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::LessonProgress;
 use crate::model::course::LessonSummary;
 
 /// The list of all lessons beside a lesson. On a phone it folds away behind
@@ -13,6 +14,7 @@ pub fn CourseNav(course: Vec<LessonSummary>, current: String) -> impl IntoView {
         .map(|(i, lesson)| {
             let is_current = lesson.slug == current;
             let href = lesson.href();
+            let (slug, checks) = (lesson.slug.clone(), lesson.checks);
             view! {
                 <li>
                     <a
@@ -22,6 +24,7 @@ pub fn CourseNav(course: Vec<LessonSummary>, current: String) -> impl IntoView {
                     >
                         <span class="lesson-index">{i + 1}</span>
                         {lesson.title}
+                        <LessonProgress slug checks />
                     </a>
                 </li>
             }

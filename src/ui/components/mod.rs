@@ -1,12 +1,14 @@
 //! Server-only views shared by the pages: they render to plain HTML and
 //! ship no WebAssembly. Plain HTML does what little they need in the
-//! browser (`<details>` folds the lesson list on a phone).
+//! browser (`<details>` folds the lesson list on a phone), and a few inline
+//! bytes the rest (the page's protocol, the learner's progress).
 
 mod course_nav;
 mod demo_frame;
 mod island_scripts;
 mod lesson_body;
 mod prev_next;
+mod progress;
 mod site_header;
 mod toc;
 
@@ -15,5 +17,6 @@ pub use demo_frame::DemoFrame;
 pub use island_scripts::IslandScripts;
 pub use lesson_body::LessonBody;
 pub use prev_next::PrevNext;
+pub use progress::{LessonProgress, ProgressScript};
 pub use site_header::SiteHeader;
 pub use toc::TableOfContents;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use crate::content::ContentStore;
-use crate::ui::components::SiteHeader;
+use crate::ui::components::{LessonProgress, ProgressScript, SiteHeader};
 
 /// The course path: every lesson in order, with its summary. The course is
 /// in memory, so the page renders at once, complete in the server's HTML.
@@ -14,11 +14,12 @@ pub fn HomePage() -> impl IntoView {
         .enumerate()
         .map(|(i, lesson)| {
             let href = lesson.href();
+            let (slug, checks) = (lesson.slug.clone(), lesson.checks);
             view! {
                 <li class="path-step">
                     <span class="step-number" aria-hidden="true">{i + 1}</span>
                     <div>
-                        <h3><a href=href>{lesson.title}</a></h3>
+                        <h3><a href=href>{lesson.title}<LessonProgress slug checks /></a></h3>
                         <p>{lesson.summary}</p>
                     </div>
                 </li>
@@ -43,6 +44,7 @@ pub fn HomePage() -> impl IntoView {
             <section aria-labelledby="path-title">
                 <h2 id="path-title">"The course path"</h2>
                 <ol class="course-path">{items}</ol>
+                <ProgressScript />
             </section>
         </main>
     }

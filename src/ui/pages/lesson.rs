@@ -4,7 +4,9 @@ use leptos_router::hooks::use_params_map;
 
 use crate::content::ContentStore;
 use crate::model::course::LessonDetail;
-use crate::ui::components::{CourseNav, LessonBody, PrevNext, SiteHeader, TableOfContents};
+use crate::ui::components::{
+    CourseNav, LessonBody, PrevNext, ProgressScript, SiteHeader, TableOfContents,
+};
 use crate::ui::pages::NotFound;
 
 /// `/lessons/:slug`, rendered synchronously from the course in memory: the
@@ -48,8 +50,10 @@ fn LessonView(detail: LessonDetail) -> impl IntoView {
                         <p class="lede">{lesson.summary}</p>
                     </header>
                     <LessonBody segments />
+                    <div data-lesson-end=lesson.slug.clone()></div>
                 </article>
                 <PrevNext prev next />
+                <ProgressScript />
             </main>
             <TableOfContents toc />
         </div>
