@@ -150,3 +150,48 @@ describe("the live demos", () => {
     assert.deepEqual(errors, []);
   });
 });
+
+describe("a learner over their share", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    // A clock page holds two streams (its EventSource and the raw fetch reader), an echo page
+    // one socket: with these shares, a second page of each is over its share.
+    server = await startServer({ args: ["--no-lab", "--clock-per-client", "2", "--echo-per-client", "1"] });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("a second clock and a second echo from the same address are refused, and the demos say why in words", async () => {
+    const first = await browser.newPage();
+    await first.goto(`${server.url}/demos/sse-clock`);
+    await waitForHydration(first);
+    await first.waitForFunction(() => Number(document.querySelector(".tick-count")?.textContent) >= 1);
+    const firstEcho = await browser.newPage();
+    await firstEcho.goto(`${server.url}/demos/ws-echo`);
+    await waitForHydration(firstEcho);
+    await firstEcho.waitForFunction(() => document.querySelector(".ready-state")?.textContent.includes("OPEN"));
+
+    const second = await browser.newPage();
+    await second.goto(`${server.url}/demos/sse-clock`);
+    await waitForHydration(second);
+    await second.waitForFunction(() => document.querySelector(".ready-state")?.textContent.includes("CLOSED"));
+    assert.match(
+      await second.locator(".demo-note").textContent(),
+      /The browser gave up: EventSource stays CLOSED after a non-200 answer, such as 429 \(your address already holds its share of clock streams\)/,
+    );
+    const secondEcho = await browser.newPage();
+    await secondEcho.goto(`${server.url}/demos/ws-echo`);
+    await waitForHydration(secondEcho);
+    await secondEcho.waitForFunction(() => document.querySelector(".close-info")?.textContent.includes("1006"));
+    assert.match(await secondEcho.locator(".close-info").textContent(), /429: your address already holds its share of echo sockets/);
+
+    // The first learner's clock still ticks.
+    const ticks = Number(await first.locator(".tick-count").textContent());
+    await first.waitForFunction((n) => Number(document.querySelector(".tick-count")?.textContent) > n, ticks);
+  });
+});
