@@ -171,6 +171,42 @@ async fn a_dropped_socket_ends_without_a_close_frame() {
 }
 
 #[tokio::test]
+async fn a_ping_storm_is_answered_by_the_client_then_reported_and_the_echo_goes_on() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let url = format!(
+        "{}/api/echo?fault=ping-storm",
+        base.replace("http://", "ws://")
+    );
+    let mut socket = connect_async(url).await.unwrap().0;
+    // A message sent during the storm is not lost: it is echoed after the report.
+    socket
+        .send(Message::text("sent during the storm"))
+        .await
+        .unwrap();
+    let (mut pings, mut texts) = (0, Vec::new());
+    while texts.len() < 2 {
+        // tungstenite answers each ping with a pong as it reads, as a browser does.
+        match tokio::time::timeout(Duration::from_secs(5), socket.next()).await {
+            Ok(Some(Ok(Message::Ping(_)))) => pings += 1,
+            Ok(Some(Ok(Message::Text(text)))) => texts.push(text.to_string()),
+            other => panic!("the storm should end in its report, got {other:?}"),
+        }
+    }
+    assert_eq!(pings, 50);
+    assert!(
+        texts[0]
+            .starts_with("ping storm: the server sent 50 pings at once; 50 pongs came back in "),
+        "{texts:?}"
+    );
+    assert_eq!(texts[1], "sent during the storm");
+    socket.send(Message::text("after")).await.unwrap();
+    let echoed = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .unwrap();
+    assert_eq!(echoed.unwrap().unwrap(), Message::text("after"));
+}
+
+#[tokio::test]
 async fn an_unknown_fault_is_refused_with_the_list_of_faults() {
     let base = serve_realtime(RealtimeSettings::default()).await;
     let url = format!(
@@ -183,7 +219,7 @@ async fn an_unknown_fault_is_refused_with_the_list_of_faults() {
     assert_eq!(response.status(), 400);
     let body = String::from_utf8_lossy(response.body().as_deref().unwrap_or_default()).into_owned();
     assert!(
-        body.contains("server-error") && body.contains("drop"),
+        body.contains("server-error") && body.contains("drop") && body.contains("ping-storm"),
         "{body}"
     );
 }

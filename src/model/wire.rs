@@ -43,6 +43,11 @@ pub struct HandshakeReport {
     /// the handler has built it: `date`, and for a streamed HTTP/1.1 body
     /// `transfer-encoding: chunked`.
     pub added_when_written: Vec<String>,
+    /// For each header in either head that the lessons explain, a one-line
+    /// reminder (the inspector's tooltip): the server knows the lessons, so
+    /// the text stays out of the WebAssembly.
+    #[serde(default)]
+    pub explained: Vec<(String, String)>,
 }
 
 /// The two lanes of the connection lab: the same server on two HTTPS ports,
@@ -142,6 +147,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fault_query_names_are_serdes() {
+        for fault in ClockFault::ALL {
+            assert_eq!(
+                serde_json::to_string(&fault).unwrap(),
+                format!("\"{}\"", fault.query())
+            );
+        }
+        for fault in EchoFault::ALL {
+            assert_eq!(
+                serde_json::to_string(&fault).unwrap(),
+                format!("\"{}\"", fault.query())
+            );
+        }
+    }
+
+    #[test]
     fn computes_the_rfc_6455_example() {
         let steps = websocket_accept("dGhlIHNhbXBsZSBub25jZQ==");
         assert_eq!(
@@ -186,6 +207,36 @@ pub enum ClockFault {
     Buffered,
 }
 
+impl ClockFault {
+    /// Every fault, in the order the clock's "break it" control lists them.
+    pub const ALL: [ClockFault; 9] = [
+        ClockFault::NoContent,
+        ClockFault::ServerError,
+        ClockFault::WrongType,
+        ClockFault::EndBody,
+        ClockFault::EndBeforeId,
+        ClockFault::CutOff,
+        ClockFault::SlowRetry,
+        ClockFault::Chatty,
+        ClockFault::Buffered,
+    ];
+
+    /// The value of `?fault=` (serde's name for it).
+    pub fn query(self) -> &'static str {
+        match self {
+            ClockFault::NoContent => "no-content",
+            ClockFault::ServerError => "server-error",
+            ClockFault::WrongType => "wrong-type",
+            ClockFault::EndBody => "end-body",
+            ClockFault::EndBeforeId => "end-before-id",
+            ClockFault::CutOff => "cut-off",
+            ClockFault::SlowRetry => "slow-retry",
+            ClockFault::Chatty => "chatty",
+            ClockFault::Buffered => "buffered",
+        }
+    }
+}
+
 /// Starts the message `/api/echo?hello` sends first, before any echo.
 pub const ECHO_HELLO_PREFIX: &str = "hello: ";
 
@@ -209,4 +260,29 @@ pub enum EchoFault {
     ServerError,
     /// Closes the TCP connection without a close frame: the page sees 1006.
     Drop,
+    /// Sends a burst of pings; the browser answers each with a pong by
+    /// itself, and the page sees none of them. The server then says in a
+    /// text message how many pongs came back, and echoes as usual.
+    PingStorm,
 }
+
+impl EchoFault {
+    /// Every fault, in the order the echo's "break it" control lists them.
+    pub const ALL: [EchoFault; 3] = [
+        EchoFault::Drop,
+        EchoFault::ServerError,
+        EchoFault::PingStorm,
+    ];
+
+    /// The value of `?fault=` (serde's name for it).
+    pub fn query(self) -> &'static str {
+        match self {
+            EchoFault::ServerError => "server-error",
+            EchoFault::Drop => "drop",
+            EchoFault::PingStorm => "ping-storm",
+        }
+    }
+}
+
+/// Starts the text message that reports a ping storm's pongs.
+pub const PING_STORM_PREFIX: &str = "ping storm: ";

@@ -12,6 +12,7 @@
 //! next, so a client that does not read stalls only itself: TCP pushes back
 //! and the server never queues more than one message per socket.
 
+use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::Query;
 use axum::extract::State;
@@ -25,7 +26,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::fair_share::{ClientAddr, Share, Shares};
 use super::limits::{semaphore_permits, too_busy};
 use super::{origin, EchoSettings, RealtimeState, Stopping};
-use crate::model::wire::{echo_hello, EchoFault};
+use crate::model::wire::{echo_hello, EchoFault, PING_STORM_PREFIX};
 
 pub mod close_code {
     pub const NORMAL: u16 = 1000;
@@ -110,11 +111,15 @@ async fn echo_handler(
                     return;
                 }
             }
-            match asked.fault {
-                None => echo_socket(socket, settings, stopping, (permit, share)).await,
+            let socket = match asked.fault {
+                None => socket,
                 // Boxed: a rare path should not make every socket's task larger.
-                Some(fault) => Box::pin(misbehave(socket, fault)).await,
-            }
+                Some(fault) => match Box::pin(misbehave(socket, fault)).await {
+                    Some(socket) => socket,
+                    None => return,
+                },
+            };
+            echo_socket(socket, settings, stopping, (permit, share)).await
         })
 }
 
@@ -127,16 +132,56 @@ struct EchoQuery {
     hello: Option<String>,
 }
 
-/// Each fault ends the socket within a second and touches no other socket.
-async fn misbehave(mut socket: WebSocket, fault: EchoFault) {
+/// Pings in a ping storm, and how long the storm waits for their pongs.
+const PING_STORM: u32 = 50;
+const PING_STORM_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Each fault touches no other socket and is over within seconds: it ends
+/// the socket (`None`), or hands it back to echo as usual.
+async fn misbehave(mut socket: WebSocket, fault: EchoFault) -> Option<WebSocket> {
     match fault {
         EchoFault::ServerError => {
             let reason = "server error, asked for with ?fault=server-error";
             close(&mut socket, close_code::INTERNAL_ERROR, reason).await;
+            None
         }
         // Dropping the socket closes TCP without a close frame: the page sees 1006.
-        EchoFault::Drop => drop(socket),
+        EchoFault::Drop => None,
+        EchoFault::PingStorm => ping_storm(socket).await,
     }
+}
+
+/// Sends [`PING_STORM`] pings at once and counts the pongs the browser
+/// answers with by itself (RFC 6455 §5.5.2), then says so in a text message.
+async fn ping_storm(mut socket: WebSocket) -> Option<WebSocket> {
+    let started = std::time::Instant::now();
+    for i in 0..PING_STORM {
+        let payload = Bytes::copy_from_slice(&i.to_be_bytes());
+        socket.send(Message::Ping(payload)).await.ok()?;
+    }
+    let (mut pongs, mut held) = (0, Vec::new());
+    let _ = tokio::time::timeout(PING_STORM_WAIT, async {
+        while pongs < PING_STORM {
+            match socket.recv().await {
+                Some(Ok(Message::Pong(_))) => pongs += 1,
+                // The page's own messages are echoed once the storm is over.
+                Some(Ok(message @ (Message::Text(_) | Message::Binary(_)))) => held.push(message),
+                Some(Ok(_)) => {}
+                _ => return,
+            }
+        }
+    })
+    .await;
+    let report = format!(
+        "{PING_STORM_PREFIX}the server sent {PING_STORM} pings at once; {pongs} pongs came back \
+         in {} ms. The browser answered each by itself: the page saw no event for any of them.",
+        started.elapsed().as_millis()
+    );
+    socket.send(Message::Text(report.into())).await.ok()?;
+    for message in held {
+        socket.send(message).await.ok()?;
+    }
+    Some(socket)
 }
 
 async fn echo_socket(
