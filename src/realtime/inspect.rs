@@ -57,9 +57,11 @@ async fn inspect_sse(
     if version == Version::HTTP_11 {
         added.push("transfer-encoding: chunked".into());
     }
+    let response_head = response_head(&response, version);
     let _ = report_tx.send(HandshakeReport {
+        explained: explained(&request, &response_head),
         request,
-        response: response_head(&response, version),
+        response: response_head,
         added_when_written: added,
     });
     response
@@ -104,12 +106,51 @@ async fn inspect_ws(
             }
         }
     });
+    let response_head = response_head(&response, version);
     let _ = report_tx.send(HandshakeReport {
+        explained: explained(&request, &response_head),
         request,
-        response: response_head(&response, version),
+        response: response_head,
         added_when_written: vec!["date".into()],
     });
     response
+}
+
+/// Headers the lessons explain, with a one-line reminder for the tooltip.
+const EXPLAINED: &[(&str, &str)] = &[
+    ("accept", "EventSource asks for text/event-stream"),
+    ("cache-control", "no caching of a live stream"),
+    (
+        "last-event-id",
+        "sent on reconnect: the last id the browser saw",
+    ),
+    (
+        "content-type",
+        "text/event-stream makes this an event stream",
+    ),
+    ("x-accel-buffering", "tells nginx not to buffer the stream"),
+    ("upgrade", "asks to switch protocols to websocket"),
+    (
+        "connection",
+        "Upgrade: this connection switches protocols (not allowed in HTTP/2)",
+    ),
+    (
+        "sec-websocket-key",
+        "16 random bytes, base64, new for every socket",
+    ),
+    ("sec-websocket-version", "13, the only version in use"),
+    ("sec-websocket-accept", "base64(SHA-1(key + GUID))"),
+    ("origin", "the page that opened it; the server checks it"),
+    ("user-agent", "your browser"),
+];
+
+/// The reminders for the explained headers that `request` or `response` has.
+fn explained(request: &MessageHead, response: &MessageHead) -> Vec<(String, String)> {
+    EXPLAINED
+        .iter()
+        .filter(|(name, _)| request.header(name).or(response.header(name)).is_some())
+        .map(|(name, why)| (name.to_string(), why.to_string()))
+        .collect()
 }
 
 fn request_head(method: &Method, uri: &Uri, version: Version, headers: &HeaderMap) -> MessageHead {

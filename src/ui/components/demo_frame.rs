@@ -17,7 +17,8 @@ const LAB_PROXY_SCRIPT: &str = r#"(()=>{let f=document.querySelector("[data-lab-
 /// server-only HTML; the demo inside is an island. What an island must know
 /// of this server is an attribute of the frame, not a prop, to keep a JSON
 /// parser out of the page: the echo's largest message (`data-max-message`)
-/// and the lab's lane ports (`data-lab-ports`).
+/// and the lab's lane ports (`data-lab-ports`). Text an island shows only
+/// now and then (the echo's close codes in words) is here too, hidden.
 #[component]
 pub fn DemoFrame(name: DemoName) -> impl IntoView {
     let realtime = expect_context::<RealtimeState>();
@@ -37,6 +38,30 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
             <script inner_html=LAB_PROXY_SCRIPT></script>
         }
     });
+    // Known here, so not in the island: the server runs without the lanes.
+    let lab_off_note = (name == DemoName::ConnectionLab && lab_ports.is_none()).then(|| {
+        view! {
+            <p class="lab-notice">
+                "This server runs without the lab's HTTPS lanes (--no-lab). The simulation below \
+                 shows the same idea."
+            </p>
+        }
+    });
+    let clock_texts = (name == DemoName::SseClock).then(|| {
+        view! {
+            <p hidden data-demo-text="clock-gave-up">
+                "The browser gave up: EventSource stays CLOSED after a non-200 answer, such as 429 \
+                 (your address already holds its share of clock streams) or 503 (the server is full)."
+            </p>
+        }
+    });
+    // The echo's close codes in words, read by its island when a socket closes.
+    let close_meanings = (name == DemoName::WsEcho).then(|| {
+        use crate::ui::demos::echo_close_codes::{close_meaning, CLOSE_CODES};
+        let meanings = CLOSE_CODES
+            .map(|code| view! { <dt>{code}</dt><dd data-code=code>{close_meaning(code)}</dd> });
+        view! { <dl class="close-meanings" hidden>{meanings.to_vec()}</dl> }
+    });
     let body = match name {
         DemoName::SseClock => view! { <SseClock /> }.into_any(),
         DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
@@ -55,7 +80,10 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
                 <a class="demo-open" href=format!("/demos/{}", name.as_str())>"Open on its own page"</a>
             </header>
             {proxy_note}
+            {lab_off_note}
             {body}
+            {close_meanings}
+            {clock_texts}
         </section>
     }
 }

@@ -7,6 +7,27 @@ use wasm_bindgen::convert::FromWasmAbi;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// A sentence the server put beside the islands (`DemoFrame`, hidden,
+/// `data-demo-text="key"`), so it is not in the WebAssembly.
+pub fn demo_text(key: &str) -> String {
+    let selector = format!("[data-demo-text=\"{key}\"]");
+    leptos::prelude::document()
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|text| text.text_content())
+        .unwrap_or_default()
+}
+
+/// The fault picked in a `widgets::BreakIt` select; `None` for "as it is".
+pub fn chosen_fault(event: &web_sys::Event) -> Option<super::widgets::ChosenFault> {
+    let select = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let option = select.query_selector("option:checked").ok()??;
+    let query = option.get_attribute("value").filter(|v| !v.is_empty())?;
+    let why = option.get_attribute("data-why").unwrap_or_default();
+    Some(super::widgets::ChosenFault { query, why })
+}
+
 /// `ws://` or `wss://` URL of a path on this site, following the page's scheme.
 pub fn websocket_url(path: &str) -> String {
     let location = leptos::prelude::window().location();

@@ -53,6 +53,21 @@ impl Markup {
     }
 }
 
+/// The `<option>`s of a "break it" `<select>`: `first` (value empty, the
+/// demo as it is), then each `(value, label, why)`, the explanation in
+/// `data-why`. Built on the server only (see `widgets::BreakIt`).
+#[cfg(not(feature = "hydrate"))]
+pub fn fault_options(first: &str, options: &[(&str, &str, &str)]) -> String {
+    let mut html = Markup::default();
+    html.raw("<option value=\"\">").text(first).raw("</option>");
+    for (value, label, why) in options {
+        html.raw("<option value=\"").text(value);
+        html.raw("\" data-why=\"").text(why).raw("\">");
+        html.text(label).raw("</option>");
+    }
+    html.finish()
+}
+
 /// The value of `attribute` on the element clicked, or on the nearest
 /// ancestor that has it: which of a list's buttons was pressed.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]

@@ -28,4 +28,6 @@ pub use counter::Counter;
 pub use handshake_inspector::HandshakeInspector;
 pub use knowledge_check::KnowledgeChecks;
 pub use sse_clock::SseClock;
+#[cfg(not(feature = "hydrate"))]
+pub use ws_echo::close_codes as echo_close_codes;
 pub use ws_echo::WsEcho;

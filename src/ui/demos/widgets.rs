@@ -14,6 +14,43 @@ pub fn Toggle(checked: RwSignal<bool>, label: &'static str) -> impl IntoView {
     }
 }
 
+/// The fault a learner picked in a "break it" control: the `?fault=` value
+/// and the sentence on why the browser reacts as it does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChosenFault {
+    pub query: String,
+    pub why: String,
+}
+
+/// "Break it": a `<select>` of the faults a demo's connection can ask the
+/// server for. The server renders the options (`options`, empty in the
+/// browser build: hydration keeps the server's) with each explanation in
+/// `data-why`, so the island carries none of that text; picking one sets
+/// `fault`, and the island's browser code reconnects with it.
+#[component]
+pub fn BreakIt(
+    label: &'static str,
+    options: String,
+    fault: RwSignal<Option<ChosenFault>>,
+) -> impl IntoView {
+    let pick = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        fault.set(super::browser::chosen_fault(&ev));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <div class="break-it">
+            <label>
+                {label} " " <select class="fault-select" on:change=pick inner_html=options></select>
+            </label>
+            <p class="fault-why" hidden=move || fault.with(Option::is_none)>
+                {move || fault.with(|f| f.as_ref().map(|f| f.why.clone()).unwrap_or_default())}
+            </p>
+        </div>
+    }
+}
+
 /// `Some("true")` once the island runs in the browser, for a
 /// `data-hydrated` attribute: tests and the curious can see that the
 /// WebAssembly has taken over this demo. Effects never run on the server,

@@ -21,9 +21,6 @@ pub fn TrustNotice(state: LabState) -> impl IntoView {
             <button class="button" on:click=move |_| state.run.run(Command::CheckTrust)>"Check again"</button>
             <p class="hint">"Or tick “Simulate instead” to explore the same idea with a model."</p>
         </div>
-        <p class="lab-notice" hidden=move || state.trust.get() != Trust::LabOff>
-            "This server runs without the lab's HTTPS lanes (--no-lab). The simulation below shows the same idea."
-        </p>
     }
 }
 

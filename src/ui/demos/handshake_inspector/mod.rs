@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::markup::Markup;
 use super::widgets::hydrated_marker;
 use crate::model::wire::{websocket_accept, HandshakeReport, MessageHead};
-use state::{InspectorState, EXPLAINED};
+use state::InspectorState;
 
 #[cfg(feature = "hydrate")]
 mod browser;
@@ -66,15 +66,16 @@ pub fn HandshakeInspector() -> impl IntoView {
 #[component]
 fn Exchange(report: HandshakeReport) -> impl IntoView {
     let added = report.added_when_written.join(", ");
+    let explained = report.explained;
     view! {
         <div class="demo-columns">
             <div>
                 <h5>"What your browser sent"</h5>
-                <RawHead head=report.request class="raw-request" />
+                <RawHead head=report.request explained=explained.clone() class="raw-request" />
             </div>
             <div>
                 <h5>"What the server answered"</h5>
-                <RawHead head=report.response class="raw-response" />
+                <RawHead head=report.response explained class="raw-response" />
                 <p class="hint">"Then hyper, the HTTP layer under axum, adds: " <code>{added}</code></p>
             </div>
         </div>
@@ -84,16 +85,20 @@ fn Exchange(report: HandshakeReport) -> impl IntoView {
 /// One head as raw HTTP, the headers the lesson explains marked, as text
 /// (see `markup`: a `view!` per kind of line costs more WebAssembly).
 #[component]
-fn RawHead(head: MessageHead, class: &'static str) -> impl IntoView {
+fn RawHead(
+    head: MessageHead,
+    explained: Vec<(String, String)>,
+    class: &'static str,
+) -> impl IntoView {
     let mut html = Markup::default();
     html.raw("<strong>")
         .text(&head.start_line)
         .raw("</strong>\n");
     for (name, value) in &head.headers {
-        let explained = EXPLAINED
+        let explained = explained
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, why)| *why);
+            .map(|(_, why)| why.as_str());
         match explained {
             Some(why) => html
                 .raw("<mark title=\"")

@@ -6,10 +6,10 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, MessageEvent};
 
-use super::state::ClockState;
+use super::state::{clock_url, ClockState};
 
 use crate::model::wire::ClockHello;
-use crate::ui::demos::browser::{describe, parse, post, wall_time, EventSourceHandle};
+use crate::ui::demos::browser::{demo_text, describe, parse, post, wall_time, EventSourceHandle};
 
 /// The raw view keeps the newest bytes only.
 const KEPT_RAW_BYTES: usize = 4000;
@@ -26,9 +26,10 @@ pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
     let raw_reader = StoredValue::new_local(None::<AbortController>);
     Effect::new(move |_| {
         let running = state.running.get();
+        let url = state.fault.with(|fault| clock_url(fault.as_ref()));
         connection.set_value(None);
         if running {
-            match open(state) {
+            match open(state, &url) {
                 Ok(open) => connection.set_value(Some(open)),
                 Err(error) => state
                     .note
@@ -44,10 +45,18 @@ pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
     });
     Effect::new(move |_| {
         let wanted = state.running.get() && state.show_raw.get();
+        let url = state.fault.with(|fault| clock_url(fault.as_ref()));
         if let Some(controller) = raw_reader.get_value() {
             controller.abort();
         }
-        raw_reader.set_value(wanted.then(|| read_raw(state)).flatten());
+        raw_reader.set_value(wanted.then(|| read_raw(state, url)).flatten());
+    });
+    // Picking a fault (or the clock as it is) starts a stopped clock.
+    Effect::new(move |previous: Option<()>| {
+        state.fault.track();
+        if previous.is_some() {
+            state.running.set(true);
+        }
     });
     on_cleanup(move || {
         connection.set_value(None);
@@ -57,9 +66,11 @@ pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
     });
 }
 
-fn open(state: ClockState) -> Result<EventSourceHandle, String> {
-    let mut clock = EventSourceHandle::open("/api/clock")?;
+fn open(state: ClockState, url: &str) -> Result<EventSourceHandle, String> {
+    let mut clock = EventSourceHandle::open(url)?;
     state.ready_state.set(clock.source.ready_state());
+    // A new EventSource starts with no last event ID.
+    state.last_id.set(String::new());
     clock.on("hello", move |event: MessageEvent| {
         let data = event.data().as_string().unwrap_or_default();
         if let Some(hello) = parse::<ClockHello>(&data) {
@@ -99,14 +110,22 @@ fn open(state: ClockState) -> Result<EventSourceHandle, String> {
         state.ready_state.set(ready_state);
         state.record(wall_time(), "error", String::new(), format!("readyState is now {ready_state}"));
         state.note.set(if ready_state == 0 {
-            format!(
-                "The connection ended. EventSource reconnects by itself and will send Last-Event-ID: {}.",
-                state.last_id.get_untracked()
-            )
-        } else {
-            "The browser gave up: EventSource stays CLOSED after a non-200 answer, such as 429 \
-             (your address already holds its share of clock streams) or 503 (the server is full)."
+            let last_id = state.last_id.get_untracked();
+            if last_id.is_empty() {
+                "The connection ended. EventSource reconnects by itself, with no Last-Event-ID: \
+                 no id: has arrived on this EventSource."
+                    .into()
+            } else {
+                format!(
+                    "The connection ended. EventSource reconnects by itself and will send Last-Event-ID: {last_id}."
+                )
+            }
+        } else if state.fault.with_untracked(Option::is_some) {
+            "The browser gave up: readyState is 2 (CLOSED), and EventSource will not reconnect."
                 .into()
+        } else {
+            // Said by the page beside the island (`DemoFrame`), not the WebAssembly.
+            demo_text("clock-gave-up")
         });
     });
     Ok(clock)
@@ -132,13 +151,13 @@ pub fn drop_stream(state: ClockState) {
     });
 }
 
-/// Reads `/api/clock` with `fetch` and shows its bytes as they arrive.
-fn read_raw(state: ClockState) -> Option<AbortController> {
+/// Reads the stream at `url` with `fetch` and shows its bytes as they arrive.
+fn read_raw(state: ClockState, url: String) -> Option<AbortController> {
     let controller = AbortController::new().ok()?;
     let signal = controller.signal();
     state.raw.set(String::new());
     spawn_local(async move {
-        if let Err(error) = pump_raw(state, signal).await {
+        if let Err(error) = pump_raw(state, &url, signal).await {
             if !error.contains("abort") {
                 state
                     .raw
@@ -149,7 +168,11 @@ fn read_raw(state: ClockState) -> Option<AbortController> {
     Some(controller)
 }
 
-async fn pump_raw(state: ClockState, signal: web_sys::AbortSignal) -> Result<(), String> {
+async fn pump_raw(
+    state: ClockState,
+    url: &str,
+    signal: web_sys::AbortSignal,
+) -> Result<(), String> {
     use wasm_bindgen_futures::JsFuture;
     let init = web_sys::RequestInit::new();
     init.set_signal(Some(&signal));
@@ -158,7 +181,7 @@ async fn pump_raw(state: ClockState, signal: web_sys::AbortSignal) -> Result<(),
         .set("accept", "text/event-stream")
         .map_err(describe)?;
     init.set_headers(&headers);
-    let response = JsFuture::from(window().fetch_with_str_and_init("/api/clock", &init))
+    let response = JsFuture::from(window().fetch_with_str_and_init(url, &init))
         .await
         .map_err(describe)?
         .unchecked_into::<web_sys::Response>();

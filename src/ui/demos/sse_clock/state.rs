@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::demos::widgets::ChosenFault;
+
 /// One event as `EventSource` delivered it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parsed {
@@ -14,6 +16,8 @@ pub struct Parsed {
 #[derive(Clone, Copy)]
 pub struct ClockState {
     pub running: RwSignal<bool>,
+    /// The fault the learner asked for ("break it"); `None`: the clock as it is.
+    pub fault: RwSignal<Option<ChosenFault>>,
     pub show_raw: RwSignal<bool>,
     pub ready_state: RwSignal<u16>,
     pub time: RwSignal<String>,
@@ -32,6 +36,7 @@ impl ClockState {
     pub fn new() -> Self {
         ClockState {
             running: RwSignal::new(true),
+            fault: RwSignal::new(None),
             show_raw: RwSignal::new(true),
             ready_state: RwSignal::new(0),
             time: RwSignal::new("--:--:--".into()),
@@ -62,5 +67,14 @@ pub fn ready_state_label(state: u16) -> &'static str {
         0 => "CONNECTING",
         1 => "OPEN",
         _ => "CLOSED",
+    }
+}
+
+/// The stream's URL: `/api/clock`, with `?fault=…` when one is asked for.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn clock_url(fault: Option<&ChosenFault>) -> String {
+    match fault {
+        Some(fault) => format!("/api/clock?fault={}", fault.query),
+        None => "/api/clock".into(),
     }
 }

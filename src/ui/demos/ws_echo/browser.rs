@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use std::collections::VecDeque;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use super::state::{EchoState, LogEntry, Outgoing};
-use crate::model::wire::ECHO_HELLO_PREFIX;
+use super::state::{echo_url, EchoState, LogEntry, Outgoing};
+use crate::model::wire::{ECHO_HELLO_PREFIX, PING_STORM_PREFIX};
 use crate::ui::demos::browser::{describe, now_ms, wall_time, WebSocketHandle};
 
 pub fn attach(state: EchoState, root: NodeRef<leptos::html::Div>) {
@@ -15,6 +15,7 @@ pub fn attach(state: EchoState, root: NodeRef<leptos::html::Div>) {
     let in_flight = StoredValue::new_local(VecDeque::<f64>::new());
     Effect::new(move |_| {
         state.connect_requests.track();
+        state.fault.track(); // a fault picked: a new socket, broken as asked
         socket.set_value(None);
         in_flight.update_value(|q| q.clear());
         match open(state, in_flight) {
@@ -55,8 +56,8 @@ fn open(
     state: EchoState,
     in_flight: StoredValue<VecDeque<f64>, LocalStorage>,
 ) -> Result<WebSocketHandle, String> {
-    // `?hello`: the server first says how the socket reached it.
-    let mut echo = WebSocketHandle::open("/api/echo?hello", "page left")?;
+    let url = state.fault.with_untracked(|fault| echo_url(fault.as_ref()));
+    let mut echo = WebSocketHandle::open(&url, "page left")?;
     let greeted = StoredValue::new_local(false);
     state.ready_state.set(echo.socket.ready_state());
     state.closed.set(None);
@@ -75,6 +76,13 @@ fn open(
             if let Some(how) = text.strip_prefix(ECHO_HELLO_PREFIX) {
                 return state.record(event_entry("server", how));
             }
+        }
+        if let Some(report) = event
+            .data()
+            .as_string()
+            .and_then(|t| t.strip_prefix(PING_STORM_PREFIX).map(String::from))
+        {
+            return state.record(event_entry("ping storm", &report));
         }
         let sent_at = in_flight.try_update_value(|q| q.pop_front()).flatten();
         let rtt_ms = sent_at.map(|t| now_ms() - t);
@@ -118,7 +126,7 @@ fn close_summary(event: &CloseEvent) -> String {
         } else {
             " (no close handshake)"
         },
-        close_meaning(code)
+        close_meaning(code).unwrap_or_default()
     )
 }
 
@@ -192,19 +200,13 @@ fn hex_preview(bytes: &[u8]) -> String {
     )
 }
 
-fn close_meaning(code: u16) -> &'static str {
-    match code {
-        1000 => "1000 is a normal closure.",
-        1001 => "1001 means going away: here, the server is restarting. Reconnect in a moment.",
-        1006 => {
-            "1006 is never sent: the connection dropped without a close frame, or the server \
-             refused the handshake (429: your address already holds its share of echo sockets; \
-             503: the server is full). Reconnect by hand, after a pause."
-        }
-        1007 => "1007 means the payload was invalid, such as text that is not UTF-8.",
-        1008 => "1008 is a policy violation: here, the socket was idle too long.",
-        1009 => "1009 means the message was too big for the server.",
-        1011 => "1011 means the server hit an unexpected error.",
-        _ => "",
-    }
+/// What close code `code` means, from the list the server puts beside the
+/// island (`ws_echo::close_codes`): the text stays out of the WebAssembly.
+fn close_meaning(code: u16) -> Option<String> {
+    let selector = format!(".close-meanings [data-code=\"{code}\"]");
+    leptos::prelude::document()
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|meaning| meaning.text_content())
 }

@@ -1,16 +1,21 @@
 //! The WebSocket echo: the browser's own `WebSocket` on `/api/echo`, a log
 //! of every message with its direction, size, time and round trip, and the
 //! close code and reason when the socket ends. It never reconnects by
-//! itself: that is the lesson. The learner reconnects by hand.
+//! itself: that is the lesson. The learner reconnects by hand, or asks the
+//! server to break the next socket (`faults.rs`).
 
 use leptos::prelude::*;
 
 use super::markup::Markup;
-use super::widgets::hydrated_marker;
+use super::widgets::{hydrated_marker, BreakIt};
 use state::{ready_state_label, EchoState, Outgoing};
 
 #[cfg(feature = "hydrate")]
 mod browser;
+#[cfg(not(feature = "hydrate"))]
+pub mod close_codes;
+#[cfg(not(feature = "hydrate"))]
+mod faults;
 mod state;
 
 /// The server's message limit is not a prop (props would bring serde_json's
@@ -26,6 +31,7 @@ pub fn WsEcho() -> impl IntoView {
         log: RwSignal::new(Vec::new()),
         closed: RwSignal::new(None),
         connect_requests: RwSignal::new(1),
+        fault: RwSignal::new(None),
         disconnect_requests: RwSignal::new(0),
         send_requests: RwSignal::new(None),
     };
@@ -33,6 +39,7 @@ pub fn WsEcho() -> impl IntoView {
     browser::attach(state, root);
 
     let open = move || state.ready_state.get() == 1;
+    // A new socket, broken as asked.
     view! {
         <div class="echo-demo" node_ref=root data-hydrated=hydrated_marker()>
             <div class="demo-controls">
@@ -71,6 +78,7 @@ pub fn WsEcho() -> impl IntoView {
                     "Send one byte over the server's limit"
                 </button>
             </div>
+            <BreakIt label="Break it (a new socket):" options=fault_options() fault=state.fault />
             <p class="demo-note close-info" role="status">{move || state.closed.get()}</p>
             <MessageLog state />
         </div>
@@ -120,4 +128,12 @@ fn MessageLog(state: EchoState) -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// The "break it" options, from the server (the browser keeps them).
+fn fault_options() -> String {
+    #[cfg(not(feature = "hydrate"))]
+    return faults::options_html();
+    #[cfg(feature = "hydrate")]
+    String::new()
 }

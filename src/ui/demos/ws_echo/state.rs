@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::demos::widgets::ChosenFault;
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogEntry {
     pub at: String,
@@ -20,6 +22,8 @@ pub struct EchoState {
     pub log: RwSignal<Vec<LogEntry>>,
     pub closed: RwSignal<Option<String>>,
     pub connect_requests: RwSignal<u32>,
+    /// The fault the next connection asks for ("break it"); `None`: the plain echo.
+    pub fault: RwSignal<Option<ChosenFault>>,
     pub disconnect_requests: RwSignal<u32>,
     pub send_requests: RwSignal<Option<Outgoing>>,
 }
@@ -47,5 +51,15 @@ pub fn ready_state_label(state: u16) -> &'static str {
         1 => "OPEN",
         2 => "CLOSING",
         _ => "CLOSED",
+    }
+}
+
+/// The socket's URL: `?hello` (the server first says how the socket reached
+/// it), and `&fault=…` when one is asked for.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn echo_url(fault: Option<&ChosenFault>) -> String {
+    match fault {
+        Some(fault) => format!("/api/echo?hello&fault={}", fault.query),
+        None => "/api/echo?hello".into(),
     }
 }
