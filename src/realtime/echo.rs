@@ -190,6 +190,9 @@ async fn echo_socket(
     stopping: Stopping,
     _held: (OwnedSemaphorePermit, Share),
 ) {
+    // Counted until this task ends, after the close handshake below: the
+    // server must not exit while a 1001 waits for the browser's answer.
+    let _open = stopping.hold();
     let stopping = stopping.wait();
     tokio::pin!(stopping);
     loop {

@@ -7,6 +7,9 @@
 use std::time::Duration;
 use tokio::sync::watch;
 
+/// See [`Stopping::hold`].
+pub struct Held(#[allow(dead_code)] watch::Receiver<bool>);
+
 #[derive(Clone, Debug)]
 pub struct Stopping {
     stopping: watch::Sender<bool>,
@@ -32,9 +35,17 @@ impl Stopping {
         *self.stopping.borrow()
     }
 
+    /// Something open that [`Stopping::drained`] waits for until it is
+    /// dropped: a socket task holds one to its very end, past its close
+    /// handshake (a finished [`Stopping::wait`] no longer counts).
+    pub fn hold(&self) -> Held {
+        Held(self.stopping.subscribe())
+    }
+
     /// Resolves once the server is stopping (at once if it already is).
-    /// While the returned future lives, it counts as something open that
-    /// [`Stopping::drained`] waits for: a socket task holds it to its end.
+    /// Until it resolves, it counts as something open that
+    /// [`Stopping::drained`] waits for; to be waited for past that, hold a
+    /// [`Stopping::hold`].
     pub fn wait(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
         let mut stopping = self.stopping.subscribe();
         async move {
