@@ -59,7 +59,7 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
     let close_meanings = (name == DemoName::WsEcho).then(|| {
         use crate::ui::demos::echo_close_codes::{close_meaning, CLOSE_CODES};
         let meanings = CLOSE_CODES
-            .map(|code| view! { <dt>{code}</dt><dd data-code=code>{close_meaning(code)}</dd> });
+            .map(|code| view! { <dt>{code}</dt><dd data-demo-text=format!("close-{code}")>{close_meaning(code)}</dd> });
         view! { <dl class="close-meanings" hidden>{meanings.to_vec()}</dl> }
     });
     let body = match name {

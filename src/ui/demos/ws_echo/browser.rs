@@ -7,7 +7,7 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::state::{echo_url, EchoState, LogEntry, Outgoing};
 use crate::model::wire::{ECHO_HELLO_PREFIX, PING_STORM_PREFIX};
-use crate::ui::demos::browser::{describe, now_ms, wall_time, WebSocketHandle};
+use crate::ui::demos::browser::{demo_text, describe, now_ms, wall_time, WebSocketHandle};
 
 pub fn attach(state: EchoState, root: NodeRef<leptos::html::Div>) {
     let socket = StoredValue::new_local(None::<WebSocketHandle>);
@@ -126,7 +126,8 @@ fn close_summary(event: &CloseEvent) -> String {
         } else {
             " (no close handshake)"
         },
-        close_meaning(code).unwrap_or_default()
+        // In words, from the list the server puts beside the island (`ws_echo::close_codes`).
+        demo_text(&format!("close-{code}"))
     )
 }
 
@@ -198,15 +199,4 @@ fn hex_preview(bytes: &[u8]) -> String {
         shown.join(" "),
         if bytes.len() > 12 { " …" } else { "" }
     )
-}
-
-/// What close code `code` means, from the list the server puts beside the
-/// island (`ws_echo::close_codes`): the text stays out of the WebAssembly.
-fn close_meaning(code: u16) -> Option<String> {
-    let selector = format!(".close-meanings [data-code=\"{code}\"]");
-    leptos::prelude::document()
-        .query_selector(&selector)
-        .ok()
-        .flatten()
-        .and_then(|meaning| meaning.text_content())
 }
