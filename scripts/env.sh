@@ -17,6 +17,14 @@ has_rustup_wasm_std() {
 }
 
 use_wasm_route() {
+    # The browser bundle leaves out the file, line and column of each panic
+    # site: some 140 source paths in the main wasm alone, about 1 KiB brotli
+    # on every page with an island. A panic in the browser still says what
+    # went wrong, only not where. The flag is unstable on both routes, so
+    # RUSTC_BOOTSTRAP lets a stable rustc take it; it applies to the wasm
+    # target only, and the server keeps its locations.
+    export RUSTC_BOOTSTRAP=1
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zlocation-detail=none"
     if has_rustup_wasm_std; then
         WASM_ROUTE=rustup
         LEPTOS_BUILD_ARGS=()
@@ -24,7 +32,6 @@ use_wasm_route() {
         # Debian's rustc-web has no prebuilt wasm32 std: build it from rust-web-src.
         WASM_ROUTE=debian
         export PATH="/usr/bin:$PATH"
-        export RUSTC_BOOTSTRAP=1
         LEPTOS_BUILD_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
     fi
 }
