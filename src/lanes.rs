@@ -75,10 +75,14 @@ pub async fn serve(
                 .1
                 .alpn_protocol()
                 .map(|p| String::from_utf8_lossy(p).into_owned());
-            let connection = lab.open_connection(lane, negotiated, remote);
+            // Shared with the requests: an upgraded socket outlives hyper's
+            // connection future and keeps the connection in the lab's view.
+            let connection = Arc::new(lab.open_connection(lane, negotiated, remote));
             let tag: ConnectionTag = connection.tag.clone();
+            let held = connection.clone();
             let service = app.map_request(move |mut request: Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(tag.clone());
+                request.extensions_mut().insert(held.clone());
                 request
             });
             let served = builder.serve_connection_with_upgrades(

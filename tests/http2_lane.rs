@@ -7,49 +7,22 @@ mod common;
 
 use axum::http::{Method, Request};
 use bytes::Bytes;
-use common::{manifest_dir, start};
+use common::{connect_tls, serve_trusted_lab, TrustedLab};
 use realtime_lab::realtime::RealtimeSettings;
-use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::TcpStream;
-use tokio_rustls::rustls::pki_types::ServerName;
-use tokio_rustls::rustls::{ClientConfig, RootCertStore};
-use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::ClientConfig;
 
 /// A lab server using a fresh certificate, and a client that trusts it.
-async fn lane_and_client() -> (String, ClientConfig, tempfile::TempDir) {
-    let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert, generated.cert.pem()).unwrap();
-    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
-    let flags = [
-        "--tls-cert",
-        cert.to_str().unwrap(),
-        "--tls-key",
-        key.to_str().unwrap(),
-    ];
-    let content = manifest_dir().join("content");
-    let site = manifest_dir().join("target/site");
-    let served = start(&content, &site, RealtimeSettings::default(), &flags).await;
-    let mut roots = RootCertStore::empty();
-    roots.add(generated.cert.der().clone()).unwrap();
-    let mut tls = ClientConfig::builder()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+async fn lane_and_client() -> (String, ClientConfig, TrustedLab) {
+    let lab = serve_trusted_lab(RealtimeSettings::default()).await;
+    let mut tls = lab.tls.clone();
     tls.alpn_protocols = vec![b"h2".to_vec()];
-    (served.http2_lane, tls, dir)
+    (lab.served.http2_lane.clone(), tls, lab)
 }
 
 /// An HTTP/2 connection to the lane, after the server's SETTINGS arrived.
 async fn connect(lane: &str, tls: ClientConfig) -> h2::client::SendRequest<Bytes> {
-    let addr = lane.trim_start_matches("https://");
-    let tcp = TcpStream::connect(addr).await.unwrap();
-    let name = ServerName::try_from("127.0.0.1").unwrap();
-    let tls = TlsConnector::from(Arc::new(tls))
-        .connect(name, tcp)
-        .await
-        .unwrap();
+    let tls = connect_tls(lane, tls).await;
     assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
     let (send, connection) = h2::client::handshake(tls).await.unwrap();
     tokio::spawn(connection);

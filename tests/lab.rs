@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, serve_lab};
+use common::{client, connect_tls, serve_lab, serve_trusted_lab};
 use eventsource_stream::{Event, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
@@ -246,4 +246,88 @@ async fn odd_labels_are_cut_or_read_lossily_never_a_panic() {
     let mut events = not_utf8.bytes_stream().boxed().eventsource();
     let hello: LabHello = serde_json::from_str(&next_event(&mut events).await.data).unwrap();
     assert_eq!(hello.label, "\u{fffd}");
+}
+
+/// A WebSocket on a lane, over TLS checked against the test's certificate.
+async fn open_socket(
+    lane: &str,
+    tls: tokio_rustls::rustls::ClientConfig,
+) -> Result<
+    (
+        LabHello,
+        tokio_tungstenite::WebSocketStream<tokio_rustls::client::TlsStream<tokio::net::TcpStream>>,
+    ),
+    u16,
+> {
+    let mut tls = tls;
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let stream = connect_tls(lane, tls).await;
+    let url = format!("{}/api/lab/socket", lane.replace("https://", "wss://"));
+    let (mut socket, _) = match tokio_tungstenite::client_async(url, stream).await {
+        Ok(connected) => connected,
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            return Err(response.status().as_u16())
+        }
+        Err(error) => panic!("the upgrade failed: {error}"),
+    };
+    let hello = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .expect("a hello")
+        .unwrap()
+        .unwrap();
+    Ok((
+        serde_json::from_str(hello.to_text().unwrap()).unwrap(),
+        socket,
+    ))
+}
+
+#[tokio::test]
+async fn a_lab_socket_names_its_connection_and_the_view_counts_it() {
+    let lab = serve_trusted_lab(RealtimeSettings::default()).await;
+    let (hello, mut socket) = open_socket(&lab.served.http1_lane, lab.tls.clone())
+        .await
+        .unwrap();
+    assert_eq!(hello.lane, Lane::Http1);
+    assert_eq!(hello.protocol, "HTTP/1.1");
+    assert_eq!(hello.label, "WebSocket");
+    let sockets = |view: &LabView| -> Vec<(u64, usize, usize)> {
+        view.connections
+            .iter()
+            .map(|c| (c.id, c.streams.len(), c.sockets))
+            .collect()
+    };
+    let response = client()
+        .get(format!("{}/api/lab/view", lab.served.base))
+        .send()
+        .await
+        .unwrap();
+    let mut views = response.bytes_stream().boxed().eventsource();
+    loop {
+        let view: LabView = serde_json::from_str(&next_event(&mut views).await.data).unwrap();
+        if sockets(&view) == [(hello.connection, 0, 1)] {
+            break;
+        }
+    }
+    socket.close(None).await.unwrap();
+    loop {
+        let view: LabView = serde_json::from_str(&next_event(&mut views).await.data).unwrap();
+        if view.connections.iter().all(|c| c.sockets == 0) {
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn lab_sockets_count_in_the_clients_share_of_the_lab() {
+    let settings = RealtimeSettings {
+        lab_streams_per_client: 2,
+        ..RealtimeSettings::default()
+    };
+    let lab = serve_trusted_lab(settings).await;
+    let _stream = open_stream(&tls_client(false), &lab.served.http2_lane, 1).await;
+    let _socket = open_socket(&lab.served.http1_lane, lab.tls.clone())
+        .await
+        .unwrap();
+    let refused = open_socket(&lab.served.http1_lane, lab.tls.clone()).await;
+    assert_eq!(refused.err(), Some(429));
 }

@@ -84,6 +84,30 @@ describe("the connection lab", () => {
     await context.close();
   });
 
+  test("over HTTP/1.1, with all six connections taken, a WebSocket opens at once beside them", async () => {
+    const { page, errors, context } = await openLab(browser, server.url);
+    await page.waitForFunction(() => !document.querySelector(".lab-demo .button")?.disabled, null, { timeout: 15_000 });
+    await page.getByRole("button", { name: "Open 8 streams on HTTP/1.1" }).click();
+    await waitForCounts(page, { open: 6, waiting: 2 });
+    await page.getByRole("button", { name: "Open a WebSocket on HTTP/1.1" }).click();
+    // Open while the two streams still wait: the socket is not in their queue.
+    await waitForCounts(page, { open: 7, waiting: 2 });
+    assert.deepEqual(await counts(page), { open: 7, connections: 7, waiting: 2 });
+    const socket = page.locator("tr[data-state=open]", { hasText: "WS 1" });
+    assert.match(await socket.textContent(), /WebSocket over HTTP\/1\.1/);
+    assert.ok(parseInt(await socket.locator("td:nth-child(3)").textContent()) < 1000, "no wait for a free connection");
+    assert.equal(await page.locator(".tcp-lane .chip", { hasText: "WS 1" }).count(), 1);
+    await page.waitForFunction(
+      () => document.querySelectorAll(".server-view li[data-lane=Http1][data-sockets='1']").length === 1,
+    );
+    // Closing it closes its connection in the server's view too.
+    await socket.getByRole("button", { name: "Close" }).click();
+    await waitForCounts(page, { open: 6, waiting: 2 });
+    await page.waitForFunction(() => document.querySelectorAll(".server-view li[data-sockets='1']").length === 0);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("over HTTP/2, 8 streams all open on one connection", async () => {
     const { page, errors, context } = await openLab(browser, server.url);
     await page.getByRole("radio", { name: "HTTP/2" }).check();
@@ -98,6 +122,16 @@ describe("the connection lab", () => {
     );
     await page.getByRole("button", { name: "Send an ordinary request" }).click();
     await page.waitForFunction(() => /answered after \d+ ms on connection/.test(document.querySelector(".lab-ping")?.textContent));
+    // A WebSocket to the same lane, from this page on the site's origin:
+    // the lane allows RFC 8441, yet Chromium opens a connection of its own
+    // over HTTP/1.1, since the streams went without credentials and a
+    // WebSocket goes with them (lesson 6 says so; claims.test.mjs shows a
+    // page on the HTTP/2 origin itself riding its connection).
+    await page.getByRole("button", { name: "Open a WebSocket on HTTP/2" }).click();
+    await waitForCounts(page, { open: 9, waiting: 0 });
+    assert.deepEqual(await counts(page), { open: 9, connections: 2, waiting: 0 });
+    const socket = page.locator("tr[data-state=open]", { hasText: "WS 1" });
+    assert.match(await socket.textContent(), /WebSocket over HTTP\/1\.1/);
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -67,6 +67,12 @@ pub enum DemoName {
     /// The clock twice: straight from the server, and held back like a
     /// buffering proxy would.
     BufferedClock,
+    /// Lesson 5's leaky server: a timer per connection that outlives its
+    /// client, beside the one shared ticker.
+    LeakyServer,
+    /// Lesson 7's scenarios: which of SSE, WebSockets, long polling and
+    /// WebTransport fits, with the reasoning for every choice.
+    WhichFits,
     /// A click counter: the smallest proof that a lesson page is hydrated.
     Counter,
 }
@@ -78,6 +84,8 @@ impl DemoName {
         DemoName::HandshakeInspector,
         DemoName::ConnectionLab,
         DemoName::BufferedClock,
+        DemoName::LeakyServer,
+        DemoName::WhichFits,
         DemoName::Counter,
     ];
 
@@ -89,6 +97,8 @@ impl DemoName {
             DemoName::HandshakeInspector => "handshake-inspector",
             DemoName::ConnectionLab => "connection-lab",
             DemoName::BufferedClock => "buffered-clock",
+            DemoName::LeakyServer => "leaky-server",
+            DemoName::WhichFits => "which-fits",
             DemoName::Counter => "counter",
         }
     }
@@ -101,6 +111,8 @@ impl DemoName {
             DemoName::HandshakeInspector => "The handshake inspector",
             DemoName::ConnectionLab => "The connection lab",
             DemoName::BufferedClock => "The clock behind a buffering proxy",
+            DemoName::LeakyServer => "A timer per connection, against one shared ticker",
+            DemoName::WhichFits => "Which one fits?",
             DemoName::Counter => "A click counter",
         }
     }
@@ -120,6 +132,12 @@ impl DemoName {
             }
             DemoName::BufferedClock => {
                 "Two event streams of the same clock: one straight from the server, one held back and released in bursts."
+            }
+            DemoName::LeakyServer => {
+                "Event streams served with a timer each, which go on firing after you leave, against one shared ticker."
+            }
+            DemoName::WhichFits => {
+                "Four situations: pick SSE, WebSockets, long polling or WebTransport, and read why."
             }
             DemoName::Counter => "A button counted by the WebAssembly in this page.",
         }

@@ -107,12 +107,28 @@ pub struct LabConnection {
     pub alpn: Option<String>,
     /// The labels of the lab streams open on it.
     pub streams: Vec<String>,
+    /// How many lab WebSockets it carries (`/api/lab/socket`).
+    #[serde(default)]
+    pub sockets: usize,
 }
 
 /// The server's view of one client's lab connections (`/api/lab/view`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LabView {
     pub connections: Vec<LabConnection>,
+}
+
+/// Lesson 5's leaky server, for one client (`/api/leaky/stats`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeakyStats {
+    /// Its naive timers still firing, whether or not their client is there.
+    pub naive_timers: usize,
+    /// Of those, the ones whose client has left: the leak.
+    pub orphaned: usize,
+    /// Seconds until the demo's safety net stops the oldest leaked timer.
+    pub next_cleanup_s: Option<u64>,
+    /// Its clock streams, every one served by the server's one shared ticker.
+    pub shared_streams: usize,
 }
 
 /// The GUID every WebSocket server appends to the key (RFC 6455 §1.3).

@@ -20,12 +20,13 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::collections::HashSet;
 use std::hash::BuildHasher;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 
-use super::fair_share::{ClientAddr, Share, Shares};
+use super::fair_share::{ClientAddr, OverShare, Share, Shares};
 use super::limits::{semaphore_permits, too_busy};
 use super::replay::{Backlog, ReplayWindow, Tick};
 use super::{faults, sse, ClockSettings, Stopping};
@@ -184,6 +185,40 @@ impl Clock {
     pub fn open_streams(&self) -> usize {
         self.streams().len()
     }
+
+    /// The clock streams `client` holds (lesson 5's naive streams included).
+    pub fn streams_of(&self, client: IpAddr) -> usize {
+        self.shares.held_by(client)
+    }
+
+    /// A place for one more stream from `client`: its share and one of the
+    /// server's, or the refusal that says which is full.
+    pub(super) fn admit(&self, client: IpAddr) -> Result<(OwnedSemaphorePermit, Share), Refused> {
+        let share = self.shares.take(client).map_err(Refused::OverShare)?;
+        let permit = self
+            .permits
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Refused::Full(self.settings.max_open_streams))?;
+        Ok((permit, share))
+    }
+}
+
+/// Why a clock stream was refused: the client holds its share (429), or
+/// the server holds its limit of streams (503).
+#[derive(Debug)]
+pub enum Refused {
+    OverShare(OverShare),
+    Full(usize),
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::OverShare(refused) => refused.into_response(),
+            Refused::Full(limit) => too_busy("clock streams", limit),
+        }
+    }
 }
 
 /// Registered while a stream is open; dropping it (the client left, or the
@@ -271,12 +306,9 @@ async fn clock_handler(
     if let Some(refused) = asked.fault.and_then(faults::refusal) {
         return refused;
     }
-    let share = match clock.shares.take(client) {
-        Ok(share) => share,
+    let place = match clock.admit(client) {
+        Ok(place) => place,
         Err(refused) => return refused.into_response(),
-    };
-    let Ok(permit) = clock.permits.clone().try_acquire_owned() else {
-        return too_busy("clock streams", clock.settings.max_open_streams);
     };
     let last_seen = headers
         .get("last-event-id")
@@ -286,7 +318,7 @@ async fn clock_handler(
     // then in both, and is skipped by id, instead of in neither.
     let live = clock.broadcast.subscribe();
     let backlog = clock.backlog(last_seen);
-    let open = clock.open_stream((permit, share));
+    let open = clock.open_stream(place);
     let mut events = stream::events(open, live, backlog);
     if let Some(fault) = asked.fault {
         events = faults::reshape(fault, events);

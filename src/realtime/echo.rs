@@ -252,7 +252,8 @@ fn close_for(error: &axum::Error, max_message: usize) -> Option<(u16, String)> {
     }
 }
 
-async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
+/// Sends a close frame, then waits briefly for the client's answer.
+pub(super) async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     let frame = CloseFrame {
         code,
         reason: reason.into(),

@@ -4,10 +4,15 @@
 //!
 //! - `GET /api/lab/stream?label=L`: an event stream whose first event says
 //!   which connection carries it and with which protocol; it stays open.
+//! - `GET /api/lab/socket`: a WebSocket whose first message is the same
+//!   hello; it stays open. Browsers keep WebSockets out of the pool of six,
+//!   so one opens while six streams hold every connection to the lane. Over
+//!   HTTP/2 it answers an extended CONNECT (RFC 8441), as the echo does.
 //! - `GET /api/lab/ping`: an ordinary request, to see whether it waits.
 //! - `GET /api/lab/view`: the server's view of this client's connections and
 //!   the streams on each, sent again whenever it changes.
 
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{header, Extensions, HeaderValue, StatusCode, Version};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -23,7 +28,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::fair_share::{ClientAddr, OverShare, Share, Shares};
-use super::{RealtimeState, Stopping};
+use super::{echo, RealtimeState, Stopping};
 use crate::model::wire::{LabConnection, LabHello, LabPing, LabView, Lane};
 
 /// Which lane and TCP connection a request arrived on; added by the lanes.
@@ -50,7 +55,15 @@ struct Record {
     lane: Lane,
     alpn: Option<String>,
     remote: SocketAddr,
-    streams: Vec<(u64, String)>,
+    /// Each open lab stream or socket: its id, label and kind.
+    streams: Vec<(u64, String, Kind)>,
+}
+
+/// What a lab request holds open on its connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Stream,
+    Socket,
 }
 
 impl Lab {
@@ -87,15 +100,17 @@ impl Lab {
         }
     }
 
+    /// A stream or a socket, counted in the client's share of the lab.
     fn open_stream(
         self: &Arc<Self>,
         tag: &ConnectionTag,
         label: String,
+        kind: Kind,
     ) -> Result<StreamGuard, OverShare> {
         let share = self.shares.take(tag.remote.ip())?;
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         if let Some(record) = self.lock().get_mut(&tag.id) {
-            record.streams.push((id, label));
+            record.streams.push((id, label, kind));
         }
         self.bump();
         Ok(StreamGuard {
@@ -116,7 +131,13 @@ impl Lab {
                 id: *id,
                 lane: r.lane,
                 alpn: r.alpn.clone(),
-                streams: r.streams.iter().map(|(_, label)| label.clone()).collect(),
+                streams: r
+                    .streams
+                    .iter()
+                    .filter(|(_, _, kind)| *kind == Kind::Stream)
+                    .map(|(_, label, _)| label.clone())
+                    .collect(),
+                sockets: r.streams.iter().filter(|s| s.2 == Kind::Socket).count(),
             })
             .collect();
         LabView { connections }
@@ -158,7 +179,7 @@ struct StreamGuard {
 impl Drop for StreamGuard {
     fn drop(&mut self) {
         if let Some(record) = self.lab.lock().get_mut(&self.connection) {
-            record.streams.retain(|(id, _)| *id != self.stream);
+            record.streams.retain(|(id, _, _)| *id != self.stream);
         }
         self.lab.bump();
     }
@@ -167,6 +188,7 @@ impl Drop for StreamGuard {
 pub fn router() -> Router<RealtimeState> {
     Router::new()
         .route("/api/lab/stream", get(lab_stream))
+        .route("/api/lab/socket", get(lab_socket).connect(lab_socket))
         .route("/api/lab/ping", get(lab_ping))
         .route("/api/lab/view", get(lab_view))
 }
@@ -188,7 +210,7 @@ async fn lab_stream(
         return not_on_a_lane();
     };
     let label: String = query.label.chars().take(24).collect();
-    let guard = match lab.open_stream(&tag, label.clone()) {
+    let guard = match lab.open_stream(&tag, label.clone(), Kind::Stream) {
         Ok(guard) => guard,
         Err(refused) => return with_cors(refused.into_response()),
     };
@@ -206,6 +228,72 @@ async fn lab_stream(
     };
     let sse = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(10)));
     with_cors(sse.into_response())
+}
+
+/// Bounds for a lab socket, which only says hello and waits: the client
+/// has nothing to send, so a message beyond this ends the socket.
+const SOCKET_MESSAGE: usize = 1024;
+const SOCKET_BUFFER: usize = 512;
+
+/// A WebSocket on a lane, beside the lab's streams: its hello names its
+/// connection, as a stream's does. No `Origin` check, unlike the echo: the
+/// lab page runs on the site's origin, not the lane's, and like the lab's
+/// streams (`Access-Control-Allow-Origin: *`) the socket tells nothing a
+/// foreign page could use and counts in the client's share of the lab.
+async fn lab_socket(
+    State(lab): State<Arc<Lab>>,
+    State(stopping): State<Stopping>,
+    version: Version,
+    extensions: Extensions,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let Some(tag) = extensions.get::<ConnectionTag>().cloned() else {
+        return not_on_a_lane();
+    };
+    // After the upgrade hyper is done with the connection; the socket keeps
+    // it registered until the socket ends.
+    let connection = extensions.get::<Arc<ConnectionGuard>>().cloned();
+    let guard = match lab.open_stream(&tag, "WebSocket".into(), Kind::Socket) {
+        Ok(guard) => guard,
+        Err(refused) => return refused.into_response(),
+    };
+    let hello = LabHello {
+        connection: tag.id,
+        lane: tag.lane,
+        protocol: protocol(version).into(),
+        label: "WebSocket".into(),
+    };
+    let held = stopping.hold();
+    upgrade
+        .max_message_size(SOCKET_MESSAGE)
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER)
+        .on_upgrade(move |mut socket| async move {
+            let (_guard, _held, _connection) = (guard, held, connection);
+            let json = serde_json::to_string(&hello).expect("a hello serialises");
+            if socket.send(Message::Text(json.into())).await.is_err() {
+                return;
+            }
+            let stopping = stopping.wait();
+            tokio::pin!(stopping);
+            loop {
+                tokio::select! {
+                    message = socket.recv() => match message {
+                        // Pings are answered by the library; anything else
+                        // the client sends is ignored until it closes.
+                        Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                        Some(Ok(_)) => {}
+                    },
+                    _ = &mut stopping => break,
+                }
+            }
+            echo::close(
+                &mut socket,
+                echo::close_code::GOING_AWAY,
+                "the server is restarting",
+            )
+            .await;
+        })
 }
 
 async fn lab_ping(version: Version, extensions: Extensions) -> Response {

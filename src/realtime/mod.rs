@@ -4,9 +4,11 @@
 //!   after `Last-Event-ID`), and `POST /api/clock/streams/{id}/drop`.
 //! - [`echo`]: `GET /api/echo`, the WebSocket echo with its limits.
 //! - [`faults`]: `?fault=…` on the clock: one stream misbehaving on request.
+//! - [`leaky`]: `GET /api/leaky/naive` and `/api/leaky/stats`, lesson 5's
+//!   timer per connection, leaking and bounded, beside the shared ticker.
 //! - [`inspect`]: `GET /api/inspect/sse` and `/api/inspect/ws`, which report
 //!   their own handshake.
-//! - [`lab`]: `GET /api/lab/{stream,ping,view}`, the connection lab, answered
+//! - [`lab`]: `GET /api/lab/{stream,socket,ping,view}`, the connection lab, answered
 //!   on the HTTPS lanes of `crate::lanes`.
 //! - [`origin`], [`limits`] and [`fair_share`]: who may open a socket, what a
 //!   full demo says, and each client's share;
@@ -24,6 +26,7 @@ pub mod fair_share;
 mod faults;
 pub mod inspect;
 pub mod lab;
+pub mod leaky;
 mod limits;
 mod origin;
 mod replay;
@@ -40,6 +43,7 @@ use crate::model::wire::LabLanes;
 use clock::Clock;
 use echo::Echo;
 use lab::Lab;
+use leaky::Leaky;
 pub use stopping::Stopping;
 
 /// Clock streams, echo sockets and lab streams one client address may hold
@@ -141,6 +145,7 @@ pub struct RealtimeState {
     pub echo: Echo,
     pub allowed_origins: Arc<Vec<String>>,
     pub lab: Arc<Lab>,
+    pub leaky: Arc<Leaky>,
     /// Where the lab's lanes listen; `None` when the lab is off.
     pub lab_lanes: Option<LabLanes>,
     /// Set when the server begins to stop.
@@ -159,6 +164,7 @@ impl RealtimeState {
             echo: Echo::new(settings.echo),
             allowed_origins: Arc::new(settings.allowed_origins),
             lab: Lab::new(settings.lab_streams_per_client),
+            leaky: Leaky::start(stopping.clone()),
             lab_lanes,
             stopping,
             trusted_proxies: Arc::new(settings.trusted_proxies),
@@ -173,5 +179,6 @@ pub fn router(state: RealtimeState) -> Router {
         .merge(echo::router())
         .merge(inspect::router())
         .merge(lab::router())
+        .merge(leaky::router())
         .with_state(state)
 }

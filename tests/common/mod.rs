@@ -133,3 +133,53 @@ pub async fn serve_lab(settings: RealtimeSettings) -> Served {
     )
     .await
 }
+
+/// A lab server using a certificate made for this test, and a TLS client
+/// configuration that trusts it (no ALPN set: the caller chooses).
+pub struct TrustedLab {
+    pub served: Served,
+    pub tls: tokio_rustls::rustls::ClientConfig,
+    _certificate: tempfile::TempDir,
+}
+
+pub async fn serve_trusted_lab(settings: RealtimeSettings) -> TrustedLab {
+    let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert, generated.cert.pem()).unwrap();
+    std::fs::write(&key, generated.signing_key.serialize_pem()).unwrap();
+    let flags = [
+        "--tls-cert",
+        cert.to_str().unwrap(),
+        "--tls-key",
+        key.to_str().unwrap(),
+    ];
+    let content = manifest_dir().join("content");
+    let site = manifest_dir().join("target/site");
+    let served = start(&content, &site, settings, &flags).await;
+    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+    roots.add(generated.cert.der().clone()).unwrap();
+    let tls = tokio_rustls::rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    TrustedLab {
+        served,
+        tls,
+        _certificate: dir,
+    }
+}
+
+/// A TLS connection to a lane (`https://127.0.0.1:PORT`), checked against
+/// the test's certificate.
+pub async fn connect_tls(
+    lane: &str,
+    tls: tokio_rustls::rustls::ClientConfig,
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    let addr = lane.trim_start_matches("https://");
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    tokio_rustls::TlsConnector::from(std::sync::Arc::new(tls))
+        .connect(name, tcp)
+        .await
+        .unwrap()
+}

@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::model::course::DemoName;
 use crate::realtime::RealtimeState;
 use crate::ui::demos::{
-    BufferedClock, ConnectionLab, Counter, HandshakeInspector, SseClock, WsEcho,
+    BufferedClock, ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, SseClock,
+    WhichFitsFrame, WsEcho,
 };
 
 /// Shows the lab's proxy note when this page came over HTTPS on a port that
@@ -68,6 +69,8 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
         DemoName::HandshakeInspector => view! { <HandshakeInspector /> }.into_any(),
         DemoName::ConnectionLab => view! { <ConnectionLab /> }.into_any(),
         DemoName::BufferedClock => view! { <BufferedClock /> }.into_any(),
+        DemoName::LeakyServer => view! { <LeakyServerFrame /> }.into_any(),
+        DemoName::WhichFits => view! { <WhichFitsFrame /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
     };
     view! {

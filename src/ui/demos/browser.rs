@@ -73,7 +73,10 @@ pub fn describe(error: JsValue) -> String {
         .dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
+        // Not `{:?}`: the browser bundle is built without Debug formatting
+        // (`-Zfmt-debug=none`, scripts/env.sh), which would print nothing.
+        .or_else(|| js_sys::JSON::stringify(&error).ok().map(String::from))
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// Event handlers kept alive as long as the object they listen to.
@@ -155,7 +158,12 @@ pub struct WebSocketHandle {
 impl WebSocketHandle {
     /// Opens a socket to a path of this site (`ws:` or `wss:` as the page).
     pub fn open(path: &str, reason: &'static str) -> Result<Self, String> {
-        let socket = web_sys::WebSocket::new(&websocket_url(path)).map_err(describe)?;
+        Self::open_url(&websocket_url(path), reason)
+    }
+
+    /// Opens a socket to a full `ws:` or `wss:` URL (another origin).
+    pub fn open_url(url: &str, reason: &'static str) -> Result<Self, String> {
+        let socket = web_sys::WebSocket::new(url).map_err(describe)?;
         socket.set_binary_type(web_sys::BinaryType::Arraybuffer);
         Ok(WebSocketHandle {
             socket,

@@ -17,8 +17,10 @@ mod connection_lab;
 mod counter;
 mod handshake_inspector;
 mod knowledge_check;
+mod leaky_server;
 mod markup;
 mod sse_clock;
+mod which_fits;
 mod widgets;
 mod ws_echo;
 
@@ -27,7 +29,11 @@ pub use connection_lab::ConnectionLab;
 pub use counter::Counter;
 pub use handshake_inspector::HandshakeInspector;
 pub use knowledge_check::KnowledgeChecks;
+#[cfg(feature = "ssr")]
+pub use leaky_server::frame::LeakyServerFrame;
 pub use sse_clock::SseClock;
+#[cfg(not(feature = "hydrate"))]
+pub use which_fits::frame::WhichFitsFrame;
 #[cfg(not(feature = "hydrate"))]
 pub use ws_echo::close_codes as echo_close_codes;
 pub use ws_echo::WsEcho;

@@ -4,18 +4,19 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, EventSource, MessageEvent};
+use web_sys::{AbortController, CloseEvent, EventSource, MessageEvent};
 
-use super::state::{Command, LabState, StreamRow, StreamState, Trust};
+use super::state::{Command, LabState, StreamRow, StreamState, Trust, SOCKET_INDEX};
 use super::views::{lane_links_html, server_view_html};
 use crate::model::wire::{LabHello, LabPing, LabView, Lane};
-use crate::ui::demos::browser::{describe, now_ms, parse, EventSourceHandle};
+use crate::ui::demos::browser::{describe, now_ms, parse, EventSourceHandle, WebSocketHandle};
 use crate::ui::demos::widgets::format_ms;
 
 /// The browser connections the lab holds: dropping a handle closes it.
 #[derive(Default)]
 struct Connections {
     streams: Vec<(usize, EventSourceHandle)>,
+    sockets: Vec<(usize, WebSocketHandle)>,
     feed: Option<EventSourceHandle>,
     ping: Option<AbortController>,
     /// `https://{this host}:{port}` of the HTTP/2 and the HTTP/1.1 lane.
@@ -71,6 +72,7 @@ impl Lab {
     pub fn run(self, command: Command) {
         match command {
             Command::OpenStreams => self.open_streams(),
+            Command::OpenSocket => self.open_socket(),
             Command::CloseAll => self.close_all(),
             Command::Close(index) => self.close(index),
             Command::Ping => self.ping(),
@@ -103,9 +105,10 @@ impl Lab {
         self.held.update_value(|held| held.streams.clear());
         let Some(base) = self.lane_url() else { return };
         let count = state.count.get_untracked();
-        state
-            .rows
-            .set((1..=count).map(StreamRow::waiting).collect());
+        state.rows.update(|rows| {
+            rows.retain(|row| row.socket);
+            rows.extend((1..=count).map(StreamRow::waiting));
+        });
         for index in 1..=count {
             match open_stream(state, &base, index) {
                 Ok(source) => self
@@ -119,14 +122,40 @@ impl Lab {
         }
     }
 
+    /// "Open a WebSocket": one more, to the lane's origin, beside the streams.
+    fn open_socket(self) {
+        let state = self.state;
+        let Some(base) = self.lane_url() else { return };
+        let index = self.held.with_value(|held| {
+            SOCKET_INDEX + 1 + held.sockets.last().map_or(0, |(i, _)| i - SOCKET_INDEX)
+        });
+        let mut row = StreamRow::waiting(index);
+        row.socket = true;
+        state.rows.update(|rows| rows.push(row));
+        match open_socket(state, &base, index) {
+            Ok(socket) => self
+                .held
+                .update_value(|held| held.sockets.push((index, socket))),
+            Err(error) => state.update_row(index, |row| {
+                row.state = StreamState::Failed;
+                row.protocol = error;
+            }),
+        }
+    }
+
     fn close_all(self) {
-        self.held.update_value(|held| held.streams.clear());
+        self.held.update_value(|held| {
+            held.streams.clear();
+            held.sockets.clear();
+        });
         self.state.rows.set(Vec::new());
     }
 
     fn close(self, index: usize) {
-        self.held
-            .update_value(|held| held.streams.retain(|(i, _)| *i != index));
+        self.held.update_value(|held| {
+            held.streams.retain(|(i, _)| *i != index);
+            held.sockets.retain(|(i, _)| *i != index);
+        });
         self.state
             .rows
             .update(|rows| rows.retain(|r| r.index != index));
@@ -174,6 +203,32 @@ fn open_stream(state: LabState, base: &str, index: usize) -> Result<EventSourceH
         }
     });
     Ok(stream)
+}
+
+/// A WebSocket to the lane: its first message names its connection, as a
+/// stream's first event does; a close says why.
+fn open_socket(state: LabState, base: &str, index: usize) -> Result<WebSocketHandle, String> {
+    let url = format!("wss{}/api/lab/socket", base.trim_start_matches("https"));
+    let mut socket = WebSocketHandle::open_url(&url, "closed in the lab")?;
+    let started = now_ms();
+    socket.on_message(move |event: MessageEvent| {
+        let Some(hello) = event.data().as_string().and_then(|d| parse::<LabHello>(&d)) else {
+            return;
+        };
+        state.update_row(index, |row| {
+            row.state = StreamState::Open;
+            row.first_event_ms = Some(now_ms() - started);
+            row.connection = Some(hello.connection);
+            row.protocol = format!("WebSocket over {}", hello.protocol);
+        });
+    });
+    socket.on_close(move |event: CloseEvent| {
+        state.update_row(index, |row| {
+            row.state = StreamState::Failed;
+            row.protocol = format!("closed, code {}", event.code());
+        });
+    });
+    Ok(socket)
 }
 
 /// The server's view, on this page's own origin (not a lane, so it never

@@ -71,6 +71,10 @@ pub fn ConnectionLab() -> impl IntoView {
                     on:click=move |_| state.run.run(Command::OpenStreams)>
                     {move || format!("Open {} streams on {}", state.count.get(), state.lane.get().label())}
                 </button>
+                <button class="button" disabled=move || state.trust.get() != Trust::Trusted
+                    on:click=move |_| state.run.run(Command::OpenSocket)>
+                    {move || format!("Open a WebSocket on {}", state.lane.get().label())}
+                </button>
                 <button class="button secondary" disabled=move || state.rows.get().is_empty()
                     on:click=move |_| state.run.run(Command::CloseAll)>"Close all"</button>
                 <button class="button secondary" disabled=move || state.trust.get() != Trust::Trusted

@@ -23,6 +23,8 @@ pub struct StreamRow {
     pub first_event_ms: Option<f64>,
     pub connection: Option<u64>,
     pub protocol: String,
+    /// A WebSocket (`/api/lab/socket`) rather than an event stream.
+    pub socket: bool,
 }
 
 impl StreamRow {
@@ -35,9 +37,23 @@ impl StreamRow {
             first_event_ms: None,
             connection: None,
             protocol: String::new(),
+            socket: false,
+        }
+    }
+
+    /// How the row is named in the table and the diagram: a stream by its
+    /// number, a socket as `WS` and its number.
+    pub fn label(&self) -> String {
+        match self.socket {
+            true => format!("WS {}", self.index - SOCKET_INDEX),
+            false => self.index.to_string(),
         }
     }
 }
+
+/// Sockets are numbered from here, apart from the streams (at most 50).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub const SOCKET_INDEX: usize = 1000;
 
 /// Whether the lanes answer this browser; learned in the browser build.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -54,6 +70,7 @@ pub enum Trust {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     OpenStreams,
+    OpenSocket,
     CloseAll,
     Close(usize),
     Ping,

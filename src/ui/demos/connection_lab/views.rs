@@ -55,39 +55,42 @@ pub fn Diagram(state: LabState) -> impl IntoView {
     view! { <div class="lab-diagram" aria-label="Connections and streams" inner_html=html></div> }
 }
 
-/// The streams open on each connection, and those waiting, as measured.
-fn measured_placements(state: LabState) -> (Vec<(String, Vec<usize>)>, Vec<usize>) {
+/// A TCP connection in the diagram: its title and the labels of what it carries.
+type TcpLane = (String, Vec<String>);
+
+/// The streams and sockets open on each connection, and those waiting, as measured.
+fn measured_placements(state: LabState) -> (Vec<TcpLane>, Vec<String>) {
     let rows = state.rows.get();
-    let mut connections: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut connections: Vec<TcpLane> = Vec::new();
     let mut ids: Vec<u64> = Vec::new();
     for row in rows.iter().filter(|r| r.state == StreamState::Open) {
         let id = row.connection.unwrap_or_default();
         match ids.iter().position(|c| *c == id) {
-            Some(at) => connections[at].1.push(row.index),
+            Some(at) => connections[at].1.push(row.label()),
             None => {
                 ids.push(id);
                 let title = format!("TCP connection #{id} · {}", row.protocol);
-                connections.push((title, vec![row.index]));
+                connections.push((title, vec![row.label()]));
             }
         }
     }
     let waiting = rows
         .iter()
         .filter(|r| r.state == StreamState::Waiting)
-        .map(|r| r.index)
+        .map(|r| r.label())
         .collect();
     (connections, waiting)
 }
 
 /// The same, as the model of the browser's pool places them.
-fn simulated_placements(state: LabState) -> (Vec<(String, Vec<usize>)>, Vec<usize>) {
+fn simulated_placements(state: LabState) -> (Vec<TcpLane>, Vec<String>) {
     let placements = simulate(
         state.lane.get(),
         state.count.get(),
         state.per_host.get(),
         state.max_concurrent_streams.get(),
     );
-    let mut connections: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut connections: Vec<TcpLane> = Vec::new();
     let mut waiting = Vec::new();
     for (i, placement) in placements.into_iter().enumerate() {
         match placement {
@@ -96,9 +99,9 @@ fn simulated_placements(state: LabState) -> (Vec<(String, Vec<usize>)>, Vec<usiz
                     connections.resize(c + 1, (String::new(), Vec::new()));
                 }
                 connections[c].0 = format!("TCP connection {} (model)", c + 1);
-                connections[c].1.push(i + 1);
+                connections[c].1.push((i + 1).to_string());
             }
-            Placement::Waiting => waiting.push(i + 1),
+            Placement::Waiting => waiting.push((i + 1).to_string()),
         }
     }
     (connections, waiting)
@@ -106,7 +109,7 @@ fn simulated_placements(state: LabState) -> (Vec<(String, Vec<usize>)>, Vec<usiz
 
 /// The diagram's markup: a summary, one lane per connection with its
 /// streams as chips, and the queue of waiting streams.
-fn diagram_html(connections: &[(String, Vec<usize>)], waiting: &[usize]) -> String {
+fn diagram_html(connections: &[TcpLane], waiting: &[String]) -> String {
     let open: usize = connections.iter().map(|(_, s)| s.len()).sum();
     let mut html = Markup::default();
     html.raw("<p class=\"lab-summary\"><span class=\"open-count\">")
@@ -132,12 +135,10 @@ fn diagram_html(connections: &[(String, Vec<usize>)], waiting: &[usize]) -> Stri
     html.finish()
 }
 
-fn chips(html: &mut Markup, streams: &[usize]) {
+fn chips(html: &mut Markup, labels: &[String]) {
     html.raw("<ol class=\"chips\">");
-    for stream in streams {
-        html.raw("<li class=\"chip\">")
-            .number(*stream as u64)
-            .raw("</li>");
+    for label in labels {
+        html.raw("<li class=\"chip\">").text(label).raw("</li>");
     }
     html.raw("</ol>");
 }
@@ -157,7 +158,7 @@ pub fn StreamTable(state: LabState, hidden: Signal<bool>) -> impl IntoView {
                 .raw("\" data-state=\"")
                 .raw(label);
             html.raw("\"><td>")
-                .number(row.index as u64)
+                .text(&row.label())
                 .raw("</td><td>")
                 .raw(label);
             html.raw("</td><td class=\"num\">");
@@ -216,10 +217,16 @@ pub fn server_view_html(view: &LabView) -> String {
         html.raw("<li data-lane=\"")
             .raw(lane)
             .raw("\" data-streams=\"");
-        html.number(c.streams.len() as u64).raw("\">#").number(c.id);
+        html.number(c.streams.len() as u64)
+            .raw("\" data-sockets=\"");
+        html.number(c.sockets as u64).raw("\">#").number(c.id);
         html.raw(" on the ").raw(c.lane.label()).raw(" lane, ALPN ");
         html.text(c.alpn.as_deref().unwrap_or("none")).raw(": ");
-        html.number(c.streams.len() as u64).raw(" stream(s)</li>");
+        html.number(c.streams.len() as u64).raw(" stream(s)");
+        if c.sockets > 0 {
+            html.raw(", ").number(c.sockets as u64).raw(" WebSocket(s)");
+        }
+        html.raw("</li>");
     }
     html.finish()
 }
