@@ -32,7 +32,7 @@ pub struct Config {
     /// Folder of lessons (Markdown) to serve instead of the course embedded
     /// in the binary; read at start-up and again whenever a file in it
     /// changes. [default: the course embedded at build time, no live reload]
-    #[arg(long, env = "REALTIME_LAB_CONTENT")]
+    #[arg(long, env = "REALTIME_LAB_CONTENT", global = true)]
     pub content_dir: Option<PathBuf>,
 
     /// Do not reload the lessons when their files change.
@@ -142,10 +142,46 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub drain_secs: u64,
 
-    /// Check every lesson, print each problem with its file and line, and exit
-    /// (status 1 if any lesson has a problem). Starts no server.
+    /// The same as `realtime-lab check` (kept for scripts that use it).
     #[arg(long)]
     pub check: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What the binary does instead of serving, for lesson authors.
+#[derive(clap::Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Check every lesson, print each problem with its file and line, and
+    /// exit (status 1 if any lesson has a problem). Starts no server; for
+    /// authors' CI and editors.
+    Check {
+        /// `text` for people, `json` for editors and scripts.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Write a new lesson at the end of the course (in --content-dir, or
+    /// `content`) and print its path. It passes `check` as it is.
+    New {
+        /// The lesson's title, such as "Long polling".
+        title: String,
+    },
+}
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    /// How to report a check, if this run is one (`check` or `--check`).
+    pub fn check_format(&self) -> Option<CheckFormat> {
+        match &self.command {
+            Some(Command::Check { format }) => Some(*format),
+            _ => self.check.then_some(CheckFormat::Text),
+        }
+    }
 }
 
 impl Config {

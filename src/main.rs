@@ -3,10 +3,13 @@
 //! a folder.
 
 use clap::Parser;
+use std::path::Path;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-use realtime_lab::config::Config;
+use realtime_lab::config::{CheckFormat, Command, Config};
+use realtime_lab::content::error::CheckReport;
+use realtime_lab::content::skeleton::write_new_lesson;
 use realtime_lab::content::store::Watcher;
 use realtime_lab::content::ContentStore;
 use realtime_lab::realtime::RealtimeState;
@@ -23,6 +26,25 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
+    if let Some(format) = config.check_format() {
+        return check(config.content_dir.as_deref(), format);
+    }
+    if let Some(Command::New { title }) = &config.command {
+        let dir = config
+            .content_dir
+            .as_deref()
+            .unwrap_or(Path::new("content"));
+        return match write_new_lesson(dir, title) {
+            Ok(path) => {
+                println!("{}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let content = match &config.content_dir {
         Some(dir) => ContentStore::open(dir),
         None => ContentStore::embedded(),
@@ -35,10 +57,6 @@ async fn main() -> ExitCode {
         }
     };
     let lessons = content.course().lessons().len();
-    if config.check {
-        println!("{lessons} lessons in {} are fine.", content.origin());
-        return ExitCode::SUCCESS;
-    }
     let _watcher = watch_lessons(&content, config.no_watch);
 
     let listeners = match Listeners::bind(&config) {
@@ -75,6 +93,39 @@ async fn main() -> ExitCode {
 
     server::run(listeners, state, shutdown_signal()).await;
     ExitCode::SUCCESS
+}
+
+/// `realtime-lab check`: every problem of the lessons, as text or JSON.
+fn check(dir: Option<&Path>, format: CheckFormat) -> ExitCode {
+    let content = match dir {
+        Some(dir) => ContentStore::open(dir),
+        None => ContentStore::embedded(),
+    };
+    let (report, ok) = match (&content, format) {
+        (Ok(content), CheckFormat::Text) => (
+            format!(
+                "{} lessons in {} are fine.",
+                content.course().lessons().len(),
+                content.origin()
+            ),
+            true,
+        ),
+        (Err(errors), CheckFormat::Text) => {
+            eprint!("{errors}");
+            return ExitCode::FAILURE;
+        }
+        (Ok(content), CheckFormat::Json) => (
+            CheckReport::fine(content.course().lessons().len()).to_json(),
+            true,
+        ),
+        (Err(errors), CheckFormat::Json) => (CheckReport::problems(errors).to_json(), false),
+    };
+    println!("{report}");
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// Reloads the lessons when a file of their folder changes, unless told

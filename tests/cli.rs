@@ -206,3 +206,112 @@ fn yes_no_variables_take_the_usual_spellings() {
         assert!(output.status.success(), "{value}: {stderr}");
     }
 }
+
+#[test]
+fn check_as_a_subcommand_says_what_the_flag_says() {
+    let output = binary()
+        .args(["check", "--content-dir", "content"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("{} lessons in content are fine.\n", lessons_in_content())
+    );
+}
+
+#[test]
+fn check_format_json_names_each_problems_file_and_line_for_editors() {
+    let output = binary()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--content-dir",
+            "tests/fixtures/invalid/unknown-demo",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let problem = &report["problems"][0];
+    assert_eq!(
+        problem["file"],
+        "tests/fixtures/invalid/unknown-demo/01-demo.md"
+    );
+    assert_eq!(problem["line"], 7);
+    assert!(problem["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("unknown demo `sse-clok`; expected one of"));
+
+    let fine = binary()
+        .args(["check", "--format", "json", "--content-dir", "content"])
+        .output()
+        .unwrap();
+    assert!(fine.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&fine.stdout).unwrap();
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["lessons"], lessons_in_content());
+    assert_eq!(report["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn new_writes_a_lesson_at_the_end_of_the_course_that_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir("content").unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let folder = dir.path().to_str().unwrap();
+    let output = binary()
+        .args([
+            "new",
+            "Long polling, \"done right\"",
+            "--content-dir",
+            folder,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let next = lessons_in_content() + 1;
+    let expected = dir
+        .path()
+        .join(format!("{next:02}-long-polling-done-right.md"));
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap().trim(),
+        expected.display().to_string()
+    );
+    let text = std::fs::read_to_string(&expected).unwrap();
+    assert!(
+        text.starts_with("+++\ntitle = \"Long polling, \\\"done right\\\"\"\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n## Sources\n"));
+
+    let check = binary()
+        .args(["check", "--content-dir", folder])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(check.stdout).unwrap(),
+        format!("{next} lessons in {folder} are fine.\n")
+    );
+
+    let refused = binary()
+        .args(["new", "  ", "--content-dir", folder])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("give the lesson a title"));
+}

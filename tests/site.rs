@@ -36,6 +36,11 @@ async fn serves_every_lesson_with_its_title_and_description() {
             "{} has a Sources section",
             lesson.slug
         );
+        assert!(
+            html.contains("<section class=\"demo\""),
+            "{} places a live demo",
+            lesson.slug
+        );
     }
 }
 

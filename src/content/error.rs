@@ -63,3 +63,53 @@ impl fmt::Display for ContentErrors {
 }
 
 impl std::error::Error for ContentErrors {}
+
+/// `realtime-lab check --format json`: one object, for editors and scripts.
+/// `{"ok": true, "lessons": 8, "problems": []}`, or `ok` false and each
+/// problem as `{"file": "content/03-x.md", "line": 7, "message": "…"}`
+/// (`line` is null when the problem is the whole file).
+#[derive(Debug, serde::Serialize)]
+pub struct CheckReport {
+    pub ok: bool,
+    /// How many lessons loaded; 0 when any has a problem (nothing is served then).
+    pub lessons: usize,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct Problem {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl CheckReport {
+    pub fn fine(lessons: usize) -> Self {
+        CheckReport {
+            ok: true,
+            lessons,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn problems(errors: &ContentErrors) -> Self {
+        let problems = errors
+            .0
+            .iter()
+            .map(|e| Problem {
+                file: e.file.display().to_string(),
+                line: e.line,
+                message: e.message.clone(),
+            })
+            .collect();
+        CheckReport {
+            ok: false,
+            lessons: 0,
+            problems,
+        }
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report serialises")
+    }
+}

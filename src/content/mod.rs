@@ -18,6 +18,7 @@ pub mod embedded;
 pub mod error;
 pub mod front_matter;
 pub mod lesson;
+pub mod skeleton;
 pub mod sources;
 pub mod store;
 

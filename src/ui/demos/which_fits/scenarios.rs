@@ -190,7 +190,7 @@ mod tests {
                 .map(|c| c.technology.key())
                 .collect();
             keys.sort();
-            assert_eq!(keys, ["long-polling", "sse", "webtransport", "websocket"]);
+            assert_eq!(keys, ["long-polling", "sse", "websocket", "webtransport"]);
             let fits = scenario
                 .choices
                 .iter()
