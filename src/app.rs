@@ -13,6 +13,7 @@ use leptos_router::path;
 use crate::content::ContentStore;
 use crate::model::course::{DemoName, Segment};
 use crate::server::assets::SiteAssets;
+use crate::server::live_preview::SCRIPT as LIVE_PREVIEW_SCRIPT;
 use crate::ui::components::IslandScripts;
 use crate::ui::pages::{DemoPage, HomePage, LessonPage, NotFound};
 
@@ -26,6 +27,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             context.set_is_hydrating(false);
         }
     }
+    // Only while the server watches a folder of lessons (an author previewing).
+    let live_preview = use_context::<ContentStore>().is_some_and(|c| c.is_watched());
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -35,6 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options />
                 {islands.then(|| view! { <IslandScripts /> })}
+                {live_preview.then(|| view! { <script inner_html=LIVE_PREVIEW_SCRIPT></script> })}
                 <MetaTags />
             </head>
             <body>

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use realtime_lab::content::ContentStore;
 
+mod common;
+
 fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !condition() {
@@ -60,4 +62,94 @@ fn reloads_a_changed_lesson_and_survives_a_broken_one() {
     )
     .unwrap();
     wait_for("the added lesson", || store.course().lessons().len() == 2);
+}
+
+/// `/api/live-preview` over the real server: `ready`, then `problems` with
+/// file and line after a broken save, then `reload` after the fix; the
+/// pages carry the script only while the folder is watched.
+#[tokio::test]
+async fn live_preview_tells_open_pages_about_each_save() {
+    use eventsource_stream::Eventsource;
+    use futures_util::StreamExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = dir.path().join("01-one.md");
+    let good = "+++\ntitle = \"One\"\nsummary = \"S\"\n+++\nBody\n";
+    fs::write(&lesson, good).unwrap();
+    let store = ContentStore::open(dir.path()).unwrap();
+    let unwatched = common::start_with(
+        store.clone(),
+        &common::manifest_dir().join("target/site"),
+        Default::default(),
+        &["--no-lab"],
+    )
+    .await;
+    let refused = common::client()
+        .get(format!("{}/api/live-preview", unwatched.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 404);
+
+    let _watcher = store.watch().unwrap();
+    let page = common::get_text(&format!("{}/lessons/one", unwatched.base)).await;
+    assert!(
+        page.contains("/api/live-preview"),
+        "the page carries the script"
+    );
+    let response = common::client()
+        .get(format!("{}/api/live-preview", unwatched.base))
+        .send()
+        .await
+        .unwrap();
+    let mut events = response.bytes_stream().boxed().eventsource();
+    macro_rules! next {
+        () => {
+            tokio::time::timeout(Duration::from_secs(10), events.next())
+                .await
+                .expect("an event")
+                .unwrap()
+                .unwrap()
+        };
+    }
+    assert_eq!(next!().event, "ready");
+
+    fs::write(
+        &lesson,
+        "+++\ntitle = \"One\"\nsummary = \"S\"\n+++\n::demo[nope]\n",
+    )
+    .unwrap();
+    let problems = next!();
+    assert_eq!(problems.event, "problems");
+    let report: serde_json::Value = serde_json::from_str(&problems.data).unwrap();
+    assert!(report["problems"][0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("01-one.md"));
+    assert_eq!(report["problems"][0]["line"], 5);
+
+    fs::write(&lesson, good).unwrap();
+    assert_eq!(next!().event, "reload");
+}
+
+#[test]
+fn one_save_is_one_reload_though_reading_the_lessons_is_an_event_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let lesson = dir.path().join("01-one.md");
+    fs::write(&lesson, "+++\ntitle = \"A\"\nsummary = \"S\"\n+++\nBody\n").unwrap();
+    let store = ContentStore::open(dir.path()).unwrap();
+    let reloads = store.reloads();
+    let _watcher = store.watch().unwrap();
+    fs::write(
+        &lesson,
+        "+++\ntitle = \"B\"\nsummary = \"S\"\n+++\n::demo[nope]\n",
+    )
+    .unwrap();
+    wait_for("the reload", || *reloads.borrow() == 1);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        *reloads.borrow(),
+        1,
+        "one save, one reload (and one log entry)"
+    );
 }

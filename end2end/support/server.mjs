@@ -11,11 +11,11 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
  * `addr`: where to listen (a restart test starts the next process on the same port).
  * Resolves to `{ url, lanes: { http2, http1 } | null, stop() }` once the server is ready.
  */
-export async function startServer({ contentDir = "content", args = [], addr = "127.0.0.1:0" } = {}) {
+export async function startServer({ contentDir = "content", args = [], addr = "127.0.0.1:0", watch = false } = {}) {
   const binary = process.env.REALTIME_LAB_BIN ?? `${ROOT}target/release/realtime-lab`;
   const child = spawn(
     binary,
-    ["--addr", addr, "--no-watch", "--content-dir", contentDir, "--site-root", "target/site", ...args],
+    ["--addr", addr, ...(watch ? [] : ["--no-watch"]), "--content-dir", contentDir, "--site-root", "target/site", ...args],
     { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, RUST_LOG: "warn" } },
   );
   const labOff = args.includes("--no-lab");

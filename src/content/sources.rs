@@ -59,7 +59,7 @@ pub fn excerpt(path: &str, item: Option<&str>) -> Result<Excerpt, String> {
 
 /// The name of a top-level `fn` declared on this line, if any.
 fn declared_fn(line: &str) -> Option<&str> {
-    let rest = ["pub ", "pub(crate) ", "async "]
+    let rest = ["pub ", "pub(crate) ", "pub(super) ", "async "]
         .iter()
         .fold(line, |rest, prefix| {
             rest.strip_prefix(prefix).unwrap_or(rest)

@@ -10,8 +10,10 @@
 use notify_debouncer_mini::{new_debouncer, notify::RecursiveMode, DebounceEventResult, Debouncer};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
+use tokio::sync::watch;
 
 use super::course::Course;
 use super::error::{ContentError, ContentErrors};
@@ -27,6 +29,10 @@ struct Inner {
     dir: Option<PathBuf>,
     course: RwLock<Arc<Course>>,
     problems: RwLock<Option<ContentErrors>>,
+    /// Bumped after every reload, good or refused (the live preview follows it).
+    reloads: watch::Sender<u64>,
+    /// Whether a watcher reloads the folder on every save.
+    watched: AtomicBool,
 }
 
 /// Keeps the file watcher alive; dropping it stops live reload.
@@ -60,6 +66,8 @@ impl ContentStore {
                 dir,
                 course: RwLock::new(Arc::new(course)),
                 problems: RwLock::new(None),
+                reloads: watch::Sender::new(0),
+                watched: AtomicBool::new(false),
             }),
         }
     }
@@ -98,6 +106,16 @@ impl ContentStore {
             .clone()
     }
 
+    /// Changes after every reload, good or refused.
+    pub fn reloads(&self) -> watch::Receiver<u64> {
+        self.inner.reloads.subscribe()
+    }
+
+    /// Whether the folder is reloaded on every save ([`ContentStore::watch`]).
+    pub fn is_watched(&self) -> bool {
+        self.inner.watched.load(Ordering::Relaxed)
+    }
+
     /// Reads the folder again. On success the new course replaces the old
     /// one; on failure the old one stays and the problems are kept. The
     /// embedded course is never read again.
@@ -111,7 +129,7 @@ impl ContentStore {
             .problems
             .write()
             .unwrap_or_else(PoisonError::into_inner);
-        match result {
+        let outcome = match result {
             Ok(course) => {
                 *self
                     .inner
@@ -125,7 +143,10 @@ impl ContentStore {
                 *problems = Some(errors.clone());
                 Err(errors)
             }
-        }
+        };
+        drop(problems);
+        self.inner.reloads.send_modify(|n| *n = n.wrapping_add(1));
+        outcome
     }
 
     /// Reloads, and logs the outcome as one entry. A panic while loading
@@ -166,6 +187,11 @@ impl ContentStore {
             ));
         };
         let store = self.clone();
+        let watched = dir.to_path_buf();
+        // Reading the lessons is itself a file-system event to the watcher:
+        // reload only when a file's size or time changed, so one save gives
+        // one reload and one log entry.
+        let mut seen = fingerprint(dir);
         let mut debouncer = new_debouncer(
             Duration::from_millis(150),
             move |events: DebounceEventResult| {
@@ -175,6 +201,12 @@ impl ContentStore {
                         "watching {} reported an error ({error}); reloading to be safe",
                         store.origin()
                     );
+                } else {
+                    let now = fingerprint(&watched);
+                    if now == seen {
+                        return;
+                    }
+                    seen = now;
                 }
                 store.reload_and_log();
             },
@@ -182,8 +214,24 @@ impl ContentStore {
         debouncer
             .watcher()
             .watch(dir, RecursiveMode::NonRecursive)?;
+        self.inner.watched.store(true, Ordering::Relaxed);
         Ok(debouncer)
     }
+}
+
+/// Each file of the folder with its size and modification time.
+fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let metadata = entry.metadata().ok()?;
+            Some((entry.path(), metadata.len(), metadata.modified().ok()))
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 #[cfg(test)]

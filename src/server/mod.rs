@@ -16,6 +16,7 @@
 pub mod accept;
 pub mod assets;
 mod encoding;
+pub mod live_preview;
 mod memory;
 pub mod page_cache;
 mod page_policy;
@@ -85,6 +86,10 @@ pub fn app(state: AppState) -> Router {
     });
     let files = state.assets.router(not_found);
     pages
+        .route(
+            "/api/live-preview",
+            axum::routing::get(live_preview::live_preview),
+        )
         .with_state(state.clone())
         .merge(realtime::router(state.realtime))
         .fallback_service(files)
