@@ -37,7 +37,7 @@ async fn serves_every_lesson_with_its_title_and_description() {
             lesson.slug
         );
         assert!(
-            html.contains("<section class=\"demo\""),
+            html.contains("aria-label=\"Live demo: "),
             "{} places a live demo",
             lesson.slug
         );
