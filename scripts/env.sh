@@ -5,7 +5,7 @@
 #   LEPTOS_BUILD_ARGS  extra arguments for `cargo leptos build`
 
 REALTIME_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REALTIME_LAB_TOOLS="${REALTIME_LAB_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-lab/tools}"
+export REALTIME_LAB_TOOLS="${REALTIME_LAB_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-lab/tools}"
 # scripts/bin/wasm-opt runs npm's wasm-opt with two flags of this project's.
 export PATH="$REALTIME_LAB_ROOT/scripts/bin:$REALTIME_LAB_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
