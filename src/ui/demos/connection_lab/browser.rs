@@ -114,10 +114,7 @@ impl Lab {
                 Ok(source) => self
                     .held
                     .update_value(|held| held.streams.push((index, source))),
-                Err(error) => state.update_row(index, |row| {
-                    row.state = StreamState::Failed;
-                    row.protocol = error;
-                }),
+                Err(error) => state.fail_row(index, error),
             }
         }
     }
@@ -126,8 +123,15 @@ impl Lab {
     fn open_socket(self) {
         let state = self.state;
         let Some(base) = self.lane_url() else { return };
-        let index = self.held.with_value(|held| {
-            SOCKET_INDEX + 1 + held.sockets.last().map_or(0, |(i, _)| i - SOCKET_INDEX)
+        // Numbered from the rows, which keep a socket that failed to open
+        // (the handles do not), so no two rows share a number.
+        let index = state.rows.with_untracked(|rows| {
+            rows.iter()
+                .filter(|row| row.socket)
+                .map(|row| row.index)
+                .max()
+                .unwrap_or(SOCKET_INDEX)
+                + 1
         });
         let mut row = StreamRow::waiting(index);
         row.socket = true;
@@ -136,10 +140,7 @@ impl Lab {
             Ok(socket) => self
                 .held
                 .update_value(|held| held.sockets.push((index, socket))),
-            Err(error) => state.update_row(index, |row| {
-                row.state = StreamState::Failed;
-                row.protocol = error;
-            }),
+            Err(error) => state.fail_row(index, error),
         }
     }
 
@@ -196,10 +197,7 @@ fn open_stream(state: LabState, base: &str, index: usize) -> Result<EventSourceH
     let source = stream.source.clone();
     stream.on_error(move |_| {
         if source.ready_state() == EventSource::CLOSED {
-            state.update_row(index, |row| {
-                row.state = StreamState::Failed;
-                row.protocol = "refused by the server".into();
-            });
+            state.fail_row(index, "refused by the server".into());
         }
     });
     Ok(stream)
@@ -223,10 +221,7 @@ fn open_socket(state: LabState, base: &str, index: usize) -> Result<WebSocketHan
         });
     });
     socket.on_close(move |event: CloseEvent| {
-        state.update_row(index, |row| {
-            row.state = StreamState::Failed;
-            row.protocol = format!("closed, code {}", event.code());
-        });
+        state.fail_row(index, format!("closed, code {}", event.code()));
     });
     Ok(socket)
 }

@@ -117,6 +117,15 @@ impl LabState {
         }
     }
 
+    /// Marks a stream or socket failed, saying why where its protocol would be.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn fail_row(&self, index: usize, why: String) {
+        self.update_row(index, |row| {
+            row.state = StreamState::Failed;
+            row.protocol = why;
+        });
+    }
+
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     pub fn update_row(&self, index: usize, change: impl FnOnce(&mut StreamRow)) {
         self.rows.update(|rows| {
