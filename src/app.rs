@@ -11,11 +11,11 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::content::ContentStore;
-use crate::model::course::{DemoName, Segment};
+use crate::model::course::DemoName;
 use crate::server::assets::SiteAssets;
 use crate::server::live_preview::SCRIPT as LIVE_PREVIEW_SCRIPT;
 use crate::ui::components::IslandScripts;
-use crate::ui::pages::{DemoPage, HomePage, LessonPage, NotFound};
+use crate::ui::pages::{DemoPage, GuidePage, HomePage, LessonPage, NotFound, SearchPage};
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,13 +60,11 @@ fn page_has_islands(path: &str) -> bool {
     let Some(content) = use_context::<ContentStore>() else {
         return false;
     };
-    content.course().lessons().iter().any(|lesson| {
-        lesson.summary.slug == slug
-            && lesson
-                .segments
-                .iter()
-                .any(|s| matches!(s, Segment::Demo(_) | Segment::Check(_)))
-    })
+    content
+        .course()
+        .lessons()
+        .iter()
+        .any(|lesson| lesson.summary.slug == slug && lesson.has_islands())
 }
 
 #[component]
@@ -87,6 +85,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("") view=HomePage />
                 <Route path=path!("/lessons/:slug") view=LessonPage />
                 <Route path=path!("/demos/:name") view=DemoPage />
+                <Route path=path!("/search") view=SearchPage />
+                <Route path=path!("/guide") view=GuidePage />
             </Routes>
         </Router>
     }

@@ -6,7 +6,6 @@ mod common;
 
 use common::{client, get_text, manifest_dir, serve_course};
 use realtime_lab::content::ContentStore;
-use realtime_lab::model::course::Segment;
 use reqwest::StatusCode;
 
 fn course() -> std::sync::Arc<realtime_lab::content::course::Course> {
@@ -49,10 +48,7 @@ async fn only_pages_with_a_demo_or_a_check_load_the_wasm() {
     let base = serve_course().await;
     for lesson in course().lessons() {
         let html = get_text(&format!("{base}{}", lesson.summary.href())).await;
-        let has_demo = lesson
-            .segments
-            .iter()
-            .any(|s| matches!(s, Segment::Demo(_) | Segment::Check(_)));
+        let has_demo = lesson.has_islands();
         assert_eq!(
             html.contains("<leptos-island"),
             has_demo,

@@ -8,7 +8,10 @@ import { startServer } from "../support/server.mjs";
 import { PHONE, launchBrowser, runAxe, waitForHydration } from "../support/browser.mjs";
 
 const DESKTOP = { width: 1280, height: 800 };
-const DEMOS = ["sse-clock", "ws-echo", "handshake-inspector", "connection-lab", "counter"];
+const DEMOS = [
+  "sse-clock", "ws-echo", "handshake-inspector", "connection-lab", "buffered-clock", "leaky-server",
+  "which-fits", "counter",
+];
 const HAS_ISLANDS = new Set(
   lessonsFromContent()
     .filter((l) => l.demos.length > 0 || l.checks > 0)
@@ -40,6 +43,9 @@ describe("accessibility", () => {
     const pages = [
       ...["/", ...lessons].map((path) => ({ path, status: 200 })),
       ...DEMOS.map((name) => ({ path: `/demos/${name}`, status: 200, islands: true })),
+      { path: "/guide", status: 200 },
+      { path: "/search?q=stream", status: 200 },
+      { path: "/search?q=qwzxvb", status: 200 },
       { path: "/no-such-page", status: 404 },
     ].map((p) => ({ ...p, islands: p.islands || HAS_ISLANDS.has(p.path) }));
 

@@ -6,9 +6,11 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use super::error::{ContentError, ContentErrors};
 use super::lesson::{self, Lesson};
+use super::search::{Hit, SearchIndex};
 use crate::model::course::{LessonDetail, LessonSummary};
 use crate::render::lines::line_of;
 
@@ -16,6 +18,8 @@ use crate::render::lines::line_of;
 #[derive(Clone, Debug, Default)]
 pub struct Course {
     lessons: Vec<Lesson>,
+    /// Built at the first search; `None` if tantivy could not build it.
+    search: Arc<OnceLock<Option<SearchIndex>>>,
 }
 
 impl Course {
@@ -55,11 +59,29 @@ impl Course {
             return Err(ContentErrors(errors));
         }
         lessons.sort_by_key(|lesson| lesson.order);
-        Ok(Course { lessons })
+        Ok(Course {
+            lessons,
+            search: Arc::default(),
+        })
     }
 
     pub fn lessons(&self) -> &[Lesson] {
         &self.lessons
+    }
+
+    /// The lessons' sections that match `query`, best first.
+    pub fn search(&self, query: &str) -> Vec<Hit> {
+        let index = self.search.get_or_init(|| {
+            SearchIndex::build(&self.lessons)
+                .map_err(|error| {
+                    tracing::error!("the lessons could not be indexed for search: {error}")
+                })
+                .ok()
+        });
+        index
+            .as_ref()
+            .map(|index| index.search(query))
+            .unwrap_or_default()
     }
 
     pub fn summaries(&self) -> Vec<LessonSummary> {
@@ -78,6 +100,7 @@ impl Course {
             lesson: lesson.summary.clone(),
             toc: lesson.toc.clone(),
             segments: lesson.segments.clone(),
+            code_tabs: lesson.code_tabs,
             course: self.summaries(),
             prev: summary_at(index.checked_sub(1)),
             next: summary_at(Some(index + 1)),

@@ -33,6 +33,12 @@ pub fn files() -> Vec<(PathBuf, Cow<'static, [u8]>)> {
         .collect()
 }
 
+/// The authors' guide (`content/guide/authors.md`), served at `/guide`
+/// whatever `--content-dir` says: it is about this binary.
+pub fn guide() -> Option<Cow<'static, [u8]>> {
+    Lessons::get("guide/authors.md").map(|file| file.data)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

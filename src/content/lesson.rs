@@ -7,7 +7,7 @@ use super::error::ContentError;
 use super::{front_matter, sources};
 use crate::model::course::{LessonSummary, Segment, TocEntry};
 use crate::render::source::{quoted_source_html, Quote};
-use crate::render::{self, Block};
+use crate::render::{self, Block, SectionText};
 
 /// A loaded, rendered lesson. Its HTML is rendered once, here, and served
 /// from memory until the file changes.
@@ -18,11 +18,25 @@ pub struct Lesson {
     pub summary: LessonSummary,
     pub toc: Vec<TocEntry>,
     pub segments: Vec<Segment>,
+    /// Whether it has code tabs (`ui/components/code_tabs.rs` works them).
+    pub code_tabs: bool,
+    /// Its prose by section, for learners' search (`super::search`).
+    pub sections: Vec<SectionText>,
 }
 
 pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
+    load_prefixed(file, text, "")
+}
+
+/// As [`load`], every id of the page it makes (headings, tabs) starting
+/// `id_prefix`: the authors' guide shows lessons inside its own page.
+pub fn load_prefixed(
+    file: &Path,
+    text: &str,
+    id_prefix: &str,
+) -> Result<Lesson, Vec<ContentError>> {
     let split = front_matter::split(file, text).map_err(|e| vec![e])?;
-    let fm = split.front_matter;
+    let fm = split.front_matter.clone();
     let (file_order, file_slug) = name_parts(file);
     let order = fm.order.or(file_order).ok_or_else(|| {
         vec![ContentError::at(
@@ -42,33 +56,15 @@ pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
             ),
         )]);
     }
-    let to_file_line = |line: usize| line + split.body_first_line - 1;
-    let rendered = render::render(split.body).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|e| ContentError::at(file, to_file_line(e.line), e.message))
-            .collect::<Vec<_>>()
+    let body = load_body(file, &split, id_prefix, &mut |_, _| {
+        Err(
+            "a ```md example block is a checked example of the authors' guide; in a lesson, \
+             show Markdown in a plain ```md block"
+                .to_string(),
+        )
     })?;
-    let mut errors = Vec::new();
-    let segments: Vec<Segment> = rendered
-        .blocks
-        .into_iter()
-        .filter_map(|block| match block {
-            Block::Html(html) => Some(Segment::Html(html)),
-            Block::Check(html) => Some(Segment::Check(html)),
-            Block::Directive { line, source } => match resolve(&source) {
-                Ok(segment) => Some(segment),
-                Err(message) => {
-                    errors.push(ContentError::at(file, to_file_line(line), message));
-                    None
-                }
-            },
-        })
-        .collect();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let checks = segments
+    let checks = body
+        .segments
         .iter()
         .filter(|s| matches!(s, Segment::Check(_)))
         .count();
@@ -81,14 +77,82 @@ pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
             summary: fm.summary,
             checks,
         },
+        toc: body.toc,
+        segments: body.segments,
+        code_tabs: body.code_tabs,
+        sections: body.sections,
+    })
+}
+
+/// A page's body, rendered, its directives resolved.
+pub struct Body {
+    pub toc: Vec<TocEntry>,
+    pub segments: Vec<Segment>,
+    pub code_tabs: bool,
+    pub sections: Vec<SectionText>,
+}
+
+/// Renders the body of `split` (from `file`) and resolves its directives;
+/// `example` turns a ```` ```md example ```` block (its source, and whether
+/// it must fail) into a segment, or says why it cannot stand there.
+pub fn load_body(
+    file: &Path,
+    split: &front_matter::Split<'_>,
+    id_prefix: &str,
+    example: &mut dyn FnMut(&str, bool) -> Result<Segment, String>,
+) -> Result<Body, Vec<ContentError>> {
+    let to_file_line = |line: usize| line + split.body_first_line - 1;
+    let rendered = render::render_prefixed(split.body, id_prefix).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| ContentError::at(file, to_file_line(e.line), e.message))
+            .collect::<Vec<_>>()
+    })?;
+    let mut errors = Vec::new();
+    let mut resolved = |line: usize, segment: Result<Segment, String>| match segment {
+        Ok(segment) => Some(segment),
+        Err(message) => {
+            errors.push(ContentError::at(file, to_file_line(line), message));
+            None
+        }
+    };
+    let segments: Vec<Segment> = rendered
+        .blocks
+        .into_iter()
+        .filter_map(|block| match block {
+            Block::Html(html) => Some(Segment::Html(html)),
+            Block::Check(html) => Some(Segment::Check(html)),
+            Block::Directive { line, source } => resolved(line, resolve(&source)),
+            Block::Example {
+                line,
+                source,
+                expect_error,
+            } => resolved(line, example(&source, expect_error)),
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Body {
         toc: rendered.toc,
         segments,
+        code_tabs: rendered.code_tabs,
+        sections: rendered.sections,
     })
+}
+
+impl Lesson {
+    /// Whether its page has an island: a live demo or a knowledge check.
+    pub fn has_islands(&self) -> bool {
+        self.segments
+            .iter()
+            .any(|s| matches!(s, Segment::Demo(..) | Segment::Check(_)))
+    }
 }
 
 fn resolve(source: &str) -> Result<Segment, String> {
     match directive::parse(source)? {
-        Directive::Demo(demo) => Ok(Segment::Demo(demo)),
+        Directive::Demo(demo, options) => Ok(Segment::Demo(demo, options)),
         Directive::Source { path, item } => {
             let excerpt = sources::excerpt(&path, item.as_deref())?;
             let html = quoted_source_html(&Quote {
@@ -143,7 +207,10 @@ mod tests {
         let text = "+++\ntitle = \"T\"\nsummary = \"S\"\n+++\nA\n\n::demo[counter]\n\nB\n";
         let lesson = load(Path::new("c/01-a.md"), text).unwrap();
         assert_eq!(lesson.segments.len(), 3);
-        assert_eq!(lesson.segments[1], Segment::Demo(DemoName::Counter));
+        assert_eq!(
+            lesson.segments[1],
+            Segment::Demo(DemoName::Counter, Default::default())
+        );
     }
 
     #[test]

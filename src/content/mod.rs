@@ -6,7 +6,8 @@
 //! 3. [`directive`]: resolve `::demo[name]` paragraphs to live demos and
 //!    `::source[path:fn]` to the server's own code ([`sources`]).
 //! 4. [`course`]: all files together; no two share a slug or an order.
-//! 5. [`store`]: the course in memory, reloaded when a file of the folder
+//! 5. [`search`]: the lessons' sections, indexed for learners' search.
+//! 6. [`store`]: the course in memory, reloaded when a file of the folder
 //!    changes (the embedded course never changes).
 //!
 //! The plain data pages receive is in `crate::model::course`; this room is
@@ -17,7 +18,9 @@ pub mod directive;
 pub mod embedded;
 pub mod error;
 pub mod front_matter;
+pub mod guide;
 pub mod lesson;
+pub mod search;
 pub mod skeleton;
 pub mod sources;
 pub mod store;

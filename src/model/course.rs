@@ -32,9 +32,36 @@ pub struct TocEntry {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Segment {
     Html(String),
-    Demo(DemoName),
+    /// `::demo[name]`, or `::demo[name]{key=value …}` with its options.
+    Demo(DemoName, DemoOptions),
     /// A knowledge check's HTML, answered by the `KnowledgeChecks` island.
     Check(String),
+}
+
+/// How a lesson sets a demo up: the options of `::demo[name]{…}`. Only
+/// the connection lab takes any; a demo placed without them starts as on
+/// its own page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoOptions {
+    /// The lane the lab starts on (`lane=http1` or `lane=http2`).
+    pub lab_lane: Option<crate::model::wire::Lane>,
+    /// How many streams the lab opens at first (`streams=N`, 1 to
+    /// [`DemoOptions::MAX_LAB_STREAMS`]).
+    pub lab_streams: Option<u8>,
+}
+
+impl DemoOptions {
+    /// The most streams the lab's count takes.
+    pub const MAX_LAB_STREAMS: u8 = 50;
+
+    /// The lane and stream count the lab starts with: the options', or
+    /// HTTP/1.1 and 8 (two more than the six a browser opens per host).
+    pub fn lab_start(&self) -> (crate::model::wire::Lane, usize) {
+        (
+            self.lab_lane.unwrap_or(crate::model::wire::Lane::Http1),
+            self.lab_streams.map_or(8, usize::from),
+        )
+    }
 }
 
 /// Everything the lesson page shows.
@@ -45,6 +72,8 @@ pub struct LessonDetail {
     pub lesson: LessonSummary,
     pub toc: Vec<TocEntry>,
     pub segments: Vec<Segment>,
+    /// Whether the body has code tabs (the page's code tabs script works them).
+    pub code_tabs: bool,
     pub course: Vec<LessonSummary>,
     pub prev: Option<LessonSummary>,
     pub next: Option<LessonSummary>,

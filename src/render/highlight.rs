@@ -27,6 +27,7 @@ const LANGUAGES: &[(&[&str], &str)] = &[
     (&["html"], "HTML"),
     (&["css"], "CSS"),
     (&["toml"], "TOML"),
+    (&["md", "markdown"], "Markdown"),
 ];
 
 /// Names that mean "no highlighting".

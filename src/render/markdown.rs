@@ -8,7 +8,8 @@ use std::ops::Range;
 use super::headings::{plain_text, slugify};
 use super::highlight::escape;
 use super::lines::line_of;
-use super::{check, claims, code};
+use super::tabs::{self, Tab};
+use super::{admonition, check, claims, code};
 use crate::model::course::TocEntry;
 
 /// The one place that chooses pulldown-cmark's Markdown dialect.
@@ -18,6 +19,8 @@ pub fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts, `> [!NOTE]` (`super::admonition`).
+        | Options::ENABLE_GFM
 }
 
 /// A run of HTML, a knowledge check, or a directive paragraph
@@ -32,12 +35,35 @@ pub enum Block {
         line: usize,
         source: String,
     },
+    /// A ```` ```md example ```` (or `md error`) block: Markdown the
+    /// caller checks and shows rendered, after the block's own code.
+    Example {
+        /// 1-based line of the fence within the rendered text.
+        line: usize,
+        source: String,
+        /// `md error`: the example must fail, and shows its errors.
+        expect_error: bool,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Rendered {
     pub blocks: Vec<Block>,
     pub toc: Vec<TocEntry>,
+    /// Whether the text has a group of code tabs (`super::tabs`), which
+    /// the page's code tabs script works.
+    pub code_tabs: bool,
+    /// The prose as plain text, by `##` section, for learners' search.
+    pub sections: Vec<SectionText>,
+}
+
+/// The plain text of one `##` section (the first one: the text before any
+/// `##`, with no heading), code blocks and knowledge checks left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SectionText {
+    /// The heading's id and title; `None` for the text before the first.
+    pub heading: Option<(String, String)>,
+    pub text: String,
 }
 
 /// A problem at a 1-based line of the rendered text.
@@ -48,17 +74,31 @@ pub struct RenderError {
 }
 
 pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
+    render_prefixed(text, "")
+}
+
+/// As [`render`], every id it makes (headings, tabs) starting `id_prefix`,
+/// so that several texts can share one page.
+pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<RenderError>> {
     let mut walk = Walk {
         text,
+        id_prefix,
         rendered: Rendered::default(),
         pending: Vec::new(),
         ids: HashSet::new(),
         errors: Vec::new(),
         checks: 0,
+        tabs: Vec::new(),
+        tab_groups: 0,
     };
     let mut events = Parser::new_ext(text, options()).into_offset_iter();
     let mut depth = 0usize;
     while let Some((event, range)) = events.next() {
+        // A group of tabs is code blocks one after the other: anything else ends it.
+        if !matches!(&event, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if info.contains("tab="))
+        {
+            walk.end_tabs();
+        }
         match event {
             Event::Start(Tag::Heading {
                 level,
@@ -80,6 +120,12 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
                 let inner = take_until_end(&mut events);
                 walk.check(depth, &inner, &range);
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if example_kind(&info).is_some() =>
+            {
+                let inner = take_until_end(&mut events);
+                walk.example(depth, &info, &inner, &range);
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let inner = take_until_end(&mut events);
                 walk.code_block(&kind, &inner, &range);
@@ -95,16 +141,27 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
                 take_until_end(&mut events);
                 walk.directive(depth, &range);
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                depth += 1;
+                walk.pending
+                    .push(Event::Html(admonition::open(kind).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                depth = depth.saturating_sub(1);
+                walk.pending.push(Event::Html(admonition::CLOSE.into()));
+            }
             event => {
                 match &event {
                     Event::Start(_) => depth += 1,
                     Event::End(_) => depth = depth.saturating_sub(1),
                     _ => {}
                 }
+                walk.plain_text(&event);
                 walk.pending.push(event);
             }
         }
     }
+    walk.end_tabs();
     walk.flush();
     if walk.errors.is_empty() {
         Ok(walk.rendered)
@@ -115,6 +172,7 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
 
 struct Walk<'a> {
     text: &'a str,
+    id_prefix: &'a str,
     rendered: Rendered,
     /// Events not yet turned into HTML: they become one `Block::Html`.
     pending: Vec<Event<'a>>,
@@ -122,6 +180,10 @@ struct Walk<'a> {
     errors: Vec<RenderError>,
     /// Knowledge checks so far: the next one's number is this plus one.
     checks: usize,
+    /// The code tabs of the group being read, with the offset of its first.
+    tabs: Vec<(Tab, usize)>,
+    /// Groups of tabs so far, to number their ids.
+    tab_groups: usize,
 }
 
 impl<'a> Walk<'a> {
@@ -138,6 +200,15 @@ impl<'a> Walk<'a> {
                 .map(|id| id.to_string())
                 .unwrap_or_else(|| slugify(&title)),
         );
+        if level == HeadingLevel::H2 {
+            self.rendered.sections.push(SectionText {
+                heading: Some((id.clone(), title.clone())),
+                text: String::new(),
+            });
+        } else {
+            self.plain_text(&Event::Text(title.clone().into()));
+            self.plain_text(&Event::End(TagEnd::Paragraph));
+        }
         if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
             self.rendered.toc.push(TocEntry {
                 level: level as u8,
@@ -156,9 +227,76 @@ impl<'a> Walk<'a> {
     }
 
     fn code_block(&mut self, kind: &CodeBlockKind<'a>, inner: &[Event<'a>], range: &Range<usize>) {
-        match code::code_block_html(self.text, kind, inner, range) {
-            Ok(html) => self.pending.push(Event::Html(html.into())),
-            Err(error) => self.errors.push(error),
+        let label = match kind {
+            CodeBlockKind::Fenced(info) => tabs::label(info),
+            CodeBlockKind::Indented => Ok(None),
+        };
+        let html = match code::code_block_html(self.text, kind, inner, range) {
+            Ok(html) => html,
+            Err(error) => return self.errors.push(error),
+        };
+        match label {
+            Ok(Some(label)) => {
+                if self.tabs.iter().any(|(tab, _)| tab.label == label) {
+                    self.error(
+                        range.start,
+                        format!(
+                            "this group of code tabs already has a tab `{label}`; give each \
+                             tab of a group its own label"
+                        ),
+                    );
+                }
+                self.tabs.push((Tab { label, html }, range.start));
+            }
+            Ok(None) => self.pending.push(Event::Html(html.into())),
+            Err(message) => self.error(range.start, message),
+        }
+    }
+
+    /// Adds the words of `event`, if any, to the section being read.
+    fn plain_text(&mut self, event: &Event<'_>) {
+        let sections = &mut self.rendered.sections;
+        if sections.is_empty() {
+            sections.push(SectionText::default());
+        }
+        let text = &mut sections.last_mut().expect("one section at least").text;
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(words),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition,
+            ) if !text.ends_with(' ') => text.push(' '),
+            _ => {}
+        }
+    }
+
+    /// Closes the group of code tabs being read, if any.
+    fn end_tabs(&mut self) {
+        let group: Vec<(Tab, usize)> = std::mem::take(&mut self.tabs);
+        match group.as_slice() {
+            [] => {}
+            [(tab, start)] => self.error(
+                *start,
+                format!(
+                    "the code tab `{}` stands alone: a group of tabs is two or more code blocks \
+                     with `tab=\"…\"`, one right after the other; add the other tabs after it, \
+                     or remove `tab=` to show a plain code block",
+                    tab.label
+                ),
+            ),
+            _ => {
+                self.tab_groups += 1;
+                let tabs: Vec<Tab> = group.into_iter().map(|(tab, _)| tab).collect();
+                let group = format!("{}{}", self.id_prefix, self.tab_groups);
+                let html = tabs::group_html(&tabs, &group);
+                self.pending.push(Event::Html(html.into()));
+                self.rendered.code_tabs = true;
+            }
         }
     }
 
@@ -208,6 +346,32 @@ impl<'a> Walk<'a> {
         });
     }
 
+    fn example(&mut self, depth: usize, info: &str, inner: &[Event<'a>], range: &Range<usize>) {
+        if depth > 0 {
+            self.error(
+                range.start,
+                "an example must stand at the top level, not inside a list or quote; move \
+                 its fence to the start of a line",
+            );
+            return;
+        }
+        let shown = CodeBlockKind::Fenced("md".into());
+        self.code_block(&shown, inner, range);
+        self.flush();
+        let source: String = inner
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(text) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect();
+        self.rendered.blocks.push(Block::Example {
+            line: line_of(self.text, range.start),
+            source,
+            expect_error: example_kind(info) == Some(true),
+        });
+    }
+
     fn flush(&mut self) {
         if self.pending.is_empty() {
             return;
@@ -218,6 +382,7 @@ impl<'a> Walk<'a> {
     }
 
     fn unique_id(&mut self, base: String) -> String {
+        let base = format!("{}{base}", self.id_prefix);
         let mut id = base.clone();
         let mut n = 1;
         while !self.ids.insert(id.clone()) {
@@ -232,6 +397,16 @@ impl<'a> Walk<'a> {
             line: line_of(self.text, offset),
             message: message.into(),
         });
+    }
+}
+
+/// `Some(false)` for ```` ```md example ````, `Some(true)` for ```` ```md error ````.
+fn example_kind(info: &str) -> Option<bool> {
+    let mut words = info.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some("md" | "markdown"), Some("example")) => Some(false),
+        (Some("md" | "markdown"), Some("error")) => Some(true),
+        _ => None,
     }
 }
 

@@ -10,6 +10,7 @@ fn html(text: &str) -> String {
         .map(|block| match block {
             Block::Html(html) => html.clone(),
             Block::Directive { source, .. } => format!("[directive {source}]"),
+            Block::Example { source, .. } => format!("[example {source}]"),
             Block::Check(html) => format!("[check {}]", html.len()),
         })
         .collect()
@@ -116,6 +117,7 @@ fn numbers_knowledge_checks_in_order_between_the_prose() {
             Block::Html(_) => "html".to_string(),
             Block::Check(html) => html[..html.find('>').unwrap()].to_string(),
             Block::Directive { .. } => "directive".to_string(),
+            Block::Example { .. } => "example".to_string(),
         })
         .collect();
     assert_eq!(

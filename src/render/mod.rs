@@ -6,7 +6,8 @@
 //!    through `code` and [`highlight`], and a paragraph that starts with `::`
 //!    is handed back as a raw directive; a `test:` link is a tested claim's
 //!    note ([`claims`]); a ```` ```check ```` block is a knowledge check
-//!    ([`check`]).
+//!    ([`check`]); `> [!NOTE]` and its kin are notes (`admonition`), and
+//!    fenced blocks with `tab="…"` one after the other are code tabs (`tabs`).
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
 //!    demo names.
 //! 4. [`source::quoted_source_html`] is the HTML of the server's code that a
@@ -16,6 +17,7 @@
 //! A leaf: it depends on pulldown-cmark, syntect and `crate::model`, never on
 //! the content room that calls it.
 
+mod admonition;
 pub mod check;
 pub mod claims;
 mod code;
@@ -24,5 +26,6 @@ pub mod highlight;
 pub mod lines;
 pub mod markdown;
 pub mod source;
+mod tabs;
 
-pub use markdown::{render, Block, RenderError, Rendered};
+pub use markdown::{render, render_prefixed, Block, RenderError, Rendered, SectionText};

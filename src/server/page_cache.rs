@@ -8,7 +8,8 @@
 //! with an `ETag` (`304` on `If-None-Match`) and `Cache-Control: no-cache`,
 //! so browsers revalidate and always see a new lesson at once. A reload of
 //! the course starts a new generation; concurrent first requests for a page
-//! wait for one render.
+//! wait for one render. A request with a query (a search) is rendered for
+//! itself and not kept.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -88,8 +89,25 @@ impl PageCache {
 /// Middleware on the page routes: answers from the cache, rendering on a miss.
 pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let head = request.method() == Method::HEAD;
-    if !(head || request.method() == Method::GET) || request.uri().query().is_some() {
+    if !(head || request.method() == Method::GET) {
         return next.run(request).await;
+    }
+    // A query (a search) is rendered for its request, never kept.
+    if request.uri().query().is_some() {
+        return match render_html(request, next).await {
+            Ok((content_type, html)) => {
+                let (html, policy) = super::page_policy::finish(&html);
+                let mut response = Response::new(Body::from(html));
+                let headers = response.headers_mut();
+                headers.insert(header::CONTENT_TYPE, content_type);
+                if let Ok(policy) = HeaderValue::from_str(&policy) {
+                    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+                }
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                response
+            }
+            Err(response) => response,
+        };
     }
     let course = state.content.course();
     let Some(slot) = state.pages.slot(course, request.uri().path()) else {
@@ -105,6 +123,15 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
 /// Renders the page; a response that is not a page (a 404, an error) comes
 /// back as `Err` to be served as it is, and is not cached.
 async fn render(request: Request, next: Next) -> Result<Arc<CachedPage>, Response> {
+    let (content_type, html) = render_html(request, next).await?;
+    tokio::task::spawn_blocking(move || Arc::new(CachedPage::compress(content_type, &html)))
+        .await
+        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+/// The page's content type and HTML, or the response to serve as it is
+/// when it is not a page.
+async fn render_html(request: Request, next: Next) -> Result<(HeaderValue, String), Response> {
     let response = next.run(request).await;
     let is_html = response
         .headers()
@@ -126,9 +153,7 @@ async fn render(request: Request, next: Next) -> Result<Arc<CachedPage>, Respons
     let Ok(html) = String::from_utf8(body.to_vec()) else {
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     };
-    tokio::task::spawn_blocking(move || Arc::new(CachedPage::compress(content_type, &html)))
-        .await
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    Ok((content_type, html))
 }
 
 impl CachedPage {

@@ -1,6 +1,8 @@
+use leptos::context::Provider;
 use leptos::prelude::*;
 
-use crate::model::course::DemoName;
+use crate::model::course::{DemoName, DemoOptions};
+use crate::model::wire::Lane;
 use crate::realtime::RealtimeState;
 use crate::ui::demos::{
     BufferedClock, ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, SseClock,
@@ -14,14 +16,23 @@ use crate::ui::demos::{
 /// tell per request.
 const LAB_PROXY_SCRIPT: &str = r#"(()=>{let f=document.querySelector("[data-lab-ports]"),n=document.getElementById("lab-proxy-note");if(f&&n&&location.protocol=="https:"&&!f.dataset.labPorts.split(" ").includes(location.port))n.hidden=!1})()"#;
 
+/// `data-lab-start`: `1 8` for HTTP/1.1 and 8 streams, `2 12` for HTTP/2 and 12.
+fn lab_start(options: &DemoOptions) -> String {
+    let (lane, streams) = options.lab_start();
+    let digit = if lane == Lane::Http2 { 2 } else { 1 };
+    format!("{digit} {streams}")
+}
+
 /// A live demo in its frame, labelled for screen readers. The frame is
 /// server-only HTML; the demo inside is an island. What an island must know
 /// of this server is an attribute of the frame, not a prop, to keep a JSON
 /// parser out of the page: the echo's largest message (`data-max-message`)
-/// and the lab's lane ports (`data-lab-ports`). Text an island shows only
-/// now and then (the echo's close codes in words) is here too, hidden.
+/// and the lab's lane ports (`data-lab-ports`) and where it starts
+/// (`data-lab-start`: the lane's digit and the stream count, from the
+/// lesson's `{lane=… streams=…}`). Text an island shows only now and then
+/// (the echo's close codes in words) is here too, hidden.
 #[component]
-pub fn DemoFrame(name: DemoName) -> impl IntoView {
+pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl IntoView {
     let realtime = expect_context::<RealtimeState>();
     let max_message = realtime.echo.settings.max_message;
     let lab_ports = realtime
@@ -67,7 +78,11 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
         DemoName::SseClock => view! { <SseClock /> }.into_any(),
         DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
         DemoName::HandshakeInspector => view! { <HandshakeInspector /> }.into_any(),
-        DemoName::ConnectionLab => view! { <ConnectionLab /> }.into_any(),
+        // The island reads the options as context on the server, and from
+        // `data-lab-start` in the browser.
+        DemoName::ConnectionLab => {
+            view! { <Provider value=options><ConnectionLab /></Provider> }.into_any()
+        }
         DemoName::BufferedClock => view! { <BufferedClock /> }.into_any(),
         DemoName::LeakyServer => view! { <LeakyServerFrame /> }.into_any(),
         DemoName::WhichFits => view! { <WhichFitsFrame /> }.into_any(),
@@ -76,7 +91,8 @@ pub fn DemoFrame(name: DemoName) -> impl IntoView {
     view! {
         <section class="demo" data-demo=name.as_str() aria-label=format!("Live demo: {}", name.title())
             data-max-message=(name == DemoName::WsEcho).then_some(max_message)
-            data-lab-ports=lab_ports.filter(|_| name == DemoName::ConnectionLab)>
+            data-lab-ports=lab_ports.filter(|_| name == DemoName::ConnectionLab)
+            data-lab-start=(name == DemoName::ConnectionLab).then(|| lab_start(&options))>
             <header class="demo-header">
                 <p class="demo-badge">"Live demo"</p>
                 <h3 class="demo-title">{name.title()}</h3>

@@ -1,21 +1,21 @@
 use leptos::prelude::*;
 
-use crate::model::course::{DemoName, Segment};
-use crate::ui::components::DemoFrame;
+use crate::model::course::{DemoName, DemoOptions, Segment};
+use crate::ui::components::{CodeTabsScript, DemoFrame};
 use crate::ui::demos::KnowledgeChecks;
 
 /// A lesson's rendered Markdown with its live demos (islands) and
 /// knowledge checks in place; the checks' one island follows when there
-/// are any. Demos that follow each other directly stand side by side on a
-/// wide screen.
+/// are any, and the code tabs' script when there are tabs. Demos that
+/// follow each other directly stand side by side on a wide screen.
 #[component]
-pub fn LessonBody(segments: Vec<Segment>) -> impl IntoView {
+pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
     let has_checks = segments.iter().any(|s| matches!(s, Segment::Check(_)));
     let mut blocks: Vec<Block> = Vec::new();
     for segment in segments {
         match (segment, blocks.last_mut()) {
-            (Segment::Demo(name), Some(Block::Demos(row))) => row.push(name),
-            (Segment::Demo(name), _) => blocks.push(Block::Demos(vec![name])),
+            (Segment::Demo(name, options), Some(Block::Demos(row))) => row.push((name, options)),
+            (Segment::Demo(name, options), _) => blocks.push(Block::Demos(vec![(name, options)])),
             (Segment::Html(html), _) => blocks.push(Block::Html(html)),
             (Segment::Check(html), _) => blocks.push(Block::Check(html)),
         }
@@ -25,9 +25,9 @@ pub fn LessonBody(segments: Vec<Segment>) -> impl IntoView {
         .map(|block| match block {
             Block::Html(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
             Block::Check(html) => view! { <div class="prose check-frame" inner_html=html></div> }.into_any(),
-            Block::Demos(row) if row.len() == 1 => view! { <DemoFrame name=row[0] /> }.into_any(),
+            Block::Demos(row) if row.len() == 1 => view! { <DemoFrame name=row[0].0 options=row[0].1 /> }.into_any(),
             Block::Demos(row) => view! {
-                <div class="demo-row">{row.into_iter().map(|name| view! { <DemoFrame name /> }).collect_view()}</div>
+                <div class="demo-row">{row.into_iter().map(|(name, options)| view! { <DemoFrame name options /> }).collect_view()}</div>
             }
             .into_any(),
         })
@@ -35,11 +35,12 @@ pub fn LessonBody(segments: Vec<Segment>) -> impl IntoView {
     view! {
         {body}
         {has_checks.then(|| view! { <KnowledgeChecks /> })}
+        {code_tabs.then(|| view! { <CodeTabsScript /> })}
     }
 }
 
 enum Block {
     Html(String),
     Check(String),
-    Demos(Vec<DemoName>),
+    Demos(Vec<(DemoName, DemoOptions)>),
 }

@@ -1,8 +1,9 @@
 //! Server-only views shared by the pages: they render to plain HTML and
 //! ship no WebAssembly. Plain HTML does what little they need in the
 //! browser (`<details>` folds the lesson list on a phone), and a few inline
-//! bytes the rest (the page's protocol, the learner's progress).
+//! bytes the rest (the page's protocol, the learner's progress, code tabs).
 
+mod code_tabs;
 mod course_nav;
 mod demo_frame;
 mod island_scripts;
@@ -12,6 +13,7 @@ mod progress;
 mod site_header;
 mod toc;
 
+pub use code_tabs::CodeTabsScript;
 pub use course_nav::CourseNav;
 pub use demo_frame::DemoFrame;
 pub use island_scripts::IslandScripts;

@@ -46,6 +46,10 @@ pub fn HomePage() -> impl IntoView {
                 <ol class="course-path">{items}</ol>
                 <ProgressScript />
             </section>
+            <p class="home-authors">
+                "Writing a lesson? The " <a href="/guide">"authors' guide"</a>
+                " shows everything a lesson file can hold, with examples."
+            </p>
         </main>
     }
 }

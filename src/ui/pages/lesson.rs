@@ -31,6 +31,7 @@ fn LessonView(detail: LessonDetail) -> impl IntoView {
         lesson,
         toc,
         segments,
+        code_tabs,
         course,
         prev,
         next,
@@ -49,7 +50,7 @@ fn LessonView(detail: LessonDetail) -> impl IntoView {
                         <h1 id="lesson-title">{lesson.title}</h1>
                         <p class="lede">{lesson.summary}</p>
                     </header>
-                    <LessonBody segments />
+                    <LessonBody segments code_tabs />
                     <div data-lesson-end=lesson.slug.clone()></div>
                 </article>
                 <PrevNext prev next />

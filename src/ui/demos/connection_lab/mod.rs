@@ -21,12 +21,15 @@ mod views;
 #[island(lazy)]
 pub fn ConnectionLab() -> impl IntoView {
     let ports = lane_ports();
+    let (lane, count) = start();
     // The buttons' work is done in the browser, by browser::Lab; its
     // handles live as long as the island. The server renders the buttons only.
     #[cfg(feature = "hydrate")]
     let lab = StoredValue::new(None::<browser::Lab>);
     let state = LabState::new(
         ports.is_none(),
+        lane,
+        count,
         Callback::new(move |command: Command| {
             #[cfg(feature = "hydrate")]
             if let Some(lab) = lab.get_value() {
@@ -89,6 +92,38 @@ pub fn ConnectionLab() -> impl IntoView {
     }
 }
 
+/// The lane and stream count the lab starts with, as the lesson set them
+/// (`::demo[connection-lab]{lane=… streams=…}`): on the server from the
+/// frame's context, in the browser from its `data-lab-start`.
+fn start() -> (Lane, usize) {
+    #[cfg(feature = "ssr")]
+    return use_context::<crate::model::course::DemoOptions>()
+        .unwrap_or_default()
+        .lab_start();
+    #[cfg(not(feature = "ssr"))]
+    {
+        let start = frame_attribute("data-lab-start").unwrap_or_default();
+        let lane = if start.starts_with('2') {
+            Lane::Http2
+        } else {
+            Lane::Http1
+        };
+        // Read as the ports are (u16), to share their parser.
+        let count = start.get(2..).and_then(|n| n.parse::<u16>().ok());
+        let default = crate::model::course::DemoOptions::default().lab_start();
+        (lane, count.map_or(default.1, usize::from))
+    }
+}
+
+/// An attribute of the lab's frame (`ui/components/demo_frame.rs`).
+#[cfg(not(feature = "ssr"))]
+fn frame_attribute(name: &str) -> Option<String> {
+    document()
+        .query_selector("[data-demo=connection-lab]")
+        .ok()??
+        .get_attribute(name)
+}
+
 /// The ports of the HTTP/2 and the HTTP/1.1 lane, or `None` when the host
 /// turned the lab off (then only the simulation is offered). Not a prop:
 /// props would bring serde_json's parser into the page. The server knows
@@ -100,8 +135,7 @@ fn lane_ports() -> Option<(u16, u16)> {
         .map(|lanes| (lanes.http2_port, lanes.http1_port));
     #[cfg(not(feature = "ssr"))]
     {
-        let frame = document().query_selector("[data-lab-ports]").ok()??;
-        let ports = frame.get_attribute("data-lab-ports")?;
+        let ports = frame_attribute("data-lab-ports")?;
         let (h2, h1) = ports.split_once(' ')?;
         Some((h2.parse().ok()?, h1.parse().ok()?))
     }

@@ -97,10 +97,10 @@ pub struct LabState {
 
 impl LabState {
     /// With no lanes (the lab is off), the simulation is all there is.
-    pub fn new(lab_off: bool, run: Callback<Command>) -> Self {
+    pub fn new(lab_off: bool, lane: Lane, count: usize, run: Callback<Command>) -> Self {
         LabState {
-            lane: RwSignal::new(Lane::Http1),
-            count: RwSignal::new(8),
+            lane: RwSignal::new(lane),
+            count: RwSignal::new(count),
             simulated: RwSignal::new(lab_off),
             rows: RwSignal::new(Vec::new()),
             trust: RwSignal::new(if lab_off {
