@@ -179,6 +179,11 @@ impl Book<'_> {
                 || phases::clock_load(env, Who::Ours, n, plan),
             )
             .await;
+        let floor = self
+            .attempt(format!("the floor (floor.rs): {what}"), || {
+                phases::clock_load(env, Who::Floor, n, plan)
+            })
+            .await;
         let per_stream = |l: &Option<ClockLoad>| l.as_ref().map(|l| l.kib_per_stream);
         clock.push((n, per_stream(&node_load), per_stream(&ours_load)));
         clock.sort_by_key(|(size, _, _)| *size);
@@ -210,6 +215,9 @@ impl Book<'_> {
             node_load.as_ref(),
             ours_load.as_ref(),
         );
+        if let (Some(floor), Some(ours)) = (&floor, &ours_load) {
+            self.notes.push(floor_note(floor, ours, n));
+        }
         (node_load, ours_load)
     }
 
@@ -515,6 +523,32 @@ fn tick_figures(
         .ours(ours.map(|l| Value::new(l.cpu_per_tick_us)))
         .target("≤ 5 µs"),
     );
+}
+
+/// What the floor server (`floor.rs`) costs, beside ours, in one sentence.
+fn floor_note(floor: &phases::ClockLoad, ours: &phases::ClockLoad, n: usize) -> String {
+    let p99 = |l: &phases::ClockLoad| {
+        let mut fan_out = l.window.fan_out.clone();
+        fan_out.sort();
+        fan_out
+            .get(fan_out.len().saturating_sub(1) * 99 / 100)
+            .map_or(f64::NAN, |d| d.as_secs_f64() * 1e3)
+    };
+    format!(
+        "The floor (`benches/lean/floor.rs`: one thread that writes each tick, encoded once, \
+         to every socket with one `write`; no HTTP library, no runtime), measured the same way \
+         at {} streams: {:.1} µs of server CPU per delivered tick (realtime-lab {:.1} µs, \
+         {:.1}× the floor), fan-out p99 {:.0} ms (realtime-lab {:.0} ms), {:.1} KiB per stream \
+         (kernel socket buffers only). On this loopback the server's core also does the \
+         receiving side's TCP work.",
+        thousands(n),
+        floor.cpu_per_tick_us,
+        ours.cpu_per_tick_us,
+        ours.cpu_per_tick_us / floor.cpu_per_tick_us.max(f64::MIN_POSITIVE),
+        p99(floor),
+        p99(ours),
+        floor.kib_per_stream,
+    )
 }
 
 /// RSS, file descriptors and CPU some seconds after a crowd left;

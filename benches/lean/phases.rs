@@ -5,7 +5,7 @@
 
 use super::clock_client::{h2_tls, ClockCrowd, WindowReport};
 use super::echo_client::{self, RoundTrips};
-use super::procs::{our_flags, start_node, start_ours, Sample, Server};
+use super::procs::{self, our_flags, start_node, start_ours, Sample, Server};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +29,8 @@ pub enum Who {
     NodeClock,
     NodeLeaky,
     NodeEcho,
+    /// `floor.rs`: one write per stream per tick and nothing else.
+    Floor,
 }
 
 /// What a run measures, and for how long.
@@ -159,6 +161,14 @@ impl Env {
                 &self.pin,
                 &log("node-echo"),
             ),
+            Who::Floor => {
+                let this = std::env::current_exe().expect("the bench binary's path");
+                let args = ["--floor-server".to_string()];
+                procs::spawn("floor", &self.pin, &this, &args, &log("floor"), 1, |seen| {
+                    let port: u16 = seen[0].trim().parse().expect("the floor prints its port");
+                    (std::net::SocketAddr::from(([127, 0, 0, 1], port)), None)
+                })
+            }
         }
     }
 

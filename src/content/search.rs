@@ -227,7 +227,7 @@ mod tests {
             hits[0].snippet_html
         );
         assert!(
-            hits[0].snippet_html.contains("&lt;b&gt;wait&lt;/b&gt;"),
+            hits[0].snippet_html.contains("&lt;b&gt;wait&lt;/b"),
             "{}",
             hits[0].snippet_html
         );

@@ -189,7 +189,7 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "unknown code language `jvascript`; use one of `js`, `rust`, `http`, `sh`, `json`, \
-             `html`, `css`, `toml`, or `text` for plain text"
+             `html`, `css`, `toml`, `md`, or `text` for plain text"
         );
     }
 

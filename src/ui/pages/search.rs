@@ -28,10 +28,12 @@ pub fn SearchPage() -> impl IntoView {
         (false, 1) => format!("1 section matches “{query}”."),
         (false, n) => format!("{n} sections match “{query}”, best first."),
     };
+    // Not the query: leptos_meta writes a title's text unescaped, and `<title>`
+    // ends at the first `</title>`, which a query could hold.
     let title = if query.is_empty() {
-        "Search".to_string()
+        "Search"
     } else {
-        format!("Search: {query}")
+        "Search results"
     };
     view! {
         <Title text=title />
