@@ -21,15 +21,19 @@ pub fn code_block_html(
         CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or(""),
         CodeBlockKind::Indented => "",
     };
-    let code: String = inner
+    highlight::code_block(&code_text(inner), language)
+        .map_err(|error| highlight_error(text, kind, range, &error))
+}
+
+/// The text of a fenced or indented block, from its events.
+pub fn code_text(inner: &[Event<'_>]) -> String {
+    inner
         .iter()
         .filter_map(|event| match event {
             Event::Text(text) => Some(text.as_ref()),
             _ => None,
         })
-        .collect();
-    highlight::code_block(&code, language)
-        .map_err(|error| highlight_error(text, kind, range, &error))
+        .collect()
 }
 
 /// A highlighting error at its line of `text`: the fence's line for an

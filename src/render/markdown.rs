@@ -156,7 +156,7 @@ pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<Rend
                     Event::End(_) => depth = depth.saturating_sub(1),
                     _ => {}
                 }
-                walk.plain_text(&event);
+                walk.add_words(&event);
                 walk.pending.push(event);
             }
         }
@@ -206,8 +206,10 @@ impl<'a> Walk<'a> {
                 text: String::new(),
             });
         } else {
-            self.plain_text(&Event::Text(title.clone().into()));
-            self.plain_text(&Event::End(TagEnd::Paragraph));
+            for event in &inner {
+                self.add_words(event);
+            }
+            self.add_words(&Event::End(TagEnd::Heading(level)));
         }
         if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
             self.rendered.toc.push(TocEntry {
@@ -254,7 +256,7 @@ impl<'a> Walk<'a> {
     }
 
     /// Adds the words of `event`, if any, to the section being read.
-    fn plain_text(&mut self, event: &Event<'_>) {
+    fn add_words(&mut self, event: &Event<'_>) {
         let sections = &mut self.rendered.sections;
         if sections.is_empty() {
             sections.push(SectionText::default());
@@ -267,6 +269,7 @@ impl<'a> Walk<'a> {
             | Event::End(
                 TagEnd::Paragraph
                 | TagEnd::Item
+                | TagEnd::Heading(_)
                 | TagEnd::TableCell
                 | TagEnd::BlockQuote(_)
                 | TagEnd::FootnoteDefinition,
@@ -309,13 +312,7 @@ impl<'a> Walk<'a> {
             );
             return;
         }
-        let source: String = inner
-            .iter()
-            .filter_map(|event| match event {
-                Event::Text(text) => Some(text.as_ref()),
-                _ => None,
-            })
-            .collect();
+        let source = code::code_text(inner);
         self.checks += 1;
         match check::check_html(&source, self.checks) {
             Ok(html) => {
@@ -358,13 +355,7 @@ impl<'a> Walk<'a> {
         let shown = CodeBlockKind::Fenced("md".into());
         self.code_block(&shown, inner, range);
         self.flush();
-        let source: String = inner
-            .iter()
-            .filter_map(|event| match event {
-                Event::Text(text) => Some(text.as_ref()),
-                _ => None,
-            })
-            .collect();
+        let source = code::code_text(inner);
         self.rendered.blocks.push(Block::Example {
             line: line_of(self.text, range.start),
             source,

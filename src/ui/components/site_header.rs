@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use crate::content::search::MAX_QUERY_CHARS;
+
 /// Fills in the protocol this page arrived over, as the browser saw it
 /// (`PerformanceNavigationTiming.nextHopProtocol`): behind a proxy, that is
 /// the proxy's protocol, which the server cannot know. Without JavaScript the
@@ -22,7 +24,7 @@ pub fn SiteHeader(#[prop(optional, into)] query: String) -> impl IntoView {
             <form class="site-search" role="search" action="/search" method="get">
                 <label class="visually-hidden" for="site-search-q">"Search the lessons"</label>
                 <input id="site-search-q" type="search" name="q" value=query placeholder="Search the lessons"
-                    maxlength="200" autocomplete="off" />
+                    maxlength=MAX_QUERY_CHARS autocomplete="off" />
                 <button type="submit">"Search"</button>
             </form>
             <p class="page-protocol" id="page-protocol" hidden>"This page arrived over " <b></b></p>
