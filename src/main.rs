@@ -67,7 +67,7 @@ async fn main() -> ExitCode {
         }
     };
     let lab = listeners.lanes.as_ref().map(|lanes| lanes.info().clone());
-    let realtime = RealtimeState::start(config.realtime(), lab.clone());
+    let realtime = RealtimeState::start(config.realtime(), listeners.site_addr(), lab.clone());
     let assets = match &config.site_root {
         Some(folder) => SiteAssets::from_folder(folder),
         None => SiteAssets::embedded(),

@@ -291,18 +291,45 @@ pub fn router() -> Router<super::RealtimeState> {
         .route("/api/clock/streams/{stream}/drop", post(drop_handler))
 }
 
-/// `?fault=…` asks this one stream to misbehave (see `super::faults`).
+/// How one stream is shaped: `?fault=…` asks it to misbehave (see
+/// `super::faults`); `?every=N` sends only every Nth tick (a quiet stream,
+/// as lesson 8's idle timeouts need); `?heartbeat=S` adds a `: heartbeat`
+/// comment every S seconds besides the server's own.
 #[derive(serde::Deserialize)]
-struct FaultQuery {
+struct ClockQuery {
     fault: Option<ClockFault>,
+    every: Option<u64>,
+    heartbeat: Option<u64>,
+}
+
+/// The largest `every` and `heartbeat` accepted, in ticks and seconds.
+const MOST_SECONDS: u64 = 60;
+
+impl ClockQuery {
+    /// A bad `every` or `heartbeat`, in words that say what is accepted.
+    fn problem(&self) -> Option<Response> {
+        let out_of_range = |n: &Option<u64>| n.is_some_and(|n| !(1..=MOST_SECONDS).contains(&n));
+        let name = if out_of_range(&self.every) {
+            "every"
+        } else if out_of_range(&self.heartbeat) {
+            "heartbeat"
+        } else {
+            return None;
+        };
+        let message = format!("?{name}= takes a whole number from 1 to {MOST_SECONDS}.\n");
+        Some((StatusCode::BAD_REQUEST, message).into_response())
+    }
 }
 
 async fn clock_handler(
     State(clock): State<Arc<Clock>>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
-    Query(asked): Query<FaultQuery>,
+    Query(asked): Query<ClockQuery>,
 ) -> Response {
+    if let Some(problem) = asked.problem() {
+        return problem;
+    }
     if let Some(refused) = asked.fault.and_then(faults::refusal) {
         return refused;
     }
@@ -319,9 +346,13 @@ async fn clock_handler(
     let live = clock.broadcast.subscribe();
     let backlog = clock.backlog(last_seen);
     let open = clock.open_stream(place);
-    let mut events = stream::events(open, live, backlog);
+    let mut events = stream::events(open, live, backlog, asked.every.unwrap_or(1));
     if let Some(fault) = asked.fault {
         events = faults::reshape(fault, events);
+    }
+    if let Some(seconds) = asked.heartbeat {
+        let heartbeat = clock.heartbeat.clone();
+        events = faults::interleave(events, Duration::from_secs(seconds), heartbeat);
     }
     let response = sse::response(events);
     match asked.fault {

@@ -132,21 +132,28 @@ impl FromRequestParts<RealtimeState> for ClientAddr {
         let peer = parts
             .extensions
             .get::<ConnectionTag>()
-            .map(|tag| tag.remote.ip())
+            .map(|tag| tag.remote)
             .or_else(|| {
                 parts
                     .extensions
                     .get::<ConnectInfo<SocketAddr>>()
-                    .map(|info| info.0.ip())
+                    .map(|info| info.0)
             })
             .ok_or_else(|| {
                 let message = "the client address is unknown\n";
                 (StatusCode::INTERNAL_SERVER_ERROR, message).into_response()
             })?;
+        // Lesson 8's proxy, a hop of this server's own: the learner it
+        // forwards for is the one its `X-Forwarded-For` names.
+        let trusted: &[IpAddr] = if state.proxy.is_hop(peer) {
+            &[peer.ip()]
+        } else {
+            &state.trusted_proxies
+        };
         Ok(ClientAddr(forwarded_client(
-            peer,
+            peer.ip(),
             &parts.headers,
-            &state.trusted_proxies,
+            trusted,
         )))
     }
 }

@@ -92,18 +92,25 @@ pub fn finish(fault: ClockFault, mut response: Response) -> Response {
     }
 }
 
-fn chatty(mut events: Events) -> Events {
+fn chatty(events: Events) -> Events {
     let chatter_line =
         encode(Event::default().comment("chatter: a comment never reaches the page"));
+    interleave(events, CHATTER_EVERY, chatter_line)
+}
+
+/// `events`, with `line` (a comment) sent every `period` besides them: the
+/// chatty fault, and the clock's own `?heartbeat=`. A timer of this stream's
+/// own, unlike the shared heartbeat; it ends with the stream.
+pub fn interleave(mut events: Events, period: Duration, line: Bytes) -> Events {
     Box::pin(async_stream::stream! {
-        let mut chatter = tokio::time::interval(CHATTER_EVERY);
+        let mut every = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
         loop {
             tokio::select! {
                 event = events.next() => match event {
                     Some(event) => yield event,
                     None => break,
                 },
-                _ = chatter.tick() => yield Ok(chatter_line.clone()),
+                _ = every.tick() => yield Ok(line.clone()),
             }
         }
     })

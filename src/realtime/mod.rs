@@ -10,6 +10,8 @@
 //!   their own handshake.
 //! - [`lab`]: `GET /api/lab/{stream,socket,ping,view}`, the connection lab, answered
 //!   on the HTTPS lanes of `crate::lanes`.
+//! - [`proxy`]: `GET /api/proxy/{behaviour}/{clock|echo}`, lesson 8's
+//!   misbehaving proxy in front of the clock and the echo.
 //! - [`origin`], [`limits`] and [`fair_share`]: who may open a socket, what a
 //!   full demo says, and each client's share;
 //!   [`replay`]: the clock's window of recent ticks; [`sse`]: events
@@ -29,13 +31,14 @@ pub mod lab;
 pub mod leaky;
 mod limits;
 mod origin;
+pub mod proxy;
 mod replay;
 mod sse;
 mod stopping;
 
 use axum::extract::FromRef;
 use axum::Router;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,6 +47,7 @@ use clock::Clock;
 use echo::Echo;
 use lab::Lab;
 use leaky::Leaky;
+use proxy::Proxy;
 pub use stopping::Stopping;
 
 /// Clock streams, echo sockets and lab streams one client address may hold
@@ -146,6 +150,8 @@ pub struct RealtimeState {
     pub allowed_origins: Arc<Vec<String>>,
     pub lab: Arc<Lab>,
     pub leaky: Arc<Leaky>,
+    /// Lesson 8's misbehaving proxy, in front of this server.
+    pub proxy: Arc<Proxy>,
     /// Where the lab's lanes listen; `None` when the lab is off.
     pub lab_lanes: Option<LabLanes>,
     /// Set when the server begins to stop.
@@ -156,8 +162,13 @@ pub struct RealtimeState {
 
 impl RealtimeState {
     /// Starts the clock's ticker: call inside the tokio runtime, once every
-    /// listener is bound (`lab_lanes` says where the lab's lanes are).
-    pub fn start(settings: RealtimeSettings, lab_lanes: Option<LabLanes>) -> Self {
+    /// listener is bound (`site` is where the site listens, `lab_lanes`
+    /// where the lab's lanes are).
+    pub fn start(
+        settings: RealtimeSettings,
+        site: SocketAddr,
+        lab_lanes: Option<LabLanes>,
+    ) -> Self {
         let stopping = Stopping::new(settings.drain);
         RealtimeState {
             clock: Clock::start(settings.clock, stopping.clone()),
@@ -165,6 +176,7 @@ impl RealtimeState {
             allowed_origins: Arc::new(settings.allowed_origins),
             lab: Lab::new(settings.lab_streams_per_client),
             leaky: Leaky::start(stopping.clone()),
+            proxy: Proxy::new(site),
             lab_lanes,
             stopping,
             trusted_proxies: Arc::new(settings.trusted_proxies),
@@ -180,5 +192,6 @@ pub fn router(state: RealtimeState) -> Router {
         .merge(inspect::router())
         .merge(lab::router())
         .merge(leaky::router())
+        .merge(proxy::router())
         .with_state(state)
 }

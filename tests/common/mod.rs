@@ -62,7 +62,7 @@ pub async fn start_with(
     let state = AppState::new(
         SiteAssets::from_folder(site_root),
         content,
-        RealtimeState::start(settings, lanes.clone()),
+        RealtimeState::start(settings, listeners.site_addr(), lanes.clone()),
     );
     tokio::spawn(run(listeners, state, std::future::pending()));
     let lane = |port: Option<u16>| {

@@ -21,6 +21,8 @@ struct Stream {
     /// `None` once they are sent (and their memory given back).
     first: Option<std::vec::IntoIter<Bytes>>,
     last_sent: u64,
+    /// Only ticks whose id is a multiple of this are sent (`?every=`).
+    every: u64,
 }
 
 /// The events of one stream, until the client leaves, the learner drops
@@ -29,13 +31,17 @@ struct Stream {
 pub(super) fn events(
     open: OpenStream,
     live: broadcast::Receiver<Broadcast>,
-    backlog: Backlog,
+    mut backlog: Backlog,
+    every: u64,
 ) -> Events {
+    let every = every.max(1);
+    backlog.ticks.retain(|tick| tick.id % every == 0);
     let stream = Stream {
         first: Some(first_events(&open, &backlog).into_iter()),
         last_sent: backlog.ticks.last().map_or(0, |tick| tick.id),
         open,
         live,
+        every,
     };
     Box::pin(futures_util::stream::unfold(stream, next))
 }
@@ -79,7 +85,9 @@ async fn next(mut stream: Stream) -> Option<(Result<Bytes, Infallible>, Stream)>
             }
         }
         match stream.live.recv().await {
-            Ok(Broadcast::Tick(tick)) if tick.id > stream.last_sent => {
+            Ok(Broadcast::Tick(tick))
+                if tick.id > stream.last_sent && tick.id % stream.every == 0 =>
+            {
                 stream.last_sent = tick.id;
                 return Some((Ok(tick.event), stream));
             }
@@ -97,7 +105,8 @@ async fn next(mut stream: Stream) -> Option<(Result<Bytes, Infallible>, Stream)>
                 if !clock.is_open(stream.open.id) || clock.stopping.is_stopping() {
                     return None;
                 }
-                let missed = clock.backlog(Some(stream.last_sent)).ticks;
+                let mut missed = clock.backlog(Some(stream.last_sent)).ticks;
+                missed.retain(|tick| tick.id % stream.every == 0);
                 if let Some(last) = missed.last() {
                     stream.last_sent = last.id;
                 }

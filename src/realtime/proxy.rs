@@ -1,0 +1,390 @@
+//! `GET /api/proxy/{behaviour}/{clock|echo}`: lesson 8's misbehaving
+//! proxy. A real reverse proxy in front of this server's own clock and
+//! echo: each request is forwarded over a new TCP connection to the site's
+//! own address with hyper's HTTP/1.1 client, the answer is passed back, and
+//! a `101` becomes a tunnel of bytes both ways. What it does wrong is
+//! chosen in the path ([`ProxyBehaviour`]): hold the response back in a
+//! buffer, close a connection the server has been quiet on, or drop the
+//! hop-by-hop `Upgrade` and `Connection` headers, so that the WebSocket
+//! upgrade reaches the server as a plain `GET`.
+//!
+//! 1. [`proxy_handler`] checks the path, takes one of the proxy's places,
+//!    and builds the upstream request ([`upstream_request`]).
+//! 2. [`Proxy::connect`] opens the hop, remembered while it is open, so
+//!    that the server counts what the hop opens against the learner named
+//!    in its `X-Forwarded-For` (see `fair_share::ClientAddr`), not against
+//!    the proxy.
+//! 3. `relay` passes a response's body on, as the behaviour says; `tunnel`
+//!    carries an upgraded connection.
+//!
+//! `?log={id}` on a request writes what the proxy did with it into a log
+//! the page reads back (`GET /api/proxy/log/{id}`, see `log`), as a host
+//! reads nginx's error log.
+
+mod log;
+mod relay;
+mod tunnel;
+
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::get;
+use axum::Router;
+use hyper_util::rt::TokioIo;
+use std::collections::HashSet;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+use super::fair_share::ClientAddr;
+use super::limits::too_busy;
+use super::RealtimeState;
+use crate::model::wire::{ProxyBehaviour, ProxyLog, PROXY_IDLE_SECS};
+pub use log::Logs;
+
+/// Connections the proxy carries at once, server-wide. Each also holds a
+/// clock stream or an echo socket upstream, counted in the learner's share.
+const MOST_CONNECTIONS: usize = 1024;
+
+/// How long the hop may take to connect and to answer with a head.
+const UPSTREAM_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Headers that belong to one hop of a connection (RFC 9110, section 7.6.1),
+/// never forwarded as they are.
+const HOP_BY_HOP: [&str; 8] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+];
+
+/// The proxy: where the server it fronts listens, and the hops open now.
+#[derive(Debug)]
+pub struct Proxy {
+    upstream: SocketAddr,
+    /// The local address of every hop open now: a request from one of
+    /// these is the proxy's own.
+    hops: Mutex<HashSet<SocketAddr>>,
+    places: Arc<Semaphore>,
+    logs: Logs,
+}
+
+impl Proxy {
+    /// A proxy in front of the site listening on `site` (a wildcard
+    /// address is reached on loopback).
+    pub fn new(site: SocketAddr) -> Arc<Proxy> {
+        let ip = match site.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        Arc::new(Proxy {
+            upstream: SocketAddr::new(ip, site.port()),
+            hops: Mutex::default(),
+            places: Arc::new(Semaphore::new(MOST_CONNECTIONS)),
+            logs: Logs::default(),
+        })
+    }
+
+    /// True when `peer` is the proxy's own end of an open hop.
+    pub fn is_hop(&self, peer: SocketAddr) -> bool {
+        self.hops().contains(&peer)
+    }
+
+    fn hops(&self) -> MutexGuard<'_, HashSet<SocketAddr>> {
+        self.hops.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Opens a hop to the server and sends `request` on it; the hop is
+    /// remembered from before the request leaves until it closes.
+    async fn send(
+        self: &Arc<Self>,
+        request: axum::http::Request<Body>,
+    ) -> Result<Response<hyper::body::Incoming>, String> {
+        let stream = tokio::net::TcpStream::connect(self.upstream)
+            .await
+            .map_err(|e| format!("cannot reach the server at {}: {e}", self.upstream))?;
+        let local = stream.local_addr().map_err(|e| e.to_string())?;
+        self.hops().insert(local);
+        let forget = HopGuard {
+            proxy: self.clone(),
+            local,
+        };
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(|e| format!("the hop's handshake failed: {e}"))?;
+        tokio::spawn(async move {
+            let _forget = forget;
+            let _ = connection.with_upgrades().await;
+        });
+        sender
+            .send_request(request)
+            .await
+            .map_err(|e| format!("the server did not answer: {e}"))
+    }
+}
+
+/// Forgets a hop when its connection ends.
+struct HopGuard {
+    proxy: Arc<Proxy>,
+    local: SocketAddr,
+}
+
+impl Drop for HopGuard {
+    fn drop(&mut self) {
+        self.proxy.hops().remove(&self.local);
+    }
+}
+
+pub fn router() -> Router<RealtimeState> {
+    Router::new()
+        .route("/api/proxy/log/{id}", get(log_handler))
+        .route("/api/proxy/{behaviour}/{target}", get(proxy_handler))
+}
+
+/// What the proxy stands in front of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    Clock,
+    Echo,
+}
+
+impl Target {
+    fn from_name(name: &str) -> Option<Target> {
+        match name {
+            "clock" => Some(Target::Clock),
+            "echo" => Some(Target::Echo),
+            _ => None,
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Target::Clock => "/api/clock",
+            Target::Echo => "/api/echo",
+        }
+    }
+}
+
+/// A path this proxy does not serve: what it does serve, in words.
+fn unknown(what: &str, name: &str, accepted: &str) -> Response {
+    let message = format!(
+        "The proxy has no {what} `{name}`. Use /api/proxy/{{behaviour}}/{{target}}, with a behaviour \
+         of {accepted}, and a target of `clock` or `echo`.\n"
+    );
+    (StatusCode::NOT_FOUND, message).into_response()
+}
+
+async fn proxy_handler(
+    State(realtime): State<RealtimeState>,
+    ClientAddr(client): ClientAddr,
+    Path((behaviour, target)): Path<(String, String)>,
+    mut request: Request,
+) -> Response {
+    let accepted = ProxyBehaviour::ALL
+        .map(|b| format!("`{}`", b.as_str()))
+        .join(", ");
+    let Some(behaviour) = ProxyBehaviour::from_name(&behaviour) else {
+        return unknown("behaviour", &behaviour, &accepted);
+    };
+    let Some(target) = Target::from_name(&target) else {
+        return unknown("target", &target, &accepted);
+    };
+    let proxy = realtime.proxy.clone();
+    let Ok(place) = proxy.places.clone().try_acquire_owned() else {
+        return too_busy("proxied connections", MOST_CONNECTIONS);
+    };
+    let log = proxy.logs.writer(request.uri().query());
+    let downstream_upgrade = hyper::upgrade::on(&mut request);
+    let (upstream, note) = upstream_request(&request, behaviour, target, client);
+    log.line(note);
+    let answer = tokio::time::timeout(UPSTREAM_DEADLINE, proxy.send(upstream)).await;
+    let mut answer = match answer {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(problem)) => return bad_gateway(&log, problem),
+        Err(_) => return bad_gateway(&log, "the server did not answer within 10 s".into()),
+    };
+    let status = answer.status();
+    if status == StatusCode::SWITCHING_PROTOCOLS {
+        let upstream_upgrade = hyper::upgrade::on(&mut answer);
+        let idle = (behaviour == ProxyBehaviour::IdleClose).then_some(idle_limit());
+        log.line("the server switched protocols (101): carrying the bytes both ways".into());
+        tokio::spawn(tunnel::carry(
+            downstream_upgrade,
+            upstream_upgrade,
+            idle,
+            log.clone(),
+            place,
+        ));
+        let (mut parts, _) = answer.into_parts();
+        parts.headers.remove(header::TRANSFER_ENCODING);
+        return Response::from_parts(parts, Body::empty());
+    }
+    relay::response(answer, behaviour, log, place).await
+}
+
+/// How long [`ProxyBehaviour::IdleClose`] waits for the server.
+fn idle_limit() -> Duration {
+    Duration::from_secs(PROXY_IDLE_SECS)
+}
+
+/// The request as the proxy forwards it, and a log line saying how.
+fn upstream_request(
+    request: &Request,
+    behaviour: ProxyBehaviour,
+    target: Target,
+    client: IpAddr,
+) -> (axum::http::Request<Body>, String) {
+    let query = log::without_log_id(request.uri().query());
+    let path = match &query {
+        Some(query) => format!("{}?{query}", target.path()),
+        None => target.path().to_string(),
+    };
+    let mut headers = end_to_end(request.headers());
+    let asks_upgrade = wants_upgrade(request.headers());
+    let mut note = format!("GET {path}");
+    match (asks_upgrade, behaviour) {
+        (Some(protocol), ProxyBehaviour::StripsUpgrade) => {
+            headers.remove(header::UPGRADE);
+            note.push_str(&format!(
+                ": forwarded without `Upgrade: {}` and `Connection: upgrade` (hop-by-hop \
+                 headers, and this proxy was not told to pass them)",
+                protocol.to_str().unwrap_or("?")
+            ));
+        }
+        (Some(protocol), _) => {
+            headers.insert(header::UPGRADE, protocol);
+            headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+            note.push_str(": forwarded with `Upgrade` and `Connection: upgrade`");
+        }
+        (None, _) => note.push_str(": forwarded"),
+    }
+    if let Ok(client) = HeaderValue::from_str(&client.to_string()) {
+        headers.insert(HeaderName::from_static("x-forwarded-for"), client);
+    }
+    let mut upstream = axum::http::Request::new(Body::empty());
+    *upstream.uri_mut() = path
+        .parse()
+        .unwrap_or_else(|_| target.path().parse().unwrap());
+    *upstream.headers_mut() = headers;
+    (upstream, note)
+}
+
+/// The request's headers less the hop-by-hop ones, and less any that its
+/// `Connection` header names. `Upgrade` stays: whether it goes on is the
+/// behaviour's choice.
+fn end_to_end(headers: &HeaderMap) -> HeaderMap {
+    let named: Vec<String> = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|token| token.trim().to_ascii_lowercase())
+        .filter(|token| token != "upgrade")
+        .collect();
+    let mut kept = headers.clone();
+    for name in HOP_BY_HOP
+        .iter()
+        .copied()
+        .chain(named.iter().map(String::as_str))
+    {
+        kept.remove(name);
+    }
+    kept
+}
+
+/// The protocol asked for, when the request asks to upgrade.
+fn wants_upgrade(headers: &HeaderMap) -> Option<HeaderValue> {
+    let connection_upgrade = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|token| token.trim().eq_ignore_ascii_case("upgrade"));
+    connection_upgrade
+        .then(|| headers.get(header::UPGRADE).cloned())
+        .flatten()
+}
+
+fn bad_gateway(log: &log::Writer, problem: String) -> Response {
+    log.line(format!("502 Bad Gateway: {problem}"));
+    let message = format!("502 from the lesson's proxy: {problem}.\n");
+    (StatusCode::BAD_GATEWAY, message).into_response()
+}
+
+async fn log_handler(State(realtime): State<RealtimeState>, Path(id): Path<String>) -> Response {
+    match realtime.proxy.logs.read(&id) {
+        Some(lines) => (
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(ProxyLog { lines }),
+        )
+            .into_response(),
+        None => (
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(ProxyLog::default()),
+        )
+            .into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.append(
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
+        }
+        headers
+    }
+
+    #[test]
+    fn hop_by_hop_headers_and_those_connection_names_are_not_forwarded() {
+        let kept = end_to_end(&headers(&[
+            ("connection", "keep-alive, x-secret, Upgrade"),
+            ("keep-alive", "timeout=5"),
+            ("x-secret", "1"),
+            ("upgrade", "websocket"),
+            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("host", "localhost:3000"),
+        ]));
+        assert!(kept.get("connection").is_none());
+        assert!(kept.get("keep-alive").is_none());
+        assert!(kept.get("x-secret").is_none(), "named in Connection");
+        assert_eq!(kept["upgrade"], "websocket", "the behaviour decides");
+        assert_eq!(
+            kept["host"], "localhost:3000",
+            "the echo checks Origin against it"
+        );
+        assert!(kept.get("sec-websocket-key").is_some());
+    }
+
+    #[test]
+    fn an_upgrade_is_asked_for_by_connection_and_upgrade_together() {
+        let asks = headers(&[
+            ("connection", "keep-alive, Upgrade"),
+            ("upgrade", "websocket"),
+        ]);
+        assert_eq!(wants_upgrade(&asks).unwrap(), "websocket");
+        assert!(wants_upgrade(&headers(&[("upgrade", "websocket")])).is_none());
+        assert!(wants_upgrade(&headers(&[("connection", "upgrade")])).is_none());
+    }
+
+    #[test]
+    fn a_wildcard_site_address_is_reached_on_loopback() {
+        let proxy = Proxy::new("0.0.0.0:3000".parse().unwrap());
+        assert_eq!(proxy.upstream, "127.0.0.1:3000".parse().unwrap());
+        let proxy = Proxy::new("[::]:3000".parse().unwrap());
+        assert_eq!(proxy.upstream, "[::1]:3000".parse().unwrap());
+    }
+}
