@@ -28,13 +28,7 @@ fn ws(base: &str, path: &str) -> String {
 
 async fn log_of(base: &str, id: &str) -> Vec<String> {
     let text = common::get_text(&format!("{base}/api/proxy/log/{id}")).await;
-    let log: serde_json::Value = serde_json::from_str(&text).unwrap();
-    log["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|line| line.as_str().unwrap().to_string())
-        .collect()
+    text.lines().map(str::to_string).collect()
 }
 
 #[tokio::test]
@@ -124,7 +118,7 @@ async fn open_for(base: &str, path: &str, at_most: Duration) -> Duration {
 }
 
 #[tokio::test]
-async fn an_idle_closing_proxy_cuts_a_quiet_stream_unless_heartbeats_flow() {
+async fn lesson8_an_idle_closing_proxy_cuts_a_quiet_stream_unless_heartbeats_flow() {
     let base = serve_realtime(RealtimeSettings::default()).await;
     let quiet = "/api/proxy/idle-close/clock?every=60&log=idle-1";
     let with_heartbeat = "/api/proxy/idle-close/clock?every=60&heartbeat=1";
@@ -189,7 +183,7 @@ async fn an_idle_closing_proxy_closes_a_silent_websocket_but_not_a_chatty_one() 
 }
 
 #[tokio::test]
-async fn a_proxy_that_strips_the_upgrade_gets_a_400_and_the_event_stream_still_works() {
+async fn lesson8_a_proxy_that_strips_the_upgrade_gets_a_400_and_the_event_stream_still_works() {
     let base = serve_realtime(clock_every(100)).await;
     let url = ws(&base, "/api/proxy/strips-upgrade/echo?log=strip-1");
     match tokio_tungstenite::connect_async(url).await {

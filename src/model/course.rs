@@ -93,9 +93,12 @@ pub enum DemoName {
     HandshakeInspector,
     /// Event streams over HTTP/1.1 against HTTP/2, measured in the browser.
     ConnectionLab,
-    /// The clock twice: straight from the server, and held back like a
-    /// buffering proxy would.
+    /// The misbehaving proxy, started on "buffers": the clock held back
+    /// and released in bursts.
     BufferedClock,
+    /// Lesson 8's misbehaving proxy in front of the clock and the echo:
+    /// buffering, idle timeouts, a stripped upgrade, heartbeats.
+    MisbehavingProxy,
     /// Lesson 5's leaky server: a timer per connection that outlives its
     /// client, beside the one shared ticker.
     LeakyServer,
@@ -113,6 +116,7 @@ impl DemoName {
         DemoName::HandshakeInspector,
         DemoName::ConnectionLab,
         DemoName::BufferedClock,
+        DemoName::MisbehavingProxy,
         DemoName::LeakyServer,
         DemoName::WhichFits,
         DemoName::Counter,
@@ -126,6 +130,7 @@ impl DemoName {
             DemoName::HandshakeInspector => "handshake-inspector",
             DemoName::ConnectionLab => "connection-lab",
             DemoName::BufferedClock => "buffered-clock",
+            DemoName::MisbehavingProxy => "misbehaving-proxy",
             DemoName::LeakyServer => "leaky-server",
             DemoName::WhichFits => "which-fits",
             DemoName::Counter => "counter",
@@ -140,6 +145,7 @@ impl DemoName {
             DemoName::HandshakeInspector => "The handshake inspector",
             DemoName::ConnectionLab => "The connection lab",
             DemoName::BufferedClock => "The clock behind a buffering proxy",
+            DemoName::MisbehavingProxy => "A misbehaving proxy",
             DemoName::LeakyServer => "A timer per connection, against one shared ticker",
             DemoName::WhichFits => "Which one fits?",
             DemoName::Counter => "A click counter",
@@ -160,7 +166,10 @@ impl DemoName {
                 "Open event streams over HTTP/1.1 or HTTP/2 and see which TCP connection carries each, and which wait."
             }
             DemoName::BufferedClock => {
-                "Two event streams of the same clock: one straight from the server, one held back and released in bursts."
+                "The clock through a real proxy that buffers: ticks held back and released in bursts. Switch the proxy to compare."
+            }
+            DemoName::MisbehavingProxy => {
+                "An event stream and a WebSocket through a real proxy that buffers, closes idle connections or strips the upgrade."
             }
             DemoName::LeakyServer => {
                 "Event streams served with a timer each, which go on firing after you leave, against one shared ticker."

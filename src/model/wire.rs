@@ -348,10 +348,3 @@ pub const PROXY_BUFFER_BYTES: usize = 512;
 
 /// How long the idle-closing proxy waits for a byte from the server.
 pub const PROXY_IDLE_SECS: u64 = 5;
-
-/// `GET /api/proxy/log/{id}`: what the proxy did with the requests that
-/// carried `?log={id}`, oldest first, each line starting `HH:MM:SS.mmm`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProxyLog {
-    pub lines: Vec<String>,
-}

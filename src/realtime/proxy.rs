@@ -18,8 +18,8 @@
 //!    carries an upgraded connection.
 //!
 //! `?log={id}` on a request writes what the proxy did with it into a log
-//! the page reads back (`GET /api/proxy/log/{id}`, see `log`), as a host
-//! reads nginx's error log.
+//! the page reads back (`GET /api/proxy/log/{id}`, plain text, see `log`),
+//! as a host reads nginx's error log.
 
 mod log;
 mod relay;
@@ -28,7 +28,7 @@ mod tunnel;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use hyper_util::rt::TokioIo;
@@ -41,7 +41,7 @@ use tokio::sync::Semaphore;
 use super::fair_share::ClientAddr;
 use super::limits::too_busy;
 use super::RealtimeState;
-use crate::model::wire::{ProxyBehaviour, ProxyLog, PROXY_IDLE_SECS};
+use crate::model::wire::{ProxyBehaviour, PROXY_IDLE_SECS};
 pub use log::Logs;
 
 /// Connections the proxy carries at once, server-wide. Each also holds a
@@ -318,19 +318,21 @@ fn bad_gateway(log: &log::Writer, problem: String) -> Response {
     (StatusCode::BAD_GATEWAY, message).into_response()
 }
 
+/// The log as plain text, a line each, oldest first (empty for an
+/// unknown id): what the page shows, and what a host would `tail`.
 async fn log_handler(State(realtime): State<RealtimeState>, Path(id): Path<String>) -> Response {
-    match realtime.proxy.logs.read(&id) {
-        Some(lines) => (
-            [(header::CACHE_CONTROL, "no-store")],
-            Json(ProxyLog { lines }),
-        )
-            .into_response(),
-        None => (
-            [(header::CACHE_CONTROL, "no-store")],
-            Json(ProxyLog::default()),
-        )
-            .into_response(),
+    let mut text = realtime.proxy.logs.read(&id).unwrap_or_default().join("\n");
+    if !text.is_empty() {
+        text.push('\n');
     }
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        text,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@ use leptos::context::Provider;
 use leptos::prelude::*;
 
 use crate::model::course::{DemoName, DemoOptions};
-use crate::model::wire::Lane;
+use crate::model::wire::{Lane, ProxyBehaviour};
 use crate::realtime::RealtimeState;
 use crate::ui::demos::{
-    BufferedClock, ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, SseClock,
+    ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, MisbehavingProxy, SseClock,
     WhichFitsFrame, WsEcho,
 };
 
@@ -21,6 +21,15 @@ fn lab_start(options: &DemoOptions) -> String {
     let (lane, streams) = options.lab_start();
     let digit = if lane == Lane::Http2 { 2 } else { 1 };
     format!("{digit} {streams}")
+}
+
+/// The misbehaving proxy's first behaviour: `buffered-clock` is the proxy
+/// demo started on "buffers".
+fn proxy_start(name: DemoName) -> ProxyBehaviour {
+    match name {
+        DemoName::BufferedClock => ProxyBehaviour::Buffers,
+        _ => ProxyBehaviour::Behaves,
+    }
 }
 
 /// A live demo in its frame, labelled for screen readers. The frame is
@@ -67,6 +76,23 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
             </p>
         }
     });
+    let proxy_texts =
+        matches!(name, DemoName::BufferedClock | DemoName::MisbehavingProxy).then(|| {
+            let texts = [
+            ("proxy-connecting", "Connecting…"),
+            ("proxy-hello", "Open: the server's hello came through."),
+            ("proxy-lost", "The connection was lost; EventSource reconnects."),
+            ("proxy-gave-up", "EventSource gave up: see the proxy's log."),
+            ("proxy-upgraded", "Open: the upgrade came through."),
+            (
+                "proxy-upgrade-failed",
+                "The upgrade failed: no 101 came back, so the browser reports close code 1006; \
+                 the page tries again in 3 s. The proxy's log says why.",
+            ),
+        ]
+        .map(|(key, text)| view! { <p data-demo-text=key>{text}</p> });
+            view! { <div hidden>{texts.to_vec()}</div> }
+        });
     // The echo's close codes in words, read by its island when a socket closes.
     let close_meanings = (name == DemoName::WsEcho).then(|| {
         use crate::ui::demos::echo_close_codes::{close_meaning, CLOSE_CODES};
@@ -83,7 +109,12 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
         DemoName::ConnectionLab => {
             view! { <Provider value=options><ConnectionLab /></Provider> }.into_any()
         }
-        DemoName::BufferedClock => view! { <BufferedClock /> }.into_any(),
+        // One island, started on the behaviour each name stands for: context
+        // on the server, `data-proxy-start` in the browser.
+        DemoName::BufferedClock | DemoName::MisbehavingProxy => {
+            let start = proxy_start(name);
+            view! { <Provider value=start><MisbehavingProxy /></Provider> }.into_any()
+        }
         DemoName::LeakyServer => view! { <LeakyServerFrame /> }.into_any(),
         DemoName::WhichFits => view! { <WhichFitsFrame /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
@@ -92,7 +123,9 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
         <section class="demo" data-demo=name.as_str() aria-label=format!("Live demo: {}", name.title())
             data-max-message=(name == DemoName::WsEcho).then_some(max_message)
             data-lab-ports=lab_ports.filter(|_| name == DemoName::ConnectionLab)
-            data-lab-start=(name == DemoName::ConnectionLab).then(|| lab_start(&options))>
+            data-lab-start=(name == DemoName::ConnectionLab).then(|| lab_start(&options))
+            data-proxy-start=matches!(name, DemoName::BufferedClock | DemoName::MisbehavingProxy)
+                .then(|| proxy_start(name).as_str())>
             <header class="demo-header">
                 <p class="demo-badge">"Live demo"</p>
                 <h3 class="demo-title">{name.title()}</h3>
@@ -103,6 +136,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
             {body}
             {close_meanings}
             {clock_texts}
+            {proxy_texts}
         </section>
     }
 }

@@ -12,25 +12,25 @@
 
 #[cfg(feature = "hydrate")]
 mod browser;
-mod buffered_clock;
 mod connection_lab;
 mod counter;
 mod handshake_inspector;
 mod knowledge_check;
 mod leaky_server;
 mod markup;
+mod misbehaving_proxy;
 mod sse_clock;
 mod which_fits;
 mod widgets;
 mod ws_echo;
 
-pub use buffered_clock::BufferedClock;
 pub use connection_lab::ConnectionLab;
 pub use counter::Counter;
 pub use handshake_inspector::HandshakeInspector;
 pub use knowledge_check::KnowledgeChecks;
 #[cfg(feature = "ssr")]
 pub use leaky_server::frame::LeakyServerFrame;
+pub use misbehaving_proxy::MisbehavingProxy;
 pub use sse_clock::SseClock;
 #[cfg(not(feature = "hydrate"))]
 pub use which_fits::frame::WhichFitsFrame;

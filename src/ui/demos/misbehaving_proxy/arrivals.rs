@@ -1,5 +1,6 @@
-//! One column's signals: the ticks as they arrived, and how long the page
-//! waited between arrivals.
+//! The event stream's side of the demo: the ticks as they arrived through
+//! the proxy, how long the page waited between arrivals, and the
+//! connections lost.
 
 use leptos::prelude::*;
 
@@ -21,6 +22,8 @@ pub struct Arrivals {
     pub longest_ms: RwSignal<f64>,
     /// Ticks that arrived less than 50 ms after the one before: a burst.
     pub bunched: RwSignal<u32>,
+    /// Times the connection ended and `EventSource` reconnected.
+    pub drops: RwSignal<u32>,
     pub status: RwSignal<String>,
 }
 
@@ -38,8 +41,19 @@ impl Arrivals {
             ticks: RwSignal::new(0),
             longest_ms: RwSignal::new(0.0),
             bunched: RwSignal::new(0),
-            status: RwSignal::new("Connecting…".into()),
+            drops: RwSignal::new(0),
+            status: RwSignal::new("Starts when the page is ready.".into()),
         }
+    }
+
+    /// Back to nothing, for a new run.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    pub fn reset(&self) {
+        self.log.set(Vec::new());
+        for count in [self.ticks, self.bunched, self.drops] {
+            count.set(0);
+        }
+        self.longest_ms.set(0.0);
     }
 
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
