@@ -12,6 +12,10 @@ use super::tabs::{self, Tab};
 use super::{admonition, check, claims, code};
 use crate::model::course::TocEntry;
 
+/// What a table goes in: a focusable, labelled region that scrolls.
+const TABLE_OPEN: &str =
+    "<div class=\"table-wide\" tabindex=\"0\" role=\"region\" aria-label=\"Table (scrolls sideways)\">\n";
+
 /// The one place that chooses pulldown-cmark's Markdown dialect.
 pub fn options() -> Options {
     Options::ENABLE_TABLES
@@ -140,6 +144,18 @@ pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<Rend
             Event::Start(Tag::Paragraph) if text[range.clone()].trim_start().starts_with("::") => {
                 take_until_end(&mut events);
                 walk.directive(depth, &range);
+            }
+            // A wide table scrolls sideways inside a region the keyboard can
+            // reach (and scroll with the arrow keys), on a phone above all.
+            Event::Start(Tag::Table(alignments)) => {
+                depth += 1;
+                walk.pending.push(Event::Html(TABLE_OPEN.into()));
+                walk.pending.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                depth = depth.saturating_sub(1);
+                walk.pending.push(Event::End(TagEnd::Table));
+                walk.pending.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 depth += 1;

@@ -20,7 +20,11 @@ fn html(text: &str) -> String {
 fn renders_tables_footnotes_strikethrough_and_task_lists() {
     let out =
         html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n\n- [x] done\n");
-    assert!(out.contains("<table>"), "{out}");
+    assert!(
+        out.contains("<div class=\"table-wide\" tabindex=\"0\" role=\"region\" aria-label=\"Table (scrolls sideways)\">\n<table>"),
+        "a table scrolls in a region the keyboard reaches: {out}"
+    );
+    assert!(out.contains("</table>\n</div>"), "{out}");
     assert!(out.contains("<del>old</del>"), "{out}");
     assert!(out.contains("footnote-reference"), "{out}");
     assert!(
