@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{client, serve_realtime};
+use common::{client, client_from, serve_realtime};
 use eventsource_stream::Eventsource;
 use futures_util::{SinkExt, StreamExt};
 use realtime_lab::realtime::{ClockSettings, RealtimeSettings};
@@ -218,14 +218,7 @@ async fn what_the_proxy_opens_counts_against_the_learner_not_the_proxy() {
     settings.clock.max_streams_per_client = 1;
     let base = serve_realtime(settings).await;
     // The learner connects from 127.0.0.2; the proxy's hop comes from 127.0.0.1.
-    let from = |ip: &str| {
-        reqwest::Client::builder()
-            .no_proxy()
-            .local_address(ip.parse::<std::net::IpAddr>().unwrap())
-            .build()
-            .unwrap()
-    };
-    let learner = from("127.0.0.2");
+    let learner = client_from("127.0.0.2");
     let proxied = learner
         .get(format!("{base}/api/proxy/behaves/clock"))
         .send()
@@ -242,7 +235,7 @@ async fn what_the_proxy_opens_counts_against_the_learner_not_the_proxy() {
         429,
         "the proxied stream is the learner's share"
     );
-    let other = from("127.0.0.1")
+    let other = client_from("127.0.0.1")
         .get(format!("{base}/api/clock"))
         .send()
         .await

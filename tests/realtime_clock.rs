@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, serve_realtime};
+use common::{client, client_from, serve_realtime};
 use eventsource_stream::{Event, EventStream, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
@@ -224,14 +224,6 @@ async fn drop_ends_one_stream_cleanly() {
 }
 
 /// A client whose requests come from `ip` (any 127.x address is this machine).
-fn client_from(ip: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
-        .build()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_greedy_client_gets_429_while_another_still_gets_its_clock() {
     let mut settings = fast_clock(50);

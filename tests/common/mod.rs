@@ -101,6 +101,16 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
+/// A client whose connections come from `ip` (any 127.0.0.0/8 address on
+/// Linux): two "learners" on one machine.
+pub fn client_from(ip: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .local_address(ip.parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap()
+}
+
 /// The body of a GET, as text.
 pub async fn get_text(url: &str) -> String {
     client()
