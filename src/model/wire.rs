@@ -50,6 +50,10 @@ pub struct HandshakeReport {
     pub explained: Vec<(String, String)>,
 }
 
+/// The subprotocol the inspector's socket speaks when asked to pick one
+/// (`/api/inspect/ws?subprotocol=echo`).
+pub const INSPECTOR_SUBPROTOCOL: &str = "inspector.v1";
+
 /// The two lanes of the connection lab: the same server on two HTTPS ports,
 /// one offering HTTP/2 (ALPN `h2`, with `http/1.1` as fallback), one
 /// offering only HTTP/1.1.

@@ -6,20 +6,32 @@
 //!
 //! The response is built first, then described: what the report shows is
 //! the handler's real response, not a copy written by hand.
+//!
+//! Lesson 2's cases vary the answer: `?cors=none|any|exact` (the CORS
+//! headers of the event stream, for a page on another origin),
+//! `?subprotocol=echo|ignore` (whether the socket answers the subprotocol
+//! the page offered), and `?report={id}`, which keeps the report where the
+//! page can read it even when its browser refused the answer (`reports`).
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
-use axum::extract::State;
-use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, Uri, Version};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Json, Router};
+use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-use super::{origin, RealtimeState, Stopping};
-use crate::model::wire::{HandshakeReport, MessageHead};
+use super::{origin, RealtimeState};
+use crate::model::wire::{HandshakeReport, MessageHead, INSPECTOR_SUBPROTOCOL};
+
+mod reports;
+
+pub use reports::Reports;
 
 /// How long an inspector connection stays open after its report.
 const LINGER: Duration = Duration::from_secs(30);
@@ -28,15 +40,95 @@ pub fn router() -> Router<RealtimeState> {
     Router::new()
         .route("/api/inspect/sse", get(inspect_sse))
         .route("/api/inspect/ws", get(inspect_ws).connect(inspect_ws))
+        .route("/api/inspect/report/{id}", get(read_report))
+}
+
+/// How an event stream answers a page on another origin (`?cors=`).
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Cors {
+    /// No `Access-Control-*` header: only a same-origin page may read it.
+    #[default]
+    None,
+    /// `Access-Control-Allow-Origin: *`: any page, but none that sent credentials.
+    Any,
+    /// The asking page's exact origin, if it is one of this site's pages,
+    /// with `Access-Control-Allow-Credentials: true`: credentials allowed.
+    Exact,
+}
+
+/// Whether the socket answers the subprotocol the page asks for (`?subprotocol=`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+enum Subprotocol {
+    /// Picks [`INSPECTOR_SUBPROTOCOL`] if the page offers it.
+    Echo,
+    /// Answers `101` without `Sec-WebSocket-Protocol`, whatever was offered.
+    Ignore,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Probe {
+    #[serde(default)]
+    cors: Cors,
+    subprotocol: Option<Subprotocol>,
+    /// Keep the report under this id for `GET /api/inspect/report/{id}`.
+    report: Option<String>,
+}
+
+impl Probe {
+    /// The id to keep the report under, or the `400` for one that cannot be.
+    fn report_id(&self) -> Result<Option<&str>, Response> {
+        match self.report.as_deref() {
+            Some(id) if !reports::valid_id(id) => Err((
+                StatusCode::BAD_REQUEST,
+                "?report= takes an id of 1 to 40 letters, digits and '-'.\n",
+            )
+                .into_response()),
+            id => Ok(id),
+        }
+    }
+}
+
+/// A report, sent to the probe and, with `?report=`, kept for the page.
+fn file_report(
+    realtime: &RealtimeState,
+    id: Option<&str>,
+    request: MessageHead,
+    response: &Response,
+    version: Version,
+    added_when_written: Vec<String>,
+) -> HandshakeReport {
+    let response = response_head(response, version);
+    let report = HandshakeReport {
+        explained: explained(&request, &response),
+        request,
+        response,
+        added_when_written,
+    };
+    if let Some(id) = id {
+        realtime.inspect_reports.keep(id, &report);
+    }
+    report
 }
 
 async fn inspect_sse(
-    State(stopping): State<Stopping>,
+    State(realtime): State<RealtimeState>,
     method: Method,
     uri: Uri,
     version: Version,
     headers: HeaderMap,
+    probe: Result<Query<Probe>, QueryRejection>,
 ) -> Response {
+    let Query(probe) = match probe {
+        Ok(probe) => probe,
+        Err(rejection) => return bad_query(rejection),
+    };
+    let id = match probe.report_id() {
+        Ok(id) => id,
+        Err(refused) => return refused,
+    };
+    let stopping = realtime.stopping.clone();
     let request = request_head(&method, &uri, version, &headers);
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
     let stream = async_stream::stream! {
@@ -50,21 +142,52 @@ async fn inspect_sse(
         }
     };
     let mut response = Sse::new(stream).into_response();
-    response
-        .headers_mut()
-        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    let response_headers = response.headers_mut();
+    response_headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    allow_origin(response_headers, probe.cors, &headers, &uri, &realtime);
     let mut added = vec!["date".to_string()];
     if version == Version::HTTP_11 {
         added.push("transfer-encoding: chunked".into());
     }
-    let response_head = response_head(&response, version);
-    let _ = report_tx.send(HandshakeReport {
-        explained: explained(&request, &response_head),
-        request,
-        response: response_head,
-        added_when_written: added,
-    });
+    let report = file_report(&realtime, id, request, &response, version, added);
+    let _ = report_tx.send(report);
     response
+}
+
+/// The CORS headers `cors` asks for. `Exact` names the page's origin only
+/// if it is one of this site's pages: a server that echoes any `Origin`
+/// with credentials allowed lets every site read its users' answers.
+fn allow_origin(
+    response: &mut HeaderMap,
+    cors: Cors,
+    request: &HeaderMap,
+    uri: &Uri,
+    realtime: &RealtimeState,
+) {
+    match cors {
+        Cors::None => {}
+        Cors::Any => {
+            response.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+        }
+        Cors::Exact => {
+            // The answer depends on the asking page: caches must keep one per origin.
+            response.insert(header::VARY, HeaderValue::from_static("origin"));
+            let origin = request.get(header::ORIGIN);
+            let site_port = realtime.site.port();
+            if let Some(origin) = origin.filter(|_| {
+                origin::is_site_page(request, uri, site_port, &realtime.allowed_origins)
+            }) {
+                response.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+                response.insert(
+                    header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+            }
+        }
+    }
 }
 
 async fn inspect_ws(
@@ -74,18 +197,41 @@ async fn inspect_ws(
     version: Version,
     headers: HeaderMap,
     extensions: Extensions,
+    probe: Result<Query<Probe>, QueryRejection>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if let Err(refused) = origin::check(&headers, &uri, &realtime.allowed_origins) {
-        return refused.into_response();
-    }
-    let stopping = realtime.stopping;
+    let Query(probe) = match probe {
+        Ok(probe) => probe,
+        Err(rejection) => return bad_query(rejection),
+    };
+    let id = match probe.report_id() {
+        Ok(id) => id,
+        Err(refused) => return refused,
+    };
     let mut request = request_head(&method, &uri, version, &headers);
     // RFC 8441: over HTTP/2 the upgrade is a CONNECT with `:protocol`.
     if let Some(protocol) = extensions.get::<hyper::ext::Protocol>() {
         let line = (":protocol".to_string(), protocol.as_str().to_string());
         request.headers.insert(0, line);
     }
+    if let Err(refused) = origin::check(&headers, &uri, &realtime.allowed_origins) {
+        // Kept too: the page sees only a failed socket, never this 403.
+        let response = refused.into_response();
+        file_report(
+            &realtime,
+            id,
+            request,
+            &response,
+            version,
+            vec!["date".into()],
+        );
+        return response;
+    }
+    let upgrade = match probe.subprotocol {
+        Some(Subprotocol::Echo) => upgrade.protocols([INSPECTOR_SUBPROTOCOL]),
+        Some(Subprotocol::Ignore) | None => upgrade,
+    };
+    let stopping = realtime.stopping.clone();
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
     let response = upgrade.on_upgrade(move |mut socket| async move {
         if let Ok(report) = report_rx.await {
@@ -106,14 +252,44 @@ async fn inspect_ws(
             }
         }
     });
-    let response_head = response_head(&response, version);
-    let _ = report_tx.send(HandshakeReport {
-        explained: explained(&request, &response_head),
+    let report = file_report(
+        &realtime,
+        id,
         request,
-        response: response_head,
-        added_when_written: vec!["date".into()],
-    });
+        &response,
+        version,
+        vec!["date".into()],
+    );
+    let _ = report_tx.send(report);
     response
+}
+
+fn bad_query(rejection: QueryRejection) -> Response {
+    let message = format!(
+        "{}. The inspector takes ?cors=none|any|exact, ?subprotocol=echo|ignore \
+         and ?report={{id}}.\n",
+        rejection.body_text()
+    );
+    (StatusCode::BAD_REQUEST, message).into_response()
+}
+
+/// A kept report as JSON, or a `404` that says why there is none.
+async fn read_report(State(realtime): State<RealtimeState>, Path(id): Path<String>) -> Response {
+    match realtime.inspect_reports.get(&id) {
+        Some(report) => {
+            let mut response = Json(report).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        None => (
+            StatusCode::NOT_FOUND,
+            "No report under that id: a probe keeps one only with ?report={id}, \
+             and only the newest 256 are kept.\n",
+        )
+            .into_response(),
+    }
 }
 
 /// Headers the lessons explain, with a one-line reminder for the tooltip.
@@ -141,6 +317,23 @@ const EXPLAINED: &[(&str, &str)] = &[
     ("sec-websocket-version", "13, the only version in use"),
     ("sec-websocket-accept", "base64(SHA-1(key + GUID))"),
     ("origin", "the page that opened it; the server checks it"),
+    (
+        "sec-websocket-protocol",
+        "the subprotocols the page offers; the server must answer with one of them",
+    ),
+    (
+        "access-control-allow-origin",
+        "which page may read this answer: * for any, but never one that sent credentials",
+    ),
+    (
+        "access-control-allow-credentials",
+        "true: a page that sent cookies may read this answer",
+    ),
+    (
+        "vary",
+        "the answer depends on these request headers: caches keep one per value",
+    ),
+    ("cookie", "sent wherever each cookie's rules allow"),
     ("user-agent", "your browser"),
 ];
 

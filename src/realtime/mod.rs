@@ -158,6 +158,10 @@ pub struct RealtimeState {
     pub stopping: Stopping,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<Vec<IpAddr>>,
+    /// Where the site listens (the lanes name its pages by its port).
+    pub site: SocketAddr,
+    /// The inspector's reports, kept for the page to read back.
+    pub inspect_reports: Arc<inspect::Reports>,
 }
 
 impl RealtimeState {
@@ -180,6 +184,8 @@ impl RealtimeState {
             lab_lanes,
             stopping,
             trusted_proxies: Arc::new(settings.trusted_proxies),
+            site,
+            inspect_reports: Arc::default(),
         }
     }
 }

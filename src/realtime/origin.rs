@@ -2,6 +2,7 @@
 //! upgrade and apply no CORS check to WebSockets, so without this any site a
 //! learner visits could open sockets to this server in their name.
 
+use axum::http::uri::Authority;
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
@@ -22,6 +23,39 @@ pub fn check(headers: &HeaderMap, uri: &Uri, allowed: &[String]) -> Result<(), F
         return Ok(());
     }
     Err(ForeignOrigin(origin.to_string()))
+}
+
+/// Whether `Origin` names a page of this site, whichever of its listeners
+/// the request came to: the request's own origin, the site's address under
+/// the host name the request used (`{scheme}://{host}:{site_port}`, as the
+/// lab's lanes see the lesson pages), or one listed with `--allowed-origin`.
+/// A request without `Origin` is not from a page: `false`.
+pub fn is_site_page(headers: &HeaderMap, uri: &Uri, site_port: u16, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return false;
+    };
+    if check(headers, uri, allowed).is_ok() {
+        return true;
+    }
+    let Ok(origin) = origin.parse::<Uri>() else {
+        return false;
+    };
+    let request_host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.parse::<Authority>().ok())
+        .or_else(|| uri.authority().cloned());
+    let default_port = if origin.scheme_str() == Some("https") {
+        443
+    } else {
+        80
+    };
+    request_host.is_some_and(|host| {
+        origin
+            .host()
+            .is_some_and(|h| h.eq_ignore_ascii_case(host.host()))
+            && origin.port_u16().unwrap_or(default_port) == site_port
+    })
 }
 
 /// An upgrade from another site's page: answered with 403.
@@ -67,6 +101,49 @@ mod tests {
         )
         .is_ok());
         assert!(check(&headers(None, "localhost:3000"), &uri, &[]).is_ok());
+    }
+
+    #[test]
+    fn a_site_page_is_the_sites_port_under_the_name_the_request_used() {
+        let uri = Uri::from_static("/api/inspect/sse");
+        let on_lane = |origin| headers(Some(origin), "192.168.1.5:3444");
+        assert!(is_site_page(
+            &on_lane("http://192.168.1.5:3000"),
+            &uri,
+            3000,
+            &[]
+        ));
+        assert!(is_site_page(
+            &on_lane("https://192.168.1.5:3444"),
+            &uri,
+            3000,
+            &[]
+        ));
+        assert!(!is_site_page(
+            &on_lane("http://192.168.1.5:8080"),
+            &uri,
+            3000,
+            &[]
+        ));
+        assert!(!is_site_page(
+            &on_lane("http://evil.example:3000"),
+            &uri,
+            3000,
+            &[]
+        ));
+        assert!(!is_site_page(
+            &headers(None, "192.168.1.5:3444"),
+            &uri,
+            3000,
+            &[]
+        ));
+        let listed = ["https://workshop.example".to_string()];
+        assert!(is_site_page(
+            &on_lane("https://workshop.example"),
+            &uri,
+            3000,
+            &listed
+        ));
     }
 
     #[test]
