@@ -13,9 +13,9 @@
 //! the page offered), and `?report={id}`, which keeps the report where the
 //! page can read it even when its browser refused the answer (`reports`).
 
-use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Response};
@@ -76,18 +76,34 @@ struct Probe {
     report: Option<String>,
 }
 
-impl Probe {
-    /// The id to keep the report under, or the `400` for one that cannot be.
-    fn report_id(&self) -> Result<Option<&str>, Response> {
-        match self.report.as_deref() {
-            Some(id) if !reports::valid_id(id) => Err((
-                StatusCode::BAD_REQUEST,
-                "?report= takes an id of 1 to 40 letters, digits and '-'.\n",
-            )
-                .into_response()),
-            id => Ok(id),
+/// The query, checked: a `400` that names what is accepted otherwise.
+impl<S: Send + Sync> FromRequestParts<S> for Probe {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Query(probe) = Query::<Probe>::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| bad_query(&rejection.body_text()))?;
+        if probe
+            .report
+            .as_deref()
+            .is_some_and(|id| !reports::valid_id(id))
+        {
+            return Err(bad_query(
+                "?report= takes an id of 1 to 40 letters, digits and '-'",
+            ));
         }
+        Ok(probe)
     }
+}
+
+/// The request as the inspector reports it.
+#[derive(FromRequestParts)]
+struct Asked {
+    method: Method,
+    uri: Uri,
+    version: Version,
+    headers: HeaderMap,
 }
 
 /// A report, sent to the probe and, with `?report=`, kept for the page.
@@ -114,20 +130,16 @@ fn file_report(
 
 async fn inspect_sse(
     State(realtime): State<RealtimeState>,
-    method: Method,
-    uri: Uri,
-    version: Version,
-    headers: HeaderMap,
-    probe: Result<Query<Probe>, QueryRejection>,
+    asked: Asked,
+    probe: Probe,
 ) -> Response {
-    let Query(probe) = match probe {
-        Ok(probe) => probe,
-        Err(rejection) => return bad_query(rejection),
-    };
-    let id = match probe.report_id() {
-        Ok(id) => id,
-        Err(refused) => return refused,
-    };
+    let Asked {
+        method,
+        uri,
+        version,
+        headers,
+    } = asked;
+    let id = probe.report.as_deref();
     let stopping = realtime.stopping.clone();
     let request = request_head(&method, &uri, version, &headers);
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
@@ -192,22 +204,18 @@ fn allow_origin(
 
 async fn inspect_ws(
     State(realtime): State<RealtimeState>,
-    method: Method,
-    uri: Uri,
-    version: Version,
-    headers: HeaderMap,
+    asked: Asked,
     extensions: Extensions,
-    probe: Result<Query<Probe>, QueryRejection>,
+    probe: Probe,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let Query(probe) = match probe {
-        Ok(probe) => probe,
-        Err(rejection) => return bad_query(rejection),
-    };
-    let id = match probe.report_id() {
-        Ok(id) => id,
-        Err(refused) => return refused,
-    };
+    let Asked {
+        method,
+        uri,
+        version,
+        headers,
+    } = asked;
+    let id = probe.report.as_deref();
     let mut request = request_head(&method, &uri, version, &headers);
     // RFC 8441: over HTTP/2 the upgrade is a CONNECT with `:protocol`.
     if let Some(protocol) = extensions.get::<hyper::ext::Protocol>() {
@@ -264,11 +272,10 @@ async fn inspect_ws(
     response
 }
 
-fn bad_query(rejection: QueryRejection) -> Response {
+fn bad_query(problem: &str) -> Response {
     let message = format!(
-        "{}. The inspector takes ?cors=none|any|exact, ?subprotocol=echo|ignore \
-         and ?report={{id}}.\n",
-        rejection.body_text()
+        "{problem}. The inspector takes ?cors=none|any|exact, ?subprotocol=echo|ignore \
+         and ?report={{id}}.\n"
     );
     (StatusCode::BAD_REQUEST, message).into_response()
 }

@@ -36,7 +36,8 @@ fn proxy_start(name: DemoName) -> ProxyBehaviour {
 /// server-only HTML; the demo inside is an island. What an island must know
 /// of this server is an attribute of the frame, not a prop, to keep a JSON
 /// parser out of the page: the echo's largest message (`data-max-message`)
-/// and the lab's lane ports (`data-lab-ports`) and where it starts
+/// and the lab's lane ports (`data-lab-ports`, for the lab and the
+/// inspector's other origin) and where the lab starts
 /// (`data-lab-start`: the lane's digit and the stream count, from the
 /// lesson's `{lane=… streams=…}`). Text an island shows only now and then
 /// (the echo's close codes in words) is here too, hidden.
@@ -122,7 +123,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
     view! {
         <section class="demo" data-demo=name.as_str() aria-label=format!("Live demo: {}", name.title())
             data-max-message=(name == DemoName::WsEcho).then_some(max_message)
-            data-lab-ports=lab_ports.filter(|_| name == DemoName::ConnectionLab)
+            data-lab-ports=lab_ports.filter(|_| matches!(name, DemoName::ConnectionLab | DemoName::HandshakeInspector))
             data-lab-start=(name == DemoName::ConnectionLab).then(|| lab_start(&options))
             data-proxy-start=matches!(name, DemoName::BufferedClock | DemoName::MisbehavingProxy)
                 .then(|| proxy_start(name).as_str())>

@@ -67,6 +67,19 @@ pub async fn post(path: &str) -> Result<u16, String> {
     Ok(response.unchecked_into::<web_sys::Response>().status())
 }
 
+/// `GET` a URL; the body as text, whatever the status, or an error message.
+pub async fn get_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let response = JsFuture::from(leptos::prelude::window().fetch_with_str(url))
+        .await
+        .map_err(describe)?
+        .unchecked_into::<web_sys::Response>();
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
 /// A JavaScript error as text.
 pub fn describe(error: JsValue) -> String {
     error
@@ -95,7 +108,15 @@ pub struct EventSourceHandle {
 
 impl EventSourceHandle {
     pub fn open(url: &str) -> Result<Self, String> {
-        let source = web_sys::EventSource::new(url).map_err(describe)?;
+        Self::open_with(url, false)
+    }
+
+    /// `new EventSource(url, { withCredentials })`.
+    pub fn open_with(url: &str, with_credentials: bool) -> Result<Self, String> {
+        let init = web_sys::EventSourceInit::new();
+        init.set_with_credentials(with_credentials);
+        let source =
+            web_sys::EventSource::new_with_event_source_init_dict(url, &init).map_err(describe)?;
         Ok(EventSourceHandle {
             source,
             listeners: Vec::new(),
@@ -163,7 +184,20 @@ impl WebSocketHandle {
 
     /// Opens a socket to a full `ws:` or `wss:` URL (another origin).
     pub fn open_url(url: &str, reason: &'static str) -> Result<Self, String> {
-        let socket = web_sys::WebSocket::new(url).map_err(describe)?;
+        Self::open_offering(url, None, reason)
+    }
+
+    /// `new WebSocket(url, protocol)` when a subprotocol is offered.
+    pub fn open_offering(
+        url: &str,
+        protocol: Option<&str>,
+        reason: &'static str,
+    ) -> Result<Self, String> {
+        let socket = match protocol {
+            Some(protocol) => web_sys::WebSocket::new_with_str(url, protocol),
+            None => web_sys::WebSocket::new(url),
+        }
+        .map_err(describe)?;
         socket.set_binary_type(web_sys::BinaryType::Arraybuffer);
         Ok(WebSocketHandle {
             socket,

@@ -5,13 +5,15 @@
 
 use leptos::prelude::*;
 
-use super::markup::Markup;
+use super::markup::{clicked_data, Markup};
 use super::widgets::hydrated_marker;
 use crate::model::wire::{websocket_accept, HandshakeReport, MessageHead};
-use state::InspectorState;
+use cases::Case;
+use state::{CaseRun, InspectorState, Outcome};
 
 #[cfg(feature = "hydrate")]
 mod browser;
+mod cases;
 mod state;
 
 #[island(lazy)]
@@ -22,9 +24,18 @@ pub fn HandshakeInspector() -> impl IntoView {
         error: RwSignal::new(None),
         sse_requests: RwSignal::new(0),
         ws_requests: RwSignal::new(0),
+        case_requests: RwSignal::new(None),
+        case: RwSignal::new(None),
     };
     #[cfg(feature = "hydrate")]
     browser::attach(state);
+    // The case buttons are the server's markup: one listener for them all.
+    let pick_case = move |ev: leptos::ev::MouseEvent| {
+        let case = clicked_data(&ev, "data-case").and_then(|id| Case::from_id(&id));
+        if case.is_some() {
+            state.case_requests.set(case);
+        }
+    };
     view! {
         <div class="inspector-demo" data-hydrated=hydrated_marker()>
             <div class="demo-controls">
@@ -53,6 +64,13 @@ pub fn HandshakeInspector() -> impl IntoView {
                     </section>
                 }
             })}
+            <fieldset class="inspector-cases" on:click=pick_case>
+                <legend>"Other origins, credentials, subprotocols"</legend>
+                <div inner_html=cases_html()></div>
+                <div aria-live="polite">
+                    {move || state.case.get().map(|run| view! { <CaseResult run /> })}
+                </div>
+            </fieldset>
             <details class="worked-example">
                 <summary>"The worked example from RFC 6455 §4.2.2"</summary>
                 <AcceptSteps key="dGhlIHNhbXBsZSBub25jZQ==".to_string()
@@ -60,6 +78,49 @@ pub fn HandshakeInspector() -> impl IntoView {
             </details>
         </div>
     }
+}
+
+/// A case's run: what the page ran, what its browser did, why, and what
+/// the server received and answered.
+#[component]
+fn CaseResult(run: CaseRun) -> impl IntoView {
+    let CaseRun {
+        case,
+        words,
+        outcome,
+        seen,
+        report,
+    } = run;
+    let (verdict, class) = match outcome {
+        Outcome::Running => ("…", "verdict"),
+        Outcome::Opened => ("✓ The page got the answer: ", "verdict ok"),
+        Outcome::Refused => ("✗ The browser refused the answer: ", "verdict mismatch"),
+        Outcome::Unreachable => ("✗ Out of reach: ", "verdict mismatch"),
+    };
+    let done = matches!(outcome, Outcome::Opened | Outcome::Refused);
+    let unexpected = done && (outcome == Outcome::Opened) != case.opens();
+    view! {
+        <section class="case-result" data-case=case.id() data-outcome=outcome.as_str()>
+            <h4>{words.title}</h4>
+            <pre class="case-code" tabindex="0"><code>{words.code}</code></pre>
+            <p class=class>{verdict} <span class="case-seen">{seen}</span></p>
+            {unexpected.then(|| view! { <p class="hint">{words.unexpected}</p> })}
+            {done.then(|| view! { <p class="case-why">{words.why}</p> })}
+            {report.map(|report| view! {
+                <h5>"What the server received and answered"</h5>
+                <Exchange report />
+            })}
+        </section>
+    }
+}
+
+/// The cases' buttons and words: the server's markup, which hydration keeps
+/// (nothing to compile into the browser build).
+fn cases_html() -> String {
+    #[cfg(feature = "ssr")]
+    return cases::html();
+    #[cfg(not(feature = "ssr"))]
+    String::new()
 }
 
 /// A request and its response as raw HTTP, side by side.

@@ -5,13 +5,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
-use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent};
 
 use super::arrivals::Arrival;
 use super::state::ProxyState;
 use crate::model::wire::ProxyBehaviour;
-use crate::ui::demos::browser::{demo_text, describe, now_ms, EventSourceHandle, WebSocketHandle};
+use crate::ui::demos::browser::{demo_text, get_text, now_ms, EventSourceHandle, WebSocketHandle};
 use crate::ui::demos::widgets::format_ms;
 
 const HEARTBEAT: Duration = Duration::from_secs(2);
@@ -206,16 +205,4 @@ fn every_second(state: ProxyState, run: Runs) {
             state.log.set(lines);
         }
     });
-}
-
-async fn get_text(url: &str) -> Result<String, String> {
-    use wasm_bindgen_futures::JsFuture;
-    let response = JsFuture::from(window().fetch_with_str(url))
-        .await
-        .map_err(describe)?
-        .unchecked_into::<web_sys::Response>();
-    let text = JsFuture::from(response.text().map_err(describe)?)
-        .await
-        .map_err(describe)?;
-    Ok(text.as_string().unwrap_or_default())
 }
