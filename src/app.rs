@@ -52,7 +52,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// lesson that places a demo or a knowledge check.
 fn page_has_islands(path: &str) -> bool {
     if let Some(name) = path.strip_prefix("/demos/") {
-        return DemoName::from_name(name).is_some();
+        return DemoName::from_name(name).is_some_and(DemoName::has_island);
     }
     let Some(slug) = path.strip_prefix("/lessons/") else {
         return false;

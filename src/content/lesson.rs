@@ -144,9 +144,11 @@ pub fn load_body(
 impl Lesson {
     /// Whether its page has an island: a live demo or a knowledge check.
     pub fn has_islands(&self) -> bool {
-        self.segments
-            .iter()
-            .any(|s| matches!(s, Segment::Demo(..) | Segment::Check(_)))
+        self.segments.iter().any(|s| match s {
+            Segment::Demo(demo, _) => demo.has_island(),
+            Segment::Check(_) => true,
+            _ => false,
+        })
     }
 }
 
@@ -222,7 +224,7 @@ mod tests {
         assert_eq!(lines, [Some(7), Some(9)]);
         assert_eq!(
             errors[0].to_string(),
-            "c/01-a.md:7: unknown demo `nope`; expected one of `sse-clock`, `ws-echo`, `handshake-inspector`, `connection-lab`, `buffered-clock`, `misbehaving-proxy`, `leaky-server`, `which-fits`, `counter`"
+            "c/01-a.md:7: unknown demo `nope`; expected one of `sse-clock`, `ws-echo`, `handshake-inspector`, `connection-lab`, `buffered-clock`, `misbehaving-proxy`, `leaky-server`, `reconnect-crowd`, `which-fits`, `counter`"
         );
     }
 

@@ -102,6 +102,9 @@ pub enum DemoName {
     /// Lesson 5's leaky server: a timer per connection that outlives its
     /// client, beside the one shared ticker.
     LeakyServer,
+    /// Lesson 8's crowd of clients reconnecting after a restart: a fixed
+    /// delay, backoff, and backoff with jitter (simulated on the server).
+    ReconnectCrowd,
     /// Lesson 7's scenarios: which of SSE, WebSockets, long polling and
     /// WebTransport fits, with the reasoning for every choice.
     WhichFits,
@@ -118,6 +121,7 @@ impl DemoName {
         DemoName::BufferedClock,
         DemoName::MisbehavingProxy,
         DemoName::LeakyServer,
+        DemoName::ReconnectCrowd,
         DemoName::WhichFits,
         DemoName::Counter,
     ];
@@ -132,6 +136,7 @@ impl DemoName {
             DemoName::BufferedClock => "buffered-clock",
             DemoName::MisbehavingProxy => "misbehaving-proxy",
             DemoName::LeakyServer => "leaky-server",
+            DemoName::ReconnectCrowd => "reconnect-crowd",
             DemoName::WhichFits => "which-fits",
             DemoName::Counter => "counter",
         }
@@ -147,6 +152,7 @@ impl DemoName {
             DemoName::BufferedClock => "The clock behind a buffering proxy",
             DemoName::MisbehavingProxy => "A misbehaving proxy",
             DemoName::LeakyServer => "A timer per connection, against one shared ticker",
+            DemoName::ReconnectCrowd => "A crowd reconnecting after a restart",
             DemoName::WhichFits => "Which one fits?",
             DemoName::Counter => "A click counter",
         }
@@ -174,11 +180,20 @@ impl DemoName {
             DemoName::LeakyServer => {
                 "Event streams served with a timer each, which go on firing after you leave, against one shared ticker."
             }
+            DemoName::ReconnectCrowd => {
+                "A room of clients reconnecting at once: a fixed delay, backoff, and backoff with jitter, side by side."
+            }
             DemoName::WhichFits => {
                 "Four situations: pick SSE, WebSockets, long polling or WebTransport, and read why."
             }
             DemoName::Counter => "A button counted by the WebAssembly in this page.",
         }
+    }
+
+    /// Whether the demo ships WebAssembly. The crowd is simulated on the
+    /// server and is plain HTML: its page loads no script.
+    pub fn has_island(self) -> bool {
+        self != DemoName::ReconnectCrowd
     }
 
     pub fn from_name(name: &str) -> Option<DemoName> {

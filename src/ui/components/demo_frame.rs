@@ -5,8 +5,8 @@ use crate::model::course::{DemoName, DemoOptions};
 use crate::model::wire::{Lane, ProxyBehaviour};
 use crate::realtime::RealtimeState;
 use crate::ui::demos::{
-    ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, MisbehavingProxy, SseClock,
-    WhichFitsFrame, WsEcho,
+    ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, MisbehavingProxy,
+    ReconnectCrowdFrame, SseClock, WhichFitsFrame, WsEcho,
 };
 
 /// Shows the lab's proxy note when this page came over HTTPS on a port that
@@ -117,6 +117,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
             view! { <Provider value=start><MisbehavingProxy /></Provider> }.into_any()
         }
         DemoName::LeakyServer => view! { <LeakyServerFrame /> }.into_any(),
+        DemoName::ReconnectCrowd => view! { <ReconnectCrowdFrame /> }.into_any(),
         DemoName::WhichFits => view! { <WhichFitsFrame /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
     };

@@ -19,6 +19,8 @@ mod knowledge_check;
 mod leaky_server;
 mod markup;
 mod misbehaving_proxy;
+#[cfg(feature = "ssr")]
+mod reconnect_crowd;
 mod sse_clock;
 mod which_fits;
 mod widgets;
@@ -31,6 +33,8 @@ pub use knowledge_check::KnowledgeChecks;
 #[cfg(feature = "ssr")]
 pub use leaky_server::frame::LeakyServerFrame;
 pub use misbehaving_proxy::MisbehavingProxy;
+#[cfg(feature = "ssr")]
+pub use reconnect_crowd::ReconnectCrowdFrame;
 pub use sse_clock::SseClock;
 #[cfg(not(feature = "hydrate"))]
 pub use which_fits::frame::WhichFitsFrame;
