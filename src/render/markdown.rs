@@ -1,7 +1,9 @@
 //! One pass over pulldown-cmark's events that turns a lesson body into HTML
 //! blocks, a table of contents, and the directives the caller must resolve.
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -89,6 +91,7 @@ pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<Rend
         id_prefix,
         rendered: Rendered::default(),
         pending: Vec::new(),
+        table: TableCells::default(),
         ids: HashSet::new(),
         errors: Vec::new(),
         checks: 0,
@@ -147,10 +150,46 @@ pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<Rend
             }
             // A wide table scrolls sideways inside a region the keyboard can
             // reach (and scroll with the arrow keys), on a phone above all.
+            // pulldown-cmark aligns a column with `style="text-align: …"`,
+            // which the site's CSP (`style-src 'self'`) refuses: the
+            // writer gets no alignments, and each aligned cell a class.
             Event::Start(Tag::Table(alignments)) => {
                 depth += 1;
                 walk.pending.push(Event::Html(TABLE_OPEN.into()));
-                walk.pending.push(Event::Start(Tag::Table(alignments)));
+                let none = vec![Alignment::None; alignments.len()];
+                walk.table = TableCells {
+                    alignments,
+                    ..TableCells::default()
+                };
+                walk.pending.push(Event::Start(Tag::Table(none)));
+            }
+            Event::Start(Tag::TableHead) => {
+                depth += 1;
+                walk.table.in_head = true;
+                walk.table.column = 0;
+                walk.pending.push(Event::Start(Tag::TableHead));
+            }
+            Event::Start(Tag::TableRow) => {
+                depth += 1;
+                walk.table.in_head = false;
+                walk.table.column = 0;
+                walk.pending.push(Event::Start(Tag::TableRow));
+            }
+            Event::Start(Tag::TableCell) => {
+                depth += 1;
+                let table = &mut walk.table;
+                let class = match table.alignments.get(table.column) {
+                    Some(Alignment::Left) => Some("align-left"),
+                    Some(Alignment::Center) => Some("align-center"),
+                    Some(Alignment::Right) => Some("align-right"),
+                    _ => None,
+                };
+                let cell = if table.in_head { "th" } else { "td" };
+                table.column += 1;
+                walk.pending.push(match class {
+                    Some(class) => Event::Html(format!("<{cell} class=\"{class}\">").into()),
+                    None => Event::Start(Tag::TableCell),
+                });
             }
             Event::End(TagEnd::Table) => {
                 depth = depth.saturating_sub(1);
@@ -200,6 +239,16 @@ struct Walk<'a> {
     tabs: Vec<(Tab, usize)>,
     /// Groups of tabs so far, to number their ids.
     tab_groups: usize,
+    /// The columns' alignment of the table being read, and the next
+    /// cell's column and row kind (see [`Walk::table_cell`]).
+    table: TableCells,
+}
+
+#[derive(Default)]
+struct TableCells {
+    alignments: Vec<Alignment>,
+    column: usize,
+    in_head: bool,
 }
 
 impl<'a> Walk<'a> {

@@ -17,6 +17,18 @@ fn html(text: &str) -> String {
 }
 
 #[test]
+fn aligned_columns_get_classes_not_inline_styles_the_csp_would_refuse() {
+    let out = html("| name | n | mid |\n|:---|---:|:---:|\n| a | 1 | x |\n| b | 22 | y |\n");
+    assert!(!out.contains("style="), "{out}");
+    assert!(out.contains("<th class=\"align-left\">name</th>"), "{out}");
+    assert!(out.contains("<th class=\"align-right\">n</th>"), "{out}");
+    assert!(out.contains("<td class=\"align-right\">22</td>"), "{out}");
+    assert!(out.contains("<td class=\"align-center\">y</td>"), "{out}");
+    let plain = html("| a | b |\n|---|---|\n| 1 | 2 |\n");
+    assert!(plain.contains("<td>1</td><td>2</td>"), "{plain}");
+}
+
+#[test]
 fn renders_tables_footnotes_strikethrough_and_task_lists() {
     let out =
         html("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n\n- [x] done\n");
