@@ -106,6 +106,29 @@ struct Asked {
     headers: HeaderMap,
 }
 
+impl Asked {
+    /// The request head as it came, `:authority` first over HTTP/2.
+    fn head(&self) -> MessageHead {
+        let Asked {
+            method,
+            uri,
+            version,
+            headers,
+        } = self;
+        let target = uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut lines = Vec::new();
+        if let (Some(authority), None) = (uri.authority(), headers.get(header::HOST)) {
+            // HTTP/2 carries the host in the :authority pseudo-header.
+            lines.push((":authority".to_string(), authority.to_string()));
+        }
+        lines.extend(header_lines(headers));
+        MessageHead {
+            start_line: format!("{method} {target} {version:?}"),
+            headers: lines,
+        }
+    }
+}
+
 /// A report, sent to the probe and, with `?report=`, kept for the page.
 fn file_report(
     realtime: &RealtimeState,
@@ -133,15 +156,10 @@ async fn inspect_sse(
     asked: Asked,
     probe: Probe,
 ) -> Response {
-    let Asked {
-        method,
-        uri,
-        version,
-        headers,
-    } = asked;
+    let (uri, version, headers) = (&asked.uri, asked.version, &asked.headers);
     let id = probe.report.as_deref();
     let stopping = realtime.stopping.clone();
-    let request = request_head(&method, &uri, version, &headers);
+    let request = asked.head();
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
     let stream = async_stream::stream! {
         if let Ok(report) = report_rx.await {
@@ -156,7 +174,7 @@ async fn inspect_sse(
     let mut response = Sse::new(stream).into_response();
     let response_headers = response.headers_mut();
     response_headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    allow_origin(response_headers, probe.cors, &headers, &uri, &realtime);
+    allow_origin(response_headers, probe.cors, headers, uri, &realtime);
     let mut added = vec!["date".to_string()];
     if version == Version::HTTP_11 {
         added.push("transfer-encoding: chunked".into());
@@ -209,20 +227,15 @@ async fn inspect_ws(
     probe: Probe,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let Asked {
-        method,
-        uri,
-        version,
-        headers,
-    } = asked;
+    let (uri, version, headers) = (&asked.uri, asked.version, &asked.headers);
     let id = probe.report.as_deref();
-    let mut request = request_head(&method, &uri, version, &headers);
+    let mut request = asked.head();
     // RFC 8441: over HTTP/2 the upgrade is a CONNECT with `:protocol`.
     if let Some(protocol) = extensions.get::<hyper::ext::Protocol>() {
         let line = (":protocol".to_string(), protocol.as_str().to_string());
         request.headers.insert(0, line);
     }
-    if let Err(refused) = origin::check(&headers, &uri, &realtime.allowed_origins) {
+    if let Err(refused) = origin::check(headers, uri, &realtime.allowed_origins) {
         // Kept too: the page sees only a failed socket, never this 403.
         let response = refused.into_response();
         file_report(
@@ -351,20 +364,6 @@ fn explained(request: &MessageHead, response: &MessageHead) -> Vec<(String, Stri
         .filter(|(name, _)| request.header(name).or(response.header(name)).is_some())
         .map(|(name, why)| (name.to_string(), why.to_string()))
         .collect()
-}
-
-fn request_head(method: &Method, uri: &Uri, version: Version, headers: &HeaderMap) -> MessageHead {
-    let target = uri.path_and_query().map_or("/", |p| p.as_str());
-    let mut lines = Vec::new();
-    if let (Some(authority), None) = (uri.authority(), headers.get(header::HOST)) {
-        // HTTP/2 carries the host in the :authority pseudo-header.
-        lines.push((":authority".to_string(), authority.to_string()));
-    }
-    lines.extend(header_lines(headers));
-    MessageHead {
-        start_line: format!("{method} {target} {version:?}"),
-        headers: lines,
-    }
 }
 
 fn response_head(response: &Response, version: Version) -> MessageHead {
