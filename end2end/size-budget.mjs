@@ -30,15 +30,12 @@ import { request } from "node:http";
 import { parseArgs } from "node:util";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-import { lessonsFromContent } from "./support/content.mjs";
+import { islandDemos, lessonsFromContent } from "./support/content.mjs";
 import { startServer } from "./support/server.mjs";
 
 const KIB = 1024;
 const DEMO_PAGE = "/demos/counter";
-// Demos the server renders alone (no island, no wasm): they do not make a
-// lesson one with two demos, nor a text page one with a demo.
-const SERVER_ONLY_DEMOS = new Set(["reconnect-crowd"]);
-const islandDemos = (page) => page.expectedDemos.filter((d) => !SERVER_ONLY_DEMOS.has(d));
+
 // The protocol line (site_header.rs) and the learner's progress (progress.rs).
 const INLINE_SCRIPT_BUDGET = 1024;
 
@@ -312,7 +309,7 @@ async function measureSite(origin, failures) {
     }
   }
   // A lesson with knowledge checks has their island even without a demo.
-  const textOnly = [home, ...lessons.filter((p) => islandDemos(p).length === 0 && p.checks === 0)];
+  const textOnly = [home, ...lessons.filter((p) => islandDemos(p.expectedDemos).length === 0 && p.checks === 0)];
   const withDemos = lessons.filter((p) => !textOnly.includes(p));
   return { lessons, textOnly, withDemos, demoPage, all: [...textOnly, ...withDemos, demoPage] };
 }
@@ -344,7 +341,7 @@ function textOnlySection({ textOnly }, failures) {
  * and wasm together (the checks' island included).
  */
 function oneDemoSection({ withDemos }, failures) {
-  const oneDemo = withDemos.filter((p) => islandDemos(p).length <= 1);
+  const oneDemo = withDemos.filter((p) => islandDemos(p.expectedDemos).length <= 1);
   if (oneDemo.length === 0) {
     return ["### Lesson with one demo", "", "No lesson in content/ has exactly one demo: budget not checked.", ""];
   }

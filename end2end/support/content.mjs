@@ -8,6 +8,16 @@ import { join } from "node:path";
 import { ROOT } from "./server.mjs";
 
 /**
+ * Demos the server renders alone, with no island and no WebAssembly
+ * (`DemoName::has_island` in src/model/course.rs): a lesson that has only
+ * these is a text page.
+ */
+export const SERVER_ONLY_DEMOS = new Set(["reconnect-crowd"]);
+
+/** The demos of a list that ship an island. */
+export const islandDemos = (demos) => demos.filter((demo) => !SERVER_ONLY_DEMOS.has(demo));
+
+/**
  * `[{ file, slug, order, demos, checks }]` in course order. `slug` and `order`
  * come from the front matter, else from the file name (`03-event-stream.md`);
  * `demos` lists the `::demo[name]` paragraphs outside code blocks; `checks`

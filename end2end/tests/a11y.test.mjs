@@ -3,7 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { lessonsFromContent } from "../support/content.mjs";
+import { SERVER_ONLY_DEMOS, islandDemos, lessonsFromContent } from "../support/content.mjs";
 import { startServer } from "../support/server.mjs";
 import { PHONE, launchBrowser, runAxe, waitForHydration } from "../support/browser.mjs";
 
@@ -12,11 +12,9 @@ const DEMOS = [
   "sse-clock", "ws-echo", "handshake-inspector", "connection-lab", "buffered-clock", "misbehaving-proxy", "leaky-server",
   "reconnect-crowd", "which-fits", "counter",
 ];
-// Demos rendered by the server alone: their pages have no island to wait for.
-const SERVER_ONLY_DEMOS = new Set(["reconnect-crowd"]);
 const HAS_ISLANDS = new Set(
   lessonsFromContent()
-    .filter((l) => l.demos.length > 0 || l.checks > 0)
+    .filter((l) => islandDemos(l.demos).length > 0 || l.checks > 0)
     .map((l) => `/lessons/${l.slug}`),
 );
 

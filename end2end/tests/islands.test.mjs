@@ -5,12 +5,12 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
-import { lessonsFromContent } from "../support/content.mjs";
+import { islandDemos, lessonsFromContent } from "../support/content.mjs";
 import { startServer } from "../support/server.mjs";
 import { PHONE, collectErrors, launchBrowser, waitForHydration } from "../support/browser.mjs";
 
 const LESSONS = lessonsFromContent();
-const TEXT_ONLY = LESSONS.filter((lesson) => lesson.demos.length === 0 && lesson.checks === 0);
+const TEXT_ONLY = LESSONS.filter((lesson) => islandDemos(lesson.demos).length === 0 && lesson.checks === 0);
 const WITH_ISLANDS = LESSONS.filter((lesson) => !TEXT_ONLY.includes(lesson));
 
 /** Every request the page makes from now on, as `{ path, type }`. */
@@ -93,10 +93,11 @@ describe("islands", () => {
       const demos = await page.$$eval("section.demo[data-demo]", (sections) =>
         sections.map((s) => `${s.dataset.demo}: ${s.querySelectorAll("leptos-island").length} island(s)`),
       );
-      assert.deepEqual(demos, lesson.demos.map((name) => `${name}: 1 island(s)`), `${path}: the demos of its Markdown`);
+      const islands = (name) => (islandDemos([name]).length === 1 ? 1 : 0);
+      assert.deepEqual(demos, lesson.demos.map((name) => `${name}: ${islands(name)} island(s)`), `${path}: the demos of its Markdown`);
       assert.equal(
         await page.locator("leptos-island").count(),
-        lesson.demos.length + (lesson.checks > 0 ? 1 : 0),
+        islandDemos(lesson.demos).length + (lesson.checks > 0 ? 1 : 0),
         `${path}: an island outside section.demo, or not one for its checks`,
       );
       assert.equal(await page.locator("section.check").count(), lesson.checks, `${path}: its checks`);
