@@ -133,8 +133,17 @@ async fn after_two_thousand_clock_clients_leave_ten_times_files_and_memory_are_b
         tokio::time::sleep(Duration::from_millis(200)).await;
         now = server.sample();
     }
-    let rss = server.settled_rss_kib(Duration::from_secs(3)).await;
-    let growth = rss as f64 / base.rss_kib as f64 - 1.0;
+    // Issue 11's measure: within 20% of the baseline 30 s after the crowd
+    // left. The allocator gives memory back on its decay timers, so a
+    // reading taken as soon as the figure holds still for 200 ms can be early.
+    let left = Instant::now();
+    let growth_of = |rss: u64| rss as f64 / base.rss_kib as f64 - 1.0;
+    let mut rss = server.settled_rss_kib(Duration::from_secs(3)).await;
+    while growth_of(rss) > RSS_GROWTH_ALLOWED && left.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        rss = server.sample().rss_kib;
+    }
+    let growth = growth_of(rss);
     assert_eq!(
         now.fds, base.fds,
         "open file descriptors after the crowds left (before them: {})",
@@ -142,8 +151,9 @@ async fn after_two_thousand_clock_clients_leave_ten_times_files_and_memory_are_b
     );
     assert!(
         growth <= RSS_GROWTH_ALLOWED,
-        "resident memory after the crowds left: {rss} KiB, {:+.0}% of {} KiB before them \
-         (at most {:+.0}% allowed)",
+        "resident memory {:.0} s after the crowds left: {rss} KiB, {:+.0}% of {} KiB before \
+         them (at most {:+.0}% allowed)",
+        left.elapsed().as_secs_f64(),
         100.0 * growth,
         base.rss_kib,
         100.0 * RSS_GROWTH_ALLOWED
