@@ -206,6 +206,34 @@ async fn sends_heartbeat_comments() {
     assert!(raw.contains("retry: 2000\n"), "{raw}");
 }
 
+/// Lesson 8's quiet stream is quiet: the shared heartbeat would reset an
+/// idle-closing proxy's timer between two of its ticks.
+#[tokio::test]
+async fn a_quiet_stream_gets_only_the_heartbeat_it_asks_for() {
+    let base = serve_realtime(fast_clock(50)).await;
+    let read_for = |path: &'static str| {
+        let url = format!("{base}{path}");
+        async move {
+            let mut body = client().get(url).send().await.unwrap().bytes_stream();
+            let mut raw = String::new();
+            let until = tokio::time::Instant::now() + Duration::from_millis(800);
+            while let Ok(Some(chunk)) = tokio::time::timeout_at(until, body.next()).await {
+                raw.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
+            }
+            raw
+        }
+    };
+    // Ticks every 40 ms, a shared heartbeat every 60 ms; every 60th tick is 2.4 s apart.
+    let quiet = read_for("/api/clock?every=60").await;
+    assert!(quiet.starts_with("event: hello\n"), "{quiet}");
+    assert!(
+        !quiet.contains(": heartbeat"),
+        "no shared heartbeat: {quiet}"
+    );
+    let full = read_for("/api/clock").await;
+    assert!(full.contains(": heartbeat"), "the shared heartbeat: {full}");
+}
+
 #[tokio::test]
 async fn drop_ends_one_stream_cleanly() {
     let base = serve_realtime(fast_clock(50)).await;

@@ -292,9 +292,11 @@ pub fn router() -> Router<super::RealtimeState> {
 }
 
 /// How one stream is shaped: `?fault=…` asks it to misbehave (see
-/// `super::faults`); `?every=N` sends only every Nth tick (a quiet stream,
-/// as lesson 8's idle timeouts need); `?heartbeat=S` adds a `: heartbeat`
-/// comment every S seconds besides the server's own.
+/// `super::faults`); `?every=N` sends only every Nth tick and none of the
+/// shared heartbeats (a quiet stream, as lesson 8's idle timeouts need: a
+/// shared heartbeat landing between two ticks would put the proxy's cut off
+/// by up to a period); `?heartbeat=S` adds a `: heartbeat` comment every S
+/// seconds.
 #[derive(serde::Deserialize)]
 struct ClockQuery {
     fault: Option<ClockFault>,
@@ -346,7 +348,11 @@ async fn clock_handler(
     let live = clock.broadcast.subscribe();
     let backlog = clock.backlog(last_seen);
     let open = clock.open_stream(place);
-    let mut events = stream::events(open, live, backlog, asked.every.unwrap_or(1));
+    let shape = match asked.every {
+        Some(every) => stream::Shape::Quiet { every },
+        None => stream::Shape::Full,
+    };
+    let mut events = stream::events(open, live, backlog, shape);
     if let Some(fault) = asked.fault {
         events = faults::reshape(fault, events);
     }

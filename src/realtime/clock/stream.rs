@@ -23,6 +23,18 @@ struct Stream {
     last_sent: u64,
     /// Only ticks whose id is a multiple of this are sent (`?every=`).
     every: u64,
+    /// Whether the shared heartbeat is sent: not on a quiet stream.
+    shared_heartbeat: bool,
+}
+
+/// Which of the clock's broadcasts a stream is sent.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Shape {
+    /// Every tick, and the shared heartbeat.
+    Full,
+    /// Only every Nth tick, and no shared heartbeat: lesson 8's quiet
+    /// stream, whose only heartbeat is the one it asks for.
+    Quiet { every: u64 },
 }
 
 /// The events of one stream, until the client leaves, the learner drops
@@ -32,9 +44,12 @@ pub(super) fn events(
     open: OpenStream,
     live: broadcast::Receiver<Broadcast>,
     mut backlog: Backlog,
-    every: u64,
+    shape: Shape,
 ) -> Events {
-    let every = every.max(1);
+    let (every, shared_heartbeat) = match shape {
+        Shape::Full => (1, true),
+        Shape::Quiet { every } => (every.max(1), false),
+    };
     backlog.ticks.retain(|tick| tick.id % every == 0);
     let stream = Stream {
         first: Some(first_events(&open, &backlog).into_iter()),
@@ -42,6 +57,7 @@ pub(super) fn events(
         open,
         live,
         every,
+        shared_heartbeat,
     };
     Box::pin(futures_util::stream::unfold(stream, next))
 }
@@ -91,13 +107,13 @@ async fn next(mut stream: Stream) -> Option<(Result<Bytes, Infallible>, Stream)>
                 stream.last_sent = tick.id;
                 return Some((Ok(tick.event), stream));
             }
-            Ok(Broadcast::Heartbeat) => {
+            Ok(Broadcast::Heartbeat) if stream.shared_heartbeat => {
                 let heartbeat = stream.open.clock.heartbeat.clone();
                 return Some((Ok(heartbeat), stream));
             }
             Ok(Broadcast::Drop(id)) if id == stream.open.id => return None,
             Ok(Broadcast::Stop) | Err(RecvError::Closed) => return None,
-            Ok(Broadcast::Tick(_) | Broadcast::Drop(_)) => {}
+            Ok(Broadcast::Tick(_) | Broadcast::Drop(_) | Broadcast::Heartbeat) => {}
             // Too slow to keep up: catch up from the window, unless the
             // stream was dropped or the server stopped meanwhile.
             Err(RecvError::Lagged(_)) => {
