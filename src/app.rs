@@ -12,10 +12,13 @@ use leptos_router::path;
 
 use crate::content::ContentStore;
 use crate::model::course::DemoName;
+use crate::realtime::RealtimeState;
 use crate::server::assets::SiteAssets;
 use crate::server::live_preview::SCRIPT as LIVE_PREVIEW_SCRIPT;
 use crate::ui::components::IslandScripts;
-use crate::ui::pages::{DemoPage, GuidePage, HomePage, LessonPage, NotFound, SearchPage};
+use crate::ui::pages::{
+    DemoPage, GuidePage, HomePage, LessonPage, NotFound, PresentPage, SearchPage,
+};
 
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,9 +51,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Whether the page at `path` has an island: a demo's own page, or a
-/// lesson that places a demo or a knowledge check.
+/// Whether the page at `path` has an island: a demo's own page, a
+/// lesson that places a demo or a knowledge check, and, while the host runs
+/// a room, the course path, every lesson and the presenter's pages.
 fn page_has_islands(path: &str) -> bool {
+    let room = use_context::<RealtimeState>().is_some_and(|r| r.room.is_some());
+    if room && (path == "/" || path.starts_with("/lessons/") || path.starts_with("/present")) {
+        return true;
+    }
     if let Some(name) = path.strip_prefix("/demos/") {
         return DemoName::from_name(name).is_some_and(DemoName::has_island);
     }
@@ -87,6 +95,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/demos/:name") view=DemoPage />
                 <Route path=path!("/search") view=SearchPage />
                 <Route path=path!("/guide") view=GuidePage />
+                <Route path=path!("/present") view=PresentPage />
+                <Route path=path!("/present/:slug") view=PresentPage />
             </Routes>
         </Router>
     }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::model::wire::Lane;
+use crate::realtime::room::RoomSettings;
 use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings, PER_CLIENT};
 use crate::server::accept::ConnectionLimits;
 
@@ -142,6 +143,27 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub drain_secs: u64,
 
+    /// Presenter mode: the host drives the room's pages and asks polls. The
+    /// server prints the presenter's link, holding a new secret token, and
+    /// the link learners join by.
+    #[arg(long, env = "REALTIME_LAB_PRESENTER", value_parser = clap::builder::BoolishValueParser::new())]
+    pub presenter: bool,
+
+    /// Presenter mode with this token instead of a new one (at least 16
+    /// letters, digits, `-` or `_`): a link that survives a restart.
+    #[arg(long, env = "REALTIME_LAB_PRESENTER_TOKEN", hide_env_values = true, value_parser = parse_token)]
+    pub presenter_token: Option<PresenterToken>,
+
+    /// Learners following the presenter at once (more get 503).
+    #[arg(long, env = "REALTIME_LAB_ROOM_MAX_AUDIENCE", default_value_t = 2000,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub room_max_audience: usize,
+
+    /// The join link the projector shows, such as http://192.168.1.20:3000/room.
+    /// [default: /room on the host the presenter's page was opened with]
+    #[arg(long, env = "REALTIME_LAB_JOIN_URL")]
+    pub join_url: Option<String>,
+
     /// The same as `realtime-lab check` (kept for scripts that use it).
     #[arg(long)]
     pub check: bool,
@@ -174,7 +196,40 @@ pub enum CheckFormat {
     Json,
 }
 
+/// The presenter's secret; never printed by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PresenterToken(pub String);
+
+impl std::fmt::Debug for PresenterToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PresenterToken(…)")
+    }
+}
+
+fn parse_token(text: &str) -> Result<PresenterToken, String> {
+    let fits = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if text.len() >= 16 && text.chars().all(fits) {
+        Ok(PresenterToken(text.to_string()))
+    } else {
+        Err(
+            "the token needs at least 16 characters, each a letter, a digit, `-` or `_` \
+             (it goes in a link as it is)"
+                .into(),
+        )
+    }
+}
+
 impl Config {
+    /// The presenter's token: the one given, a new one for `--presenter`,
+    /// or `None` when presenter mode is off. Call once: each call without
+    /// `--presenter-token` makes a new one.
+    pub fn with_presenter_token(mut self) -> Self {
+        if self.presenter && self.presenter_token.is_none() {
+            self.presenter_token = Some(PresenterToken(crate::realtime::room::new_token()));
+        }
+        self
+    }
+
     /// How to report a check, if this run is one (`check` or `--check`).
     pub fn check_format(&self) -> Option<CheckFormat> {
         match &self.command {
@@ -202,6 +257,12 @@ impl Config {
             lab_streams_per_client: self.lab_max_streams,
             drain: Duration::from_secs(self.drain_secs),
             trusted_proxies: self.trusted_proxies.clone(),
+            room: self.presenter_token.as_ref().map(|token| RoomSettings {
+                token: token.0.clone(),
+                max_audience: self.room_max_audience,
+                audience_per_client: PER_CLIENT,
+                join_url: self.join_url.clone(),
+            }),
         }
     }
 
@@ -237,6 +298,27 @@ mod tests {
             text.contains("invalid value 'localhost' for '--addr <ADDR>'"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_short_presenter_token_is_refused_with_what_it_needs() {
+        let error =
+            Config::try_parse_from(["realtime-lab", "--presenter-token", "abc"]).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("at least 16 characters"), "{text}");
+        assert!(!format!("{:?}", parse_token("a-long-secret-token-0123")).contains("secret"));
+    }
+
+    #[test]
+    fn presenter_mode_gets_a_token_once() {
+        let config = Config::try_parse_from(["realtime-lab", "--presenter"]).unwrap();
+        let config = config.with_presenter_token();
+        let token = config.presenter_token.clone().unwrap();
+        assert_eq!(config.realtime().room.unwrap().token, token.0);
+        let off = Config::try_parse_from(["realtime-lab"])
+            .unwrap()
+            .with_presenter_token();
+        assert!(off.realtime().room.is_none());
     }
 
     #[test]

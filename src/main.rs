@@ -18,7 +18,7 @@ use realtime_lab::server::{self, AppState, Listeners};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = Config::parse();
+    let config = Config::parse().with_presenter_token();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -91,6 +91,10 @@ async fn main() -> ExitCode {
         }
     }
 
+    if let Some(token) = &config.presenter_token {
+        announce_room(listeners.site_addr(), &token.0, config.join_url.as_deref());
+    }
+
     server::run(listeners, state, shutdown_signal()).await;
     ExitCode::SUCCESS
 }
@@ -145,6 +149,29 @@ fn watch_lessons(content: &ContentStore, no_watch: bool) -> Option<Watcher> {
         .watch()
         .inspect_err(|e| tracing::warn!("live reload of lessons is off: {e}"))
         .ok()
+}
+
+/// Presenter mode's two links, on standard output only: the presenter's
+/// holds the token, and no log line does.
+fn announce_room(site: std::net::SocketAddr, token: &str, join_url: Option<&str>) {
+    let here = if site.ip().is_unspecified() {
+        format!("localhost:{}", site.port())
+    } else {
+        site.to_string()
+    };
+    announce(&format!(
+        "Presenter mode: open http://{here}/room/present?token={token} on the projector \
+         (keep this link to yourself)"
+    ));
+    let join = match join_url {
+        Some(url) => url.to_string(),
+        None if site.ip().is_unspecified() => format!(
+            "http://<this machine's address>:{}/room (the projector shows it; --join-url sets it)",
+            site.port()
+        ),
+        None => format!("http://{site}/room"),
+    };
+    announce(&format!("  learners join at {join}"));
 }
 
 /// A line for the host on standard output. A closed stdout (the reader

@@ -4,6 +4,8 @@
 //!
 //! - [`course`]: lessons as pages list them, and the names of the demos.
 //! - [`wire`]: the JSON events and reports of the live endpoints.
+//! - [`room`]: presenter mode's events, requests and bounds.
 
 pub mod course;
+pub mod room;
 pub mod wire;

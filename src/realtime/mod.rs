@@ -12,6 +12,8 @@
 //!   on the HTTPS lanes of `crate::lanes`.
 //! - [`proxy`]: `GET /api/proxy/{behaviour}/{clock|echo}`, lesson 8's
 //!   misbehaving proxy in front of the clock and the echo.
+//! - [`room`]: presenter mode: `/room`, `/room/present`, `/api/room/…`, the
+//!   host driving the room's pages over SSE, and polls.
 //! - [`origin`], [`limits`] and [`fair_share`]: who may open a socket, what a
 //!   full demo says, and each client's share;
 //!   [`replay`]: the clock's window of recent ticks; [`sse`]: events
@@ -33,6 +35,7 @@ mod limits;
 mod origin;
 pub mod proxy;
 mod replay;
+pub mod room;
 mod sse;
 mod stopping;
 
@@ -48,6 +51,7 @@ use echo::Echo;
 use lab::Lab;
 use leaky::Leaky;
 use proxy::Proxy;
+use room::{Room, RoomSettings};
 pub use stopping::Stopping;
 
 /// Clock streams, echo sockets and lab streams one client address may hold
@@ -127,6 +131,8 @@ pub struct RealtimeSettings {
     pub drain: Duration,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
+    /// Presenter mode, when the host asked for it (`--presenter`).
+    pub room: Option<RoomSettings>,
 }
 
 impl Default for RealtimeSettings {
@@ -138,6 +144,7 @@ impl Default for RealtimeSettings {
             lab_streams_per_client: PER_CLIENT,
             drain: Duration::from_secs(5),
             trusted_proxies: Vec::new(),
+            room: None,
         }
     }
 }
@@ -162,6 +169,8 @@ pub struct RealtimeState {
     pub site: SocketAddr,
     /// The inspector's reports, kept for the page to read back.
     pub inspect_reports: Arc<inspect::Reports>,
+    /// Presenter mode's room; `None` unless the host started it.
+    pub room: Option<Arc<Room>>,
 }
 
 impl RealtimeState {
@@ -174,6 +183,9 @@ impl RealtimeState {
         lab_lanes: Option<LabLanes>,
     ) -> Self {
         let stopping = Stopping::new(settings.drain);
+        let room = settings
+            .room
+            .map(|room| Room::start(room, stopping.clone()));
         RealtimeState {
             clock: Clock::start(settings.clock, stopping.clone()),
             echo: Echo::new(settings.echo),
@@ -186,6 +198,7 @@ impl RealtimeState {
             trusted_proxies: Arc::new(settings.trusted_proxies),
             site,
             inspect_reports: Arc::default(),
+            room,
         }
     }
 }
@@ -199,5 +212,6 @@ pub fn router(state: RealtimeState) -> Router {
         .merge(lab::router())
         .merge(leaky::router())
         .merge(proxy::router())
+        .merge(room::router())
         .with_state(state)
 }

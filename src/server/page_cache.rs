@@ -92,8 +92,9 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     if !(head || request.method() == Method::GET) {
         return next.run(request).await;
     }
-    // A query (a search) is rendered for its request, never kept.
-    if request.uri().query().is_some() {
+    // A query (a search) or a presenter's page (it depends on the
+    // presenter's cookie) is rendered for its request, never kept.
+    if request.uri().query().is_some() || is_presenters(request.uri().path()) {
         return match render_html(request, next).await {
             Ok((content_type, html)) => {
                 let (html, policy) = super::page_policy::finish(&html);
@@ -118,6 +119,11 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         Ok(page) => page.respond(&headers, head),
         Err(uncacheable) => uncacheable,
     }
+}
+
+/// `/present` and below: the presenter's pages.
+fn is_presenters(path: &str) -> bool {
+    path == "/present" || path.starts_with("/present/")
 }
 
 /// Renders the page; a response that is not a page (a 404, an error) comes

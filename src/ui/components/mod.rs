@@ -10,6 +10,7 @@ mod island_scripts;
 mod lesson_body;
 mod prev_next;
 mod progress;
+mod room_frame;
 mod site_header;
 mod toc;
 
@@ -20,5 +21,6 @@ pub use island_scripts::IslandScripts;
 pub use lesson_body::LessonBody;
 pub use prev_next::PrevNext;
 pub use progress::{LessonProgress, ProgressScript};
+pub use room_frame::{RoomFrame, RoomRole};
 pub use site_header::SiteHeader;
 pub use toc::TableOfContents;

@@ -67,6 +67,39 @@ pub async fn post(path: &str) -> Result<u16, String> {
     Ok(response.unchecked_into::<web_sys::Response>().status())
 }
 
+/// `POST` `json` to a path of this site; the status and the body as text
+/// (the server's words when it refuses), or an error message.
+pub async fn post_json(path: &str, json: &str) -> Result<(u16, String), String> {
+    use wasm_bindgen_futures::JsFuture;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(json));
+    let headers = web_sys::Headers::new().map_err(describe)?;
+    headers
+        .set("content-type", "application/json")
+        .map_err(describe)?;
+    init.set_headers(&headers);
+    let promise = leptos::prelude::window().fetch_with_str_and_init(path, &init);
+    let response = JsFuture::from(promise)
+        .await
+        .map_err(describe)?
+        .unchecked_into::<web_sys::Response>();
+    let text = JsFuture::from(response.text().map_err(describe)?)
+        .await
+        .map_err(describe)?;
+    Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// A wire message as JSON, through the browser's `JSON.stringify` (no
+/// serde_json in the bundle).
+pub fn to_json<T: serde::Serialize>(message: &T) -> String {
+    serde_wasm_bindgen::to_value(message)
+        .ok()
+        .and_then(|value| js_sys::JSON::stringify(&value).ok())
+        .map(String::from)
+        .unwrap_or_default()
+}
+
 /// `GET` a URL; the body as text, whatever the status, or an error message.
 pub async fn get_text(url: &str) -> Result<String, String> {
     use wasm_bindgen_futures::JsFuture;

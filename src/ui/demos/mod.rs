@@ -11,7 +11,7 @@
 //! before it can start.
 
 #[cfg(feature = "hydrate")]
-mod browser;
+pub(crate) mod browser;
 mod connection_lab;
 mod counter;
 mod handshake_inspector;
@@ -21,6 +21,7 @@ mod markup;
 mod misbehaving_proxy;
 #[cfg(feature = "ssr")]
 mod reconnect_crowd;
+mod room;
 mod sse_clock;
 mod which_fits;
 mod widgets;
@@ -35,6 +36,7 @@ pub use leaky_server::frame::LeakyServerFrame;
 pub use misbehaving_proxy::MisbehavingProxy;
 #[cfg(feature = "ssr")]
 pub use reconnect_crowd::ReconnectCrowdFrame;
+pub use room::RoomFollower;
 pub use sse_clock::SseClock;
 #[cfg(not(feature = "hydrate"))]
 pub use which_fits::frame::WhichFitsFrame;

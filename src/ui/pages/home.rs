@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 use crate::content::ContentStore;
-use crate::ui::components::{LessonProgress, ProgressScript, SiteHeader};
+use crate::realtime::RealtimeState;
+use crate::ui::components::{LessonProgress, ProgressScript, RoomFrame, RoomRole, SiteHeader};
 
 /// The course path: every lesson in order, with its summary. The course is
 /// in memory, so the page renders at once, complete in the server's HTML.
@@ -26,6 +27,10 @@ pub fn HomePage() -> impl IntoView {
             }
         })
         .collect_view();
+    // While the host runs a room, a learner who joins before the first move waits here.
+    let room = expect_context::<RealtimeState>().room.is_some().then(|| {
+        view! { <RoomFrame role=RoomRole::Learner slug=String::new() prev=None next=None checks=0 /> }
+    });
     view! {
         <Title text="" />
         <Meta
@@ -34,6 +39,7 @@ pub fn HomePage() -> impl IntoView {
         />
         <SiteHeader />
         <main id="main" class="home">
+            {room}
             <section class="hero">
                 <h1>"Server-Sent Events or WebSockets?"</h1>
                 <p class="lede">

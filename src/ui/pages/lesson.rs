@@ -4,8 +4,10 @@ use leptos_router::hooks::use_params_map;
 
 use crate::content::ContentStore;
 use crate::model::course::LessonDetail;
+use crate::realtime::RealtimeState;
 use crate::ui::components::{
-    CourseNav, LessonBody, PrevNext, ProgressScript, SiteHeader, TableOfContents,
+    CourseNav, LessonBody, PrevNext, ProgressScript, RoomFrame, RoomRole, SiteHeader,
+    TableOfContents,
 };
 use crate::ui::pages::NotFound;
 
@@ -18,14 +20,19 @@ pub fn LessonPage() -> impl IntoView {
         .read_untracked()
         .get("slug")
         .unwrap_or_default();
+    let room = expect_context::<RealtimeState>()
+        .room
+        .is_some()
+        .then_some(RoomRole::Learner);
     match expect_context::<ContentStore>().course().page(&slug) {
-        Some(detail) => view! { <LessonView detail /> }.into_any(),
+        Some(detail) => view! { <LessonView detail room /> }.into_any(),
         None => view! { <NotFound /> }.into_any(),
     }
 }
 
+/// A lesson, with presenter mode's strip on top while the host runs a room.
 #[component]
-fn LessonView(detail: LessonDetail) -> impl IntoView {
+pub fn LessonView(detail: LessonDetail, room: Option<RoomRole>) -> impl IntoView {
     let LessonDetail {
         number,
         lesson,
@@ -37,6 +44,17 @@ fn LessonView(detail: LessonDetail) -> impl IntoView {
         next,
     } = detail;
     let total = course.len();
+    let room = room.map(|role| {
+        view! {
+            <RoomFrame
+                role
+                slug=lesson.slug.clone()
+                prev=prev.as_ref().map(|p| p.slug.clone())
+                next=next.as_ref().map(|n| n.slug.clone())
+                checks=lesson.checks
+            />
+        }
+    });
     view! {
         <Title text=lesson.title.clone() />
         <Meta name="description" content=lesson.summary.clone() />
@@ -44,6 +62,7 @@ fn LessonView(detail: LessonDetail) -> impl IntoView {
         <div class="lesson-layout">
             <CourseNav course current=lesson.slug.clone() />
             <main id="main" class="lesson">
+                {room}
                 <article aria-labelledby="lesson-title">
                     <header class="lesson-header">
                         <p class="lesson-number">"Lesson " {number} " of " {total}</p>

@@ -1,0 +1,113 @@
+//! Presenter mode's messages: what the room's event streams send, what the
+//! presenter and the learners post, and the bounds on both. The same in the
+//! server and the browser build.
+
+use serde::{Deserialize, Serialize};
+
+/// Where the presenter has brought the room: a lesson, and a section of it
+/// (a heading's `id`; empty for the lesson's top).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomPosition {
+    /// Counts every move; the `id:` of the `position` event, so a browser
+    /// that reconnects says which move it last saw (`Last-Event-ID`).
+    pub seq: u64,
+    pub slug: String,
+    pub section: String,
+    /// `false` when the stream resumes and the browser has seen this move
+    /// already: a learner who scrolled on is not pulled back by a reconnect.
+    pub fresh: bool,
+}
+
+impl RoomPosition {
+    /// The page and fragment this position is at.
+    pub fn href(&self) -> String {
+        match self.section.as_str() {
+            "" => format!("/lessons/{}", self.slug),
+            section => format!("/lessons/{}#{section}", self.slug),
+        }
+    }
+}
+
+/// What the presenter's page posts to move the room (`POST /api/room/position`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveAsked {
+    pub slug: String,
+    #[serde(default)]
+    pub section: String,
+}
+
+/// The poll the room is answering, as a stream sends it (`event: poll`).
+/// Learners get the counts only once the presenter reveals them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomPoll {
+    pub id: u64,
+    pub question: String,
+    pub options: Vec<String>,
+    /// Answers are taken while the poll is open.
+    pub open: bool,
+    pub revealed: bool,
+    /// One count per option, or `None` on a learner's stream before the reveal.
+    pub counts: Option<Vec<u32>>,
+}
+
+/// What the presenter posts to ask a question (`POST /api/room/poll`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollAsked {
+    pub question: String,
+    pub options: Vec<String>,
+}
+
+/// A learner's answer (`POST /api/room/answer`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerAsked {
+    pub poll: u64,
+    pub choice: usize,
+}
+
+/// How many learners follow, on the presenter's stream (`event: audience`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomAudience {
+    pub learners: u32,
+}
+
+/// Whether a presenter is connected (`event: presenter`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomPresence {
+    pub present: bool,
+}
+
+/// The event names of the room's streams.
+pub mod event {
+    pub const POSITION: &str = "position";
+    pub const POLL: &str = "poll";
+    pub const AUDIENCE: &str = "audience";
+    pub const PRESENTER: &str = "presenter";
+}
+
+/// The most of a poll, and of a move's names: what one presenter can make
+/// every learner's page hold.
+pub mod bounds {
+    pub const QUESTION_CHARS: usize = 300;
+    pub const OPTION_CHARS: usize = 120;
+    pub const MIN_OPTIONS: usize = 2;
+    pub const MAX_OPTIONS: usize = 6;
+    /// A lesson slug or a heading id.
+    pub const NAME_CHARS: usize = 120;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_position_links_to_its_section() {
+        let at = |section: &str| RoomPosition {
+            seq: 1,
+            slug: "event-stream".into(),
+            section: section.into(),
+            fresh: true,
+        };
+        assert_eq!(at("").href(), "/lessons/event-stream");
+        assert_eq!(at("retry").href(), "/lessons/event-stream#retry");
+    }
+}

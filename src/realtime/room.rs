@@ -1,0 +1,334 @@
+//! Presenter mode: the host drives the room's pages live, over Server-Sent
+//! Events, the course's own subject.
+//!
+//! 1. The host starts the server with `--presenter` (or a token) and opens
+//!    the presenter link once: [`presenter::login`] trades the token for a
+//!    cookie and sends the browser on to `/present/…`, so the token leaves
+//!    the address bar and appears in no page, log line or learner's URL.
+//! 2. Learners join at `/room` ([`join`]), which sends them to where the room
+//!    is. Each lesson page's room island follows `GET /api/room/events`
+//!    ([`streams`]): `position` (with the move's number as its `id:`, so a
+//!    reconnect says what it saw), `poll`, and `presenter` (here or gone).
+//! 3. The presenter's page moves the room and asks polls
+//!    (`POST /api/room/{position,poll,poll/reveal,poll/close}`), and follows
+//!    `GET /api/room/presenter/events` for the learner count and the answers.
+//!
+//! Every change is encoded once and sent to every stream through one
+//! broadcast channel. A ticker task coalesces what may change often (the
+//! count, a poll's answers) into at most four events a second, and says
+//! the presenter left when no presenter stream has been open for
+//! [`PRESENTER_GRACE`] (a presenter moving between lessons reopens theirs
+//! at once).
+//!
+//! Everything is bounded: learners per room and per client address, a
+//! poll's size ([`crate::model::room::bounds`]), the presenter's actions per
+//! second, the answers one poll takes.
+
+mod presenter;
+mod state;
+mod streams;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use std::collections::{HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, Semaphore};
+
+use super::fair_share::{ClientAddr, Shares};
+use super::limits::semaphore_permits;
+use super::{RealtimeState, Stopping};
+use crate::model::room::AnswerAsked;
+pub use presenter::{new_token, Presenter, PRESENTER_COOKIE};
+pub use state::RoomError;
+use state::RoomState;
+
+/// How long the room waits, after the last presenter stream closed, before
+/// it tells the learners the presenter left.
+pub const PRESENTER_GRACE: Duration = Duration::from_secs(5);
+/// The presenter's moves and poll actions one second takes.
+const ACTIONS_PER_SECOND: usize = 10;
+/// Answers one client address gives one poll (a room behind one NAT fits).
+const ANSWERS_PER_CLIENT: u32 = 500;
+/// How often the ticker looks for a changed count or new answers.
+const TICK: Duration = Duration::from_millis(250);
+/// A `: heartbeat` on every room stream, for the proxies on the way.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+/// The learner's cookie that makes one answer per browser.
+pub const VOTER_COOKIE: &str = "realtime_lab_voter";
+
+/// Presenter mode's settings (`--presenter`, `--presenter-token`,
+/// `--room-max-audience`).
+#[derive(Clone, Debug)]
+pub struct RoomSettings {
+    /// The secret in the presenter's link.
+    pub token: String,
+    /// Learners' streams open at once.
+    pub max_audience: usize,
+    /// Of those, what one client address may hold.
+    pub audience_per_client: usize,
+    /// What the projector shows learners to type; `None`: the presenter
+    /// page's own host, at `/room`.
+    pub join_url: Option<String>,
+}
+
+/// One event, encoded once for each kind of stream that gets it.
+#[derive(Debug, Default)]
+struct Said {
+    learners: Option<Bytes>,
+    presenter: Option<Bytes>,
+}
+
+pub struct Room {
+    presenter: Presenter,
+    join_url: Option<String>,
+    state: Mutex<RoomState>,
+    hub: broadcast::Sender<Arc<Said>>,
+    places: Arc<Semaphore>,
+    max_audience: usize,
+    shares: Arc<Shares>,
+    /// Learners' and presenters' streams open now.
+    learners: AtomicUsize,
+    presenters: AtomicUsize,
+    /// Whether a presenter is here, as the ticker last told the learners.
+    present: AtomicBool,
+    /// New answers since the ticker last sent the poll.
+    answered: AtomicBool,
+    answers_by_client: Mutex<(u64, HashMap<IpAddr, u32>)>,
+    actions: Mutex<VecDeque<Instant>>,
+    stopping: Stopping,
+}
+
+impl std::fmt::Debug for Room {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the token, nor what it signs.
+        f.debug_struct("Room")
+            .field("learners", &self.learners)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Room {
+    /// The room, and its ticker (which ends with the server).
+    pub fn start(settings: RoomSettings, stopping: Stopping) -> Arc<Room> {
+        let (hub, _) = broadcast::channel(256);
+        let room = Arc::new(Room {
+            presenter: Presenter::new(&settings.token),
+            join_url: settings.join_url,
+            state: Mutex::default(),
+            hub,
+            places: Arc::new(Semaphore::new(semaphore_permits(settings.max_audience))),
+            max_audience: settings.max_audience,
+            shares: Shares::new(
+                "room streams",
+                "--room-max-audience",
+                settings.audience_per_client,
+            ),
+            learners: AtomicUsize::new(0),
+            presenters: AtomicUsize::new(0),
+            present: AtomicBool::new(false),
+            answered: AtomicBool::new(false),
+            answers_by_client: Mutex::default(),
+            actions: Mutex::default(),
+            stopping,
+        });
+        tokio::spawn(streams::tick(Arc::downgrade(&room)));
+        room
+    }
+
+    pub fn presenter(&self) -> &Presenter {
+        &self.presenter
+    }
+
+    /// The join address the projector shows, for a page served as `host`.
+    pub fn join_url(&self, host: &str) -> String {
+        self.join_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{host}/room"))
+    }
+
+    /// Learners' streams open on this server.
+    pub fn learners(&self) -> usize {
+        self.learners.load(Ordering::Relaxed)
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, RoomState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn send(&self, said: Said) {
+        // No receivers is fine: nobody follows yet.
+        let _ = self.hub.send(Arc::new(said));
+    }
+
+    /// One more presenter action, or `false` past [`ACTIONS_PER_SECOND`].
+    fn take_action(&self) -> bool {
+        let mut actions = self.actions.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        while actions
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= Duration::from_secs(1))
+        {
+            actions.pop_front();
+        }
+        if actions.len() >= ACTIONS_PER_SECOND {
+            return false;
+        }
+        actions.push_back(now);
+        true
+    }
+
+    /// One more answer from `client` to `poll`, or `false` past its share.
+    fn take_answer(&self, client: IpAddr, poll: u64) -> bool {
+        let mut by_client = self
+            .answers_by_client
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if by_client.0 != poll {
+            *by_client = (poll, HashMap::new());
+        }
+        let count = by_client.1.entry(client).or_default();
+        *count += 1;
+        *count <= ANSWERS_PER_CLIENT
+    }
+}
+
+pub fn router() -> Router<RealtimeState> {
+    Router::new()
+        .route("/room", get(join))
+        .route("/room/present", get(presenter::login))
+        .route("/api/room/events", get(streams::learner_stream))
+        .route("/api/room/answer", post(answer))
+        .route("/api/room/presenter/events", get(streams::presenter_stream))
+        .route("/api/room/position", post(presenter::move_room))
+        .route("/api/room/poll", post(presenter::ask))
+        .route("/api/room/poll/reveal", post(presenter::reveal))
+        .route("/api/room/poll/close", post(presenter::close))
+}
+
+/// Why a room request was refused; each answer says what to do.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    /// The server runs without presenter mode.
+    Off,
+    /// A presenter's request without the presenter's cookie.
+    NotPresenter,
+    /// The presenter's page acts too fast.
+    TooFast,
+    /// One address answered too often.
+    TooManyAnswers(IpAddr),
+    Room(RoomError),
+}
+
+impl From<RoomError> for Refused {
+    fn from(error: RoomError) -> Self {
+        Refused::Room(error)
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        let (status, message) = match self {
+            Refused::Off => (
+                StatusCode::NOT_FOUND,
+                "Presenter mode is off on this server: the host starts it with --presenter."
+                    .to_string(),
+            ),
+            Refused::NotPresenter => (
+                StatusCode::FORBIDDEN,
+                "Only the presenter drives the room: open the presenter's link first.".into(),
+            ),
+            Refused::TooFast => {
+                let message = format!(
+                    "The presenter's page acts at most {ACTIONS_PER_SECOND} times a second; try again."
+                );
+                let mut response = (StatusCode::TOO_MANY_REQUESTS, message + "\n").into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+                return response;
+            }
+            Refused::TooManyAnswers(client) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("{client} has given this poll {ANSWERS_PER_CLIENT} answers, the most one address gives."),
+            ),
+            Refused::Room(error) => (room_error_status(&error), sentence(&error.to_string())),
+        };
+        (status, message + "\n").into_response()
+    }
+}
+
+fn room_error_status(error: &RoomError) -> StatusCode {
+    match error {
+        RoomError::NoPoll => StatusCode::NOT_FOUND,
+        RoomError::OtherPoll { .. } | RoomError::Closed | RoomError::Answered => {
+            StatusCode::CONFLICT
+        }
+        RoomError::Full => StatusCode::SERVICE_UNAVAILABLE,
+        RoomError::BadName(_)
+        | RoomError::BadQuestion
+        | RoomError::BadOptions
+        | RoomError::BadChoice(_) => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// An error's words as a sentence: a capital, a full stop.
+fn sentence(words: &str) -> String {
+    let mut sentence = words.to_string();
+    if let Some(first) = sentence.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    sentence + "."
+}
+
+/// The room, or the answer that presenter mode is off.
+pub(crate) fn room_of(realtime: &RealtimeState) -> Result<Arc<Room>, Refused> {
+    realtime.room.clone().ok_or(Refused::Off)
+}
+
+/// `GET /room`: the join link. Sends the learner to where the room is.
+async fn join(State(realtime): State<RealtimeState>) -> Result<Redirect, Refused> {
+    let room = room_of(&realtime)?;
+    let href = room
+        .state()
+        .position()
+        .map_or("/".to_string(), |p| p.href());
+    Ok(Redirect::to(&href))
+}
+
+/// `POST /api/room/answer`: one learner's answer, once per browser (its
+/// cookie, set here on the first answer).
+async fn answer(
+    State(realtime): State<RealtimeState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Json(asked): Json<AnswerAsked>,
+) -> Result<Response, Refused> {
+    let room = room_of(&realtime)?;
+    if !room.take_answer(client, asked.poll) {
+        return Err(Refused::TooManyAnswers(client));
+    }
+    let known = presenter::cookie(&headers, VOTER_COOKIE).map(str::to_string);
+    let voter = known.clone().unwrap_or_else(presenter::random_id);
+    room.state().answer(&voter, asked)?;
+    room.answered.store(true, Ordering::Relaxed);
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if known.is_none() {
+        let cookie = cookie::Cookie::build((VOTER_COOKIE, voter))
+            .path("/")
+            .http_only(true)
+            .same_site(cookie::SameSite::Lax)
+            .max_age(cookie::time::Duration::days(1))
+            .build();
+        if let Ok(value) = cookie.to_string().parse() {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+    }
+    Ok(response)
+}

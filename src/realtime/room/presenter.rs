@@ -1,0 +1,236 @@
+//! Who may drive the room, and what driving does.
+//!
+//! The presenter's link carries the token once: `GET /room/present?token=…`
+//! answers with a cookie (`HttpOnly`, `SameSite=Strict`) and a redirect to
+//! the presenter's page, so the token is not left in the address bar, and
+//! the `Referrer-Policy` of every page keeps it out of `Referer`. The
+//! cookie holds an HMAC of a fixed label under the token, not the token:
+//! every server given the same token checks it, and it reveals nothing of
+//! the token. A wrong token is logged without its value.
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Json;
+use cookie::{Cookie, SameSite};
+use ring::hmac;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use super::{room_of, streams, Refused, Room, RoomError, Said};
+use crate::model::room::{MoveAsked, PollAsked, RoomPoll, RoomPosition};
+use crate::realtime::RealtimeState;
+
+/// The presenter's cookie.
+pub const PRESENTER_COOKIE: &str = "realtime_lab_presenter";
+/// What the cookie signs.
+const LABEL: &[u8] = b"realtime-lab presenter";
+
+pub struct Presenter {
+    key: hmac::Key,
+}
+
+impl Presenter {
+    pub fn new(token: &str) -> Self {
+        Presenter {
+            key: hmac::Key::new(hmac::HMAC_SHA256, token.as_bytes()),
+        }
+    }
+
+    /// The presenter cookie's value for this token.
+    fn cookie_value(&self) -> String {
+        hex(hmac::sign(&self.key, LABEL).as_ref())
+    }
+
+    /// Whether `token` is the presenter's (in constant time).
+    fn is_token(&self, token: &str) -> bool {
+        let other = hmac::Key::new(hmac::HMAC_SHA256, token.as_bytes());
+        hmac::verify(&self.key, LABEL, hmac::sign(&other, LABEL).as_ref()).is_ok()
+    }
+
+    /// Whether the request carries the presenter's cookie.
+    pub fn admits(&self, headers: &HeaderMap) -> bool {
+        cookie(headers, PRESENTER_COOKIE)
+            .and_then(unhex)
+            .is_some_and(|tag| hmac::verify(&self.key, LABEL, &tag).is_ok())
+    }
+}
+
+/// A new random token for `--presenter`: 144 bits, URL-safe.
+pub fn new_token() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 18];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+        .expect("the system's random source works");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A random id for a learner's answers.
+pub fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
+        .expect("the system's random source works");
+    hex(&bytes)
+}
+
+/// The value of the cookie `name`, if the request sent it.
+pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .and_then(|cookie| cookie.value_raw())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    text.len().is_multiple_of(2).then_some(())?;
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct Login {
+    token: Option<String>,
+}
+
+/// `GET /room/present?token=…`: the presenter's link.
+pub(super) async fn login(
+    State(realtime): State<RealtimeState>,
+    Query(login): Query<Login>,
+) -> Result<Response, Refused> {
+    let room = room_of(&realtime)?;
+    if !login.token.is_some_and(|t| room.presenter.is_token(&t)) {
+        tracing::warn!("a presenter link with a wrong or missing token was refused");
+        let message = "This is not the presenter's link: use the one the server printed when it \
+                       started (or the token you gave it with --presenter-token).\n";
+        return Ok((StatusCode::FORBIDDEN, message).into_response());
+    }
+    let cookie = Cookie::build((PRESENTER_COOKIE, room.presenter.cookie_value()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .build();
+    let to = room
+        .state()
+        .position()
+        .map_or("/present".to_string(), |p| format!("/present/{}", p.slug));
+    let mut response = Redirect::to(&to).into_response();
+    if let Ok(value) = cookie.to_string().parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// The room, if this request is the presenter's and may act now.
+fn presenting(realtime: &RealtimeState, headers: &HeaderMap) -> Result<Arc<Room>, Refused> {
+    let room = room_of(realtime)?;
+    if !room.presenter.admits(headers) {
+        return Err(Refused::NotPresenter);
+    }
+    if !room.take_action() {
+        return Err(Refused::TooFast);
+    }
+    Ok(room)
+}
+
+/// `POST /api/room/position`: brings everyone to a lesson's section.
+pub(super) async fn move_room(
+    State(realtime): State<RealtimeState>,
+    headers: HeaderMap,
+    Json(asked): Json<MoveAsked>,
+) -> Result<Json<RoomPosition>, Refused> {
+    let room = presenting(&realtime, &headers)?;
+    let position = room.state().move_to(asked)?;
+    let event = streams::position_event(&position);
+    room.send(Said {
+        learners: Some(event.clone()),
+        presenter: Some(event),
+    });
+    Ok(Json(position))
+}
+
+/// Sends the poll as it now is, to the presenter and, when it is theirs to
+/// see, to the learners; answers the presenter with it.
+fn poll_changed(room: &Room, poll: Result<RoomPoll, RoomError>) -> Result<Json<RoomPoll>, Refused> {
+    let poll = poll?;
+    let learners = room.state().poll(false);
+    room.answered.store(false, Ordering::Relaxed);
+    room.send(Said {
+        learners: learners.as_ref().map(streams::poll_event),
+        presenter: Some(streams::poll_event(&poll)),
+    });
+    Ok(Json(poll))
+}
+
+/// `POST /api/room/poll`: asks the room a question.
+pub(super) async fn ask(
+    State(realtime): State<RealtimeState>,
+    headers: HeaderMap,
+    Json(asked): Json<PollAsked>,
+) -> Result<Json<RoomPoll>, Refused> {
+    let room = presenting(&realtime, &headers)?;
+    let poll = room.state().ask(asked);
+    poll_changed(&room, poll)
+}
+
+/// `POST /api/room/poll/reveal`: shows everyone the counts.
+pub(super) async fn reveal(
+    State(realtime): State<RealtimeState>,
+    headers: HeaderMap,
+) -> Result<Json<RoomPoll>, Refused> {
+    let room = presenting(&realtime, &headers)?;
+    let poll = room.state().reveal();
+    poll_changed(&room, poll)
+}
+
+/// `POST /api/room/poll/close`: takes no more answers.
+pub(super) async fn close(
+    State(realtime): State<RealtimeState>,
+    headers: HeaderMap,
+) -> Result<Json<RoomPoll>, Refused> {
+    let room = presenting(&realtime, &headers)?;
+    let poll = room.state().close();
+    poll_changed(&room, poll)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_is_checked_against_the_token_and_does_not_contain_it() {
+        let presenter = Presenter::new("a-long-secret-token-0123");
+        let value = presenter.cookie_value();
+        assert!(!value.contains("a-long-secret"));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            format!("other=1; {PRESENTER_COOKIE}={value}")
+                .parse()
+                .unwrap(),
+        );
+        assert!(presenter.admits(&headers));
+        assert!(!Presenter::new("another-token-000000000").admits(&headers));
+        assert!(presenter.is_token("a-long-secret-token-0123"));
+        assert!(!presenter.is_token("a-long-secret-token-0124"));
+    }
+
+    #[test]
+    fn new_tokens_differ_and_fit_in_a_url() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 24);
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+}

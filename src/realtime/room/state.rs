@@ -1,0 +1,274 @@
+//! The room's state, one per server: where the presenter has brought the
+//! room, and the poll with its answers. Plain data and the rules for
+//! changing it; the handlers lock it, change it, and broadcast what changed.
+
+use std::collections::HashSet;
+
+use crate::model::room::{bounds, AnswerAsked, MoveAsked, PollAsked, RoomPoll, RoomPosition};
+
+/// Browsers one poll remembers having answered; past this, answers are
+/// refused (a room is far smaller; a script is not).
+pub const MOST_VOTERS: usize = 20_000;
+
+/// What a request asked that the room cannot do, said so the asker can fix it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RoomError {
+    #[error("`{0}` is not a lesson or heading name: use letters, digits, `-` and `_`, at most {max} characters", max = bounds::NAME_CHARS)]
+    BadName(String),
+    #[error("a poll needs a question of 1 to {max} characters", max = bounds::QUESTION_CHARS)]
+    BadQuestion,
+    #[error("a poll needs {min} to {max} options of 1 to {chars} characters each", min = bounds::MIN_OPTIONS, max = bounds::MAX_OPTIONS, chars = bounds::OPTION_CHARS)]
+    BadOptions,
+    #[error("no poll is open: the presenter asks one first")]
+    NoPoll,
+    #[error("poll {asked} is over: the room is answering poll {current}")]
+    OtherPoll { asked: u64, current: u64 },
+    #[error("this poll is closed")]
+    Closed,
+    #[error("choice {0} is not one of the poll's options")]
+    BadChoice(usize),
+    #[error("this browser has answered this poll already")]
+    Answered,
+    #[error("this poll has taken {MOST_VOTERS} answers, the most it takes")]
+    Full,
+}
+
+#[derive(Debug, Default)]
+pub struct RoomState {
+    position: Option<RoomPosition>,
+    poll: Option<Poll>,
+    polls_asked: u64,
+}
+
+#[derive(Debug)]
+struct Poll {
+    id: u64,
+    question: String,
+    options: Vec<String>,
+    open: bool,
+    revealed: bool,
+    counts: Vec<u32>,
+    voters: HashSet<String>,
+}
+
+impl RoomState {
+    pub fn position(&self) -> Option<&RoomPosition> {
+        self.position.as_ref()
+    }
+
+    /// Moves the room; the new position, with the next `seq`.
+    pub fn move_to(&mut self, asked: MoveAsked) -> Result<RoomPosition, RoomError> {
+        let slug = checked_name(asked.slug, false)?;
+        let section = checked_name(asked.section, true)?;
+        let seq = self.position.as_ref().map_or(1, |p| p.seq + 1);
+        let position = RoomPosition {
+            seq,
+            slug,
+            section,
+            fresh: true,
+        };
+        self.position = Some(position.clone());
+        Ok(position)
+    }
+
+    /// Asks a new question; the one before it ends.
+    pub fn ask(&mut self, asked: PollAsked) -> Result<RoomPoll, RoomError> {
+        let question = asked.question.trim().to_string();
+        if question.is_empty() || question.chars().count() > bounds::QUESTION_CHARS {
+            return Err(RoomError::BadQuestion);
+        }
+        let options: Vec<String> = asked.options.iter().map(|o| o.trim().to_string()).collect();
+        let fits = |o: &String| !o.is_empty() && o.chars().count() <= bounds::OPTION_CHARS;
+        if !(bounds::MIN_OPTIONS..=bounds::MAX_OPTIONS).contains(&options.len())
+            || !options.iter().all(fits)
+        {
+            return Err(RoomError::BadOptions);
+        }
+        self.polls_asked += 1;
+        self.poll = Some(Poll {
+            id: self.polls_asked,
+            question,
+            counts: vec![0; options.len()],
+            options,
+            open: true,
+            revealed: false,
+            voters: HashSet::new(),
+        });
+        Ok(self.poll(true).expect("just asked"))
+    }
+
+    /// Shows the counts to everyone; answers are still taken.
+    pub fn reveal(&mut self) -> Result<RoomPoll, RoomError> {
+        self.poll.as_mut().ok_or(RoomError::NoPoll)?.revealed = true;
+        Ok(self.poll(true).expect("a poll"))
+    }
+
+    /// Takes no more answers.
+    pub fn close(&mut self) -> Result<RoomPoll, RoomError> {
+        self.poll.as_mut().ok_or(RoomError::NoPoll)?.open = false;
+        Ok(self.poll(true).expect("a poll"))
+    }
+
+    /// Counts one browser's answer, once.
+    pub fn answer(&mut self, voter: &str, asked: AnswerAsked) -> Result<(), RoomError> {
+        let poll = self.poll.as_mut().ok_or(RoomError::NoPoll)?;
+        if poll.id != asked.poll {
+            return Err(RoomError::OtherPoll {
+                asked: asked.poll,
+                current: poll.id,
+            });
+        }
+        if !poll.open {
+            return Err(RoomError::Closed);
+        }
+        let count = poll
+            .counts
+            .get_mut(asked.choice)
+            .ok_or(RoomError::BadChoice(asked.choice))?;
+        if poll.voters.contains(voter) {
+            return Err(RoomError::Answered);
+        }
+        if poll.voters.len() >= MOST_VOTERS {
+            return Err(RoomError::Full);
+        }
+        poll.voters.insert(voter.to_string());
+        *count += 1;
+        Ok(())
+    }
+
+    /// The poll as a stream sends it: with the counts for the presenter,
+    /// and for learners once they are revealed.
+    pub fn poll(&self, for_presenter: bool) -> Option<RoomPoll> {
+        self.poll.as_ref().map(|poll| RoomPoll {
+            id: poll.id,
+            question: poll.question.clone(),
+            options: poll.options.clone(),
+            open: poll.open,
+            revealed: poll.revealed,
+            counts: (for_presenter || poll.revealed).then(|| poll.counts.clone()),
+        })
+    }
+}
+
+/// A slug or heading id as the pages write them, or the error naming it.
+fn checked_name(name: String, may_be_empty: bool) -> Result<String, RoomError> {
+    let fine = name.chars().count() <= bounds::NAME_CHARS
+        && (may_be_empty || !name.is_empty())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if fine {
+        Ok(name)
+    } else {
+        let shown: String = name.chars().take(bounds::NAME_CHARS).collect();
+        Err(RoomError::BadName(shown))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn asked(options: &[&str]) -> PollAsked {
+        PollAsked {
+            question: "Which carries binary frames?".into(),
+            options: options.iter().map(|o| o.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn each_move_counts_one_more() {
+        let mut room = RoomState::default();
+        let go = |slug: &str, section: &str| MoveAsked {
+            slug: slug.into(),
+            section: section.into(),
+        };
+        assert_eq!(room.move_to(go("event-stream", "")).unwrap().seq, 1);
+        let second = room.move_to(go("event-stream", "retry")).unwrap();
+        assert_eq!((second.seq, second.section.as_str()), (2, "retry"));
+        assert_eq!(room.position(), Some(&second));
+    }
+
+    #[test]
+    fn refuses_a_name_no_page_could_have() {
+        let mut room = RoomState::default();
+        let bad = MoveAsked {
+            slug: "../etc\"><script>".into(),
+            section: String::new(),
+        };
+        assert!(matches!(room.move_to(bad), Err(RoomError::BadName(_))));
+        let empty = MoveAsked {
+            slug: String::new(),
+            section: String::new(),
+        };
+        assert!(room.move_to(empty).is_err());
+        assert_eq!(room.position(), None, "nothing moved");
+    }
+
+    #[test]
+    fn one_answer_per_browser_and_counts_hidden_until_revealed() {
+        let mut room = RoomState::default();
+        let poll = room.ask(asked(&["SSE", "WebSocket"])).unwrap();
+        let answer = |choice| AnswerAsked {
+            poll: poll.id,
+            choice,
+        };
+        room.answer("a", answer(1)).unwrap();
+        room.answer("b", answer(1)).unwrap();
+        room.answer("c", answer(0)).unwrap();
+        assert_eq!(room.answer("a", answer(0)), Err(RoomError::Answered));
+        assert_eq!(room.answer("d", answer(2)), Err(RoomError::BadChoice(2)));
+        assert_eq!(room.poll(true).unwrap().counts, Some(vec![1, 2]));
+        assert_eq!(room.poll(false).unwrap().counts, None);
+        room.reveal().unwrap();
+        assert_eq!(room.poll(false).unwrap().counts, Some(vec![1, 2]));
+        room.close().unwrap();
+        assert_eq!(room.answer("e", answer(0)), Err(RoomError::Closed));
+    }
+
+    #[test]
+    fn a_new_poll_ends_the_last_and_starts_from_zero() {
+        let mut room = RoomState::default();
+        let first = room.ask(asked(&["yes", "no"])).unwrap();
+        room.answer(
+            "a",
+            AnswerAsked {
+                poll: first.id,
+                choice: 0,
+            },
+        )
+        .unwrap();
+        let second = room.ask(asked(&["yes", "no", "it depends"])).unwrap();
+        assert_eq!(
+            room.answer(
+                "a",
+                AnswerAsked {
+                    poll: first.id,
+                    choice: 0
+                }
+            ),
+            Err(RoomError::OtherPoll {
+                asked: first.id,
+                current: second.id
+            })
+        );
+        assert_eq!(second.counts, Some(vec![0, 0, 0]));
+    }
+
+    #[test]
+    fn a_poll_is_bounded() {
+        let mut room = RoomState::default();
+        assert_eq!(room.ask(asked(&["only one"])), Err(RoomError::BadOptions));
+        assert_eq!(
+            room.ask(asked(&["a", "b", "c", "d", "e", "f", "g"])),
+            Err(RoomError::BadOptions)
+        );
+        assert_eq!(room.ask(asked(&["a", " "])), Err(RoomError::BadOptions));
+        let long = PollAsked {
+            question: "?".repeat(bounds::QUESTION_CHARS + 1),
+            options: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(room.ask(long), Err(RoomError::BadQuestion));
+        assert_eq!(room.reveal(), Err(RoomError::NoPoll));
+    }
+}

@@ -1,0 +1,243 @@
+//! The room's event streams, and the ticker that says what changed often.
+//!
+//! A stream starts with where the room is (its `position`, with the move's
+//! number as `id:`), the poll, and whether a presenter is here; then it
+//! passes on what the broadcast says. A learner's browser that reconnects
+//! sends `Last-Event-ID` (or, on a new page, `?seen=`): a move it has seen
+//! comes with `fresh: false`, so its page stays where the learner scrolled.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::Event;
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Instant;
+use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::OwnedSemaphorePermit;
+
+use super::{room_of, Refused, Room, Said, HEARTBEAT, PRESENTER_GRACE, TICK};
+use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence};
+use crate::realtime::fair_share::{ClientAddr, Share};
+use crate::realtime::limits::too_busy;
+use crate::realtime::sse::{self, Events};
+use crate::realtime::RealtimeState;
+
+pub fn position_event(position: &RoomPosition) -> Bytes {
+    let data = serde_json::to_string(position).unwrap_or_default();
+    sse::encode(
+        Event::default()
+            .event(event::POSITION)
+            .id(position.seq.to_string())
+            .data(data),
+    )
+}
+
+pub fn poll_event(poll: &RoomPoll) -> Bytes {
+    json_event(event::POLL, poll)
+}
+
+fn json_event(name: &str, data: &impl serde::Serialize) -> Bytes {
+    let data = serde_json::to_string(data).unwrap_or_default();
+    sse::encode(Event::default().event(name).data(data))
+}
+
+fn presence_event(present: bool) -> Bytes {
+    json_event(event::PRESENTER, &RoomPresence { present })
+}
+
+fn audience_event(learners: usize) -> Bytes {
+    let learners = u32::try_from(learners).unwrap_or(u32::MAX);
+    json_event(event::AUDIENCE, &RoomAudience { learners })
+}
+
+/// Counts one open stream for as long as it lives.
+struct Counted(Arc<Room>, fn(&Room) -> &AtomicUsize);
+
+impl Counted {
+    fn new(room: Arc<Room>, counter: fn(&Room) -> &AtomicUsize) -> Self {
+        counter(&room).fetch_add(1, Ordering::Relaxed);
+        Counted(room, counter)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        (self.1)(&self.0).fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// What a stream holds while open: its place, its count, its client's share.
+struct Held {
+    _counted: Counted,
+    _place: Option<(OwnedSemaphorePermit, Share)>,
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct Seen {
+    seen: Option<u64>,
+}
+
+/// `GET /api/room/events`: a learner's page follows the room.
+pub(super) async fn learner_stream(
+    State(realtime): State<RealtimeState>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Query(seen): Query<Seen>,
+) -> Result<Response, Refused> {
+    let room = room_of(&realtime)?;
+    let Ok(place) = room.places.clone().try_acquire_owned() else {
+        return Ok(too_busy("learners in the room", room.max_audience));
+    };
+    let share = match room.shares.take(client) {
+        Ok(share) => share,
+        Err(over) => return Ok(over.into_response()),
+    };
+    let seen = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+        .or(seen.seen)
+        .unwrap_or(0);
+    let first = {
+        let state = room.state();
+        let position = state.position().cloned().map(|mut p| {
+            p.fresh = p.seq > seen;
+            position_event(&p)
+        });
+        let poll = state.poll(false).map(|p| poll_event(&p));
+        let present = room.present.load(Ordering::Relaxed);
+        [Some(presence_event(present)), position, poll]
+    };
+    let held = Held {
+        _counted: Counted::new(room.clone(), |r| &r.learners),
+        _place: Some((place, share)),
+    };
+    Ok(stream(
+        room,
+        first.into_iter().flatten().collect(),
+        held,
+        |said| said.learners.clone(),
+    ))
+}
+
+/// `GET /api/room/presenter/events`: the presenter's page, with the count
+/// and the answers as they come.
+pub(super) async fn presenter_stream(
+    State(realtime): State<RealtimeState>,
+    headers: HeaderMap,
+) -> Result<Response, Refused> {
+    let room = room_of(&realtime)?;
+    if !room.presenter().admits(&headers) {
+        return Err(Refused::NotPresenter);
+    }
+    let first = {
+        let state = room.state();
+        [
+            Some(audience_event(room.learners())),
+            state.position().map(position_event),
+            state.poll(true).map(|p| poll_event(&p)),
+        ]
+    };
+    let held = Held {
+        _counted: Counted::new(room.clone(), |r| &r.presenters),
+        _place: None,
+    };
+    Ok(stream(
+        room,
+        first.into_iter().flatten().collect(),
+        held,
+        |said| said.presenter.clone(),
+    ))
+}
+
+/// The first events, then what `pick` takes of each broadcast, until the
+/// client leaves or the server stops.
+fn stream(
+    room: Arc<Room>,
+    first: Vec<Bytes>,
+    held: Held,
+    pick: fn(&Said) -> Option<Bytes>,
+) -> Response {
+    let live = room.hub.subscribe();
+    let stopping = room.stopping.clone();
+    drop(room);
+    let live = futures_util::stream::unfold((live, held), move |(mut live, held)| async move {
+        loop {
+            match live.recv().await {
+                Ok(said) => {
+                    if let Some(bytes) = pick(&said) {
+                        return Some((bytes, (live, held)));
+                    }
+                }
+                // A slow stream skips to the next event: the room's state is
+                // the latest of each kind, and the next says it again.
+                Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    let events = futures_util::stream::iter(first)
+        .chain(live)
+        .take_until(stopping.wait())
+        .map(Ok::<_, Infallible>);
+    let events: Events = Box::pin(events);
+    sse::response(events)
+}
+
+/// Every [`TICK`]: the learner count to the presenter when it changed, the
+/// poll when answers came, the presenter's coming and going, a heartbeat.
+pub(super) async fn tick(room: Weak<Room>) {
+    let mut ticks = tokio::time::interval(TICK);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let (mut told_count, mut told_present) = (usize::MAX, false);
+    let (mut presenter_seen, mut beat) = (None::<Instant>, Instant::now());
+    loop {
+        ticks.tick().await;
+        let Some(room) = room.upgrade() else { return };
+        if room.stopping.is_stopping() {
+            return;
+        }
+        let learners = room.learners();
+        if learners != told_count {
+            told_count = learners;
+            room.send(Said {
+                learners: None,
+                presenter: Some(audience_event(learners)),
+            });
+        }
+        if room.answered.swap(false, Ordering::Relaxed) {
+            let (learners, presenter) = {
+                let state = room.state();
+                (state.poll(false), state.poll(true))
+            };
+            room.send(Said {
+                learners: learners.filter(|p| p.revealed).map(|p| poll_event(&p)),
+                presenter: presenter.map(|p| poll_event(&p)),
+            });
+        }
+        if room.presenters.load(Ordering::Relaxed) > 0 {
+            presenter_seen = Some(Instant::now());
+        }
+        let present = presenter_seen.is_some_and(|at| at.elapsed() < PRESENTER_GRACE);
+        if present != told_present {
+            told_present = present;
+            room.present.store(present, Ordering::Relaxed);
+            room.send(Said {
+                learners: Some(presence_event(present)),
+                presenter: None,
+            });
+        }
+        if beat.elapsed() >= HEARTBEAT {
+            beat = Instant::now();
+            let heartbeat = sse::encode(Event::default().comment("heartbeat"));
+            room.send(Said {
+                learners: Some(heartbeat.clone()),
+                presenter: Some(heartbeat),
+            });
+        }
+    }
+}

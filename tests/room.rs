@@ -1,0 +1,442 @@
+//! Presenter mode over the real server: the presenter's link, moves, the
+//! learner count, polls, and the token kept out of every learner's answer.
+
+mod common;
+
+use common::{built_site_root, client, client_from, manifest_dir, serve_with};
+use eventsource_stream::{Event, EventStream, Eventsource};
+use futures_util::stream::BoxStream;
+use futures_util::StreamExt;
+use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence};
+use realtime_lab::realtime::room::{RoomSettings, PRESENTER_GRACE};
+use realtime_lab::realtime::RealtimeSettings;
+use std::time::Duration;
+
+const TOKEN: &str = "test-presenter-token-0123456789";
+
+type Events = EventStream<BoxStream<'static, reqwest::Result<bytes::Bytes>>>;
+
+async fn serve_room() -> String {
+    let settings = RealtimeSettings {
+        room: Some(RoomSettings {
+            token: TOKEN.into(),
+            max_audience: 100,
+            audience_per_client: 100,
+            join_url: None,
+        }),
+        ..RealtimeSettings::default()
+    };
+    serve_with(
+        &manifest_dir().join("content"),
+        &built_site_root(),
+        settings,
+    )
+    .await
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Opens the presenter's link; the `Cookie` header the browser then sends.
+async fn log_in(base: &str) -> String {
+    let response = no_redirects()
+        .get(format!("{base}/room/present?token={TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    assert!(
+        !set_cookie.contains(TOKEN),
+        "the cookie is not the token: {set_cookie}"
+    );
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+async fn open(url: String, cookie: Option<&str>, last_event_id: Option<u64>) -> Events {
+    let mut request = client().get(url);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id.to_string());
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.bytes_stream().boxed().eventsource()
+}
+
+async fn learner(base: &str) -> Events {
+    open(format!("{base}/api/room/events"), None, None).await
+}
+
+/// The next event named `name`, skipping others.
+async fn next_named(events: &mut Events, name: &str) -> Event {
+    let wait = async {
+        loop {
+            let event = events.next().await.expect("open").expect("well formed");
+            if event.event == name {
+                return event;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("a `{name}` event within 10 s"))
+}
+
+async fn post(base: &str, path: &str, cookie: Option<&str>, json: &str) -> (u16, String) {
+    let mut request = client()
+        .post(format!("{base}{path}"))
+        .header("content-type", "application/json")
+        .body(json.to_string());
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_presenter_link_trades_the_token_for_a_cookie_and_only_that_cookie_drives() {
+    let base = serve_room().await;
+    let wrong = no_redirects()
+        .get(format!("{base}/room/present?token=not-the-token-at-all"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 403);
+    assert!(wrong
+        .text()
+        .await
+        .unwrap()
+        .contains("not the presenter's link"));
+    let cookie = log_in(&base).await;
+
+    let body = r#"{"slug":"event-stream","section":""}"#;
+    let (status, words) = post(&base, "/api/room/position", None, body).await;
+    assert_eq!(status, 403, "{words}");
+    assert!(
+        words.contains("Only the presenter drives the room"),
+        "{words}"
+    );
+    let (status, _) = post(&base, "/api/room/position", Some(&cookie), body).await;
+    assert_eq!(status, 200);
+
+    let page = client()
+        .get(format!("{base}/present/event-stream"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 403, "no cookie, no controls");
+    let page = client()
+        .get(format!("{base}/present/event-stream"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"data-room="presenter""#),
+        "the presenter's strip"
+    );
+    assert!(html.contains("<svg"), "the join link's QR code");
+    assert!(html.contains("/room</strong>"), "the join link in words");
+    assert!(!html.contains(TOKEN));
+}
+
+#[tokio::test]
+async fn the_token_is_in_no_learner_page_nor_stream() {
+    let base = serve_room().await;
+    let cookie = log_in(&base).await;
+    post(
+        &base,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"event-stream","section":"retry"}"#,
+    )
+    .await;
+    for path in ["/", "/lessons/event-stream", "/lessons/production", "/room"] {
+        let response = client().get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.contains(r#"data-room="learner""#),
+            "{path} has the learner's strip"
+        );
+        assert!(!html.contains(TOKEN), "{path}");
+        assert!(!html.contains(r#"data-room="presenter""#), "{path}");
+    }
+    let mut raw = client()
+        .get(format!("{base}/api/room/events"))
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    let mut text = String::new();
+    while !text.contains("event: position") {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), raw.next()).await;
+        text.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap().unwrap()));
+    }
+    assert!(!text.contains(TOKEN), "{text}");
+}
+
+#[tokio::test]
+async fn a_move_reaches_every_learner_with_its_number_and_a_reconnect_is_not_moved_again() {
+    let base = serve_room().await;
+    let cookie = log_in(&base).await;
+    let mut learners = Vec::new();
+    for _ in 0..3 {
+        learners.push(learner(&base).await);
+    }
+    let (status, words) = post(
+        &base,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"event-stream","section":"retry"}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{words}");
+    for events in &mut learners {
+        let event = next_named(events, "position").await;
+        assert_eq!(event.id, "1");
+        let position: RoomPosition = serde_json::from_str(&event.data).unwrap();
+        assert_eq!(
+            (position.slug.as_str(), position.section.as_str()),
+            ("event-stream", "retry")
+        );
+        assert!(position.fresh);
+    }
+    // EventSource reconnects with the id it saw; a new page says it with ?seen=.
+    let mut resumed = open(format!("{base}/api/room/events"), None, Some(1)).await;
+    let seen: RoomPosition =
+        serde_json::from_str(&next_named(&mut resumed, "position").await.data).unwrap();
+    assert!(
+        !seen.fresh,
+        "a move this browser saw does not move it again"
+    );
+    let mut new_page = open(format!("{base}/api/room/events?seen=1"), None, None).await;
+    let seen: RoomPosition =
+        serde_json::from_str(&next_named(&mut new_page, "position").await.data).unwrap();
+    assert!(!seen.fresh);
+    let mut late = learner(&base).await;
+    let joined: RoomPosition =
+        serde_json::from_str(&next_named(&mut late, "position").await.data).unwrap();
+    assert!(
+        joined.fresh,
+        "a learner who joins late is brought to the room"
+    );
+
+    let (status, words) = post(
+        &base,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"../x\"><script>","section":""}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(words.contains("is not a lesson or heading name"), "{words}");
+}
+
+#[tokio::test]
+async fn the_learner_count_rises_and_falls_on_the_presenters_stream() {
+    let base = serve_room().await;
+    let cookie = log_in(&base).await;
+    let mut presenter = open(
+        format!("{base}/api/room/presenter/events"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+    let count = |event: Event| {
+        serde_json::from_str::<RoomAudience>(&event.data)
+            .unwrap()
+            .learners
+    };
+    assert_eq!(count(next_named(&mut presenter, "audience").await), 0);
+    let (one, two) = (learner(&base).await, learner(&base).await);
+    let mut seen = 0;
+    while seen != 2 {
+        seen = count(next_named(&mut presenter, "audience").await);
+    }
+    drop(one);
+    assert_eq!(count(next_named(&mut presenter, "audience").await), 1);
+    drop(two);
+    assert_eq!(count(next_named(&mut presenter, "audience").await), 0);
+
+    let refused = client()
+        .get(format!("{base}/api/room/presenter/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403, "the count is the presenter's");
+}
+
+#[tokio::test]
+async fn a_poll_takes_one_answer_per_browser_and_shows_the_counts_once_revealed() {
+    let base = serve_room().await;
+    let cookie = log_in(&base).await;
+    let mut watching = learner(&base).await;
+    let asked = r#"{"question":"Which one sends binary frames?","options":["SSE","WebSocket"]}"#;
+    let (status, words) = post(&base, "/api/room/poll", Some(&cookie), asked).await;
+    assert_eq!(status, 200, "{words}");
+    let poll: RoomPoll =
+        serde_json::from_str(&next_named(&mut watching, "poll").await.data).unwrap();
+    assert_eq!(poll.options, ["SSE", "WebSocket"]);
+    assert_eq!(
+        poll.counts, None,
+        "learners see no counts before the reveal"
+    );
+
+    let answer = |choice: usize| format!(r#"{{"poll":{},"choice":{choice}}}"#, poll.id);
+    let first = client()
+        .post(format!("{base}/api/room/answer"))
+        .header("content-type", "application/json")
+        .body(answer(1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 204);
+    let voter = first.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, words) = post(&base, "/api/room/answer", Some(&voter), &answer(0)).await;
+    assert_eq!(status, 409, "one answer per browser");
+    assert!(words.contains("answered this poll already"), "{words}");
+    let (status, _) = post(&base, "/api/room/answer", None, &answer(1)).await;
+    assert_eq!(status, 204, "another browser");
+    let (status, _) = post(&base, "/api/room/answer", None, &answer(0)).await;
+    assert_eq!(status, 204);
+    let (status, words) = post(&base, "/api/room/answer", None, &answer(5)).await;
+    assert_eq!(status, 400, "{words}");
+
+    let (status, _) = post(&base, "/api/room/poll/reveal", Some(&cookie), "").await;
+    assert_eq!(status, 200);
+    let revealed: RoomPoll =
+        serde_json::from_str(&next_named(&mut watching, "poll").await.data).unwrap();
+    assert_eq!(revealed.counts, Some(vec![1, 2]));
+    post(&base, "/api/room/poll/close", Some(&cookie), "").await;
+    let (status, words) = post(&base, "/api/room/answer", None, &answer(0)).await;
+    assert_eq!((status, words.as_str()), (409, "This poll is closed.\n"));
+
+    let (status, words) = post(
+        &base,
+        "/api/room/poll",
+        Some(&cookie),
+        r#"{"question":"?","options":["only one"]}"#,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(words.contains("2 to 6 options"), "{words}");
+}
+
+#[tokio::test]
+async fn learners_are_told_when_the_presenter_leaves() {
+    let base = serve_room().await;
+    let cookie = log_in(&base).await;
+    let mut watching = learner(&base).await;
+    let present = |event: Event| {
+        serde_json::from_str::<RoomPresence>(&event.data)
+            .unwrap()
+            .present
+    };
+    assert!(!present(next_named(&mut watching, "presenter").await));
+    let presenter = open(
+        format!("{base}/api/room/presenter/events"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert!(present(next_named(&mut watching, "presenter").await));
+    drop(presenter);
+    let left = tokio::time::Instant::now();
+    assert!(!present(next_named(&mut watching, "presenter").await));
+    assert!(
+        left.elapsed() >= PRESENTER_GRACE - Duration::from_millis(300),
+        "after the grace, not before"
+    );
+}
+
+#[tokio::test]
+async fn one_address_cannot_take_the_whole_room() {
+    let settings = RealtimeSettings {
+        room: Some(RoomSettings {
+            token: TOKEN.into(),
+            max_audience: 100,
+            audience_per_client: 3,
+            join_url: None,
+        }),
+        ..RealtimeSettings::default()
+    };
+    let base = serve_with(
+        &manifest_dir().join("content"),
+        &built_site_root(),
+        settings,
+    )
+    .await;
+    let greedy = client_from("127.0.0.2");
+    let mut held = Vec::new();
+    for _ in 0..3 {
+        held.push(
+            greedy
+                .get(format!("{base}/api/room/events"))
+                .send()
+                .await
+                .unwrap(),
+        );
+    }
+    let refused = greedy
+        .get(format!("{base}/api/room/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 429);
+    let other = client_from("127.0.0.3")
+        .get(format!("{base}/api/room/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200, "another learner still gets in");
+}
+
+#[tokio::test]
+async fn without_presenter_mode_the_room_says_how_to_start_it() {
+    let base = serve_with(
+        &manifest_dir().join("content"),
+        &built_site_root(),
+        RealtimeSettings::default(),
+    )
+    .await;
+    let response = client()
+        .get(format!("{base}/api/room/events"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert!(response.text().await.unwrap().contains("--presenter"));
+    let page = client()
+        .get(format!("{base}/lessons/event-stream"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("data-room"), "no strip without a room");
+}
