@@ -13,13 +13,18 @@
 // Budgets (brotli 11 sizes; 1 KiB = 1024 bytes):
 //   text-only page (home, every lesson without a demo or a check)  0 bytes of JS files and of wasm;
 //                      inline script ≤ 1024 bytes (the page's protocol, the learner's progress)
-//   SIZE_BUDGET_DEMO_KIB  default 121  JS + wasm of each lesson with exactly one demo (or
+//   SIZE_BUDGET_DEMO_KIB  default 128  JS + wasm of each lesson with exactly one demo (or
 //                                      none), its knowledge checks included. It was 120 until
 //                                      lesson 8's misbehaving proxy: the lab's lesson then came
 //                                      to 120.0 KiB with a few bytes either side from one build
 //                                      to the next (the same source compresses ±50 B apart), so
 //                                      the gate would have failed at random. The proxy adds no
 //                                      island; what grew is code every island page shares.
+//                                      121 became 128 with presenter mode's island (issue 13): the
+//                                      lab's lesson went from 120.8 to 127.5 KiB. The island's own
+//                                      code is a lazy chunk (11.3 KiB, loaded only while a room
+//                                      runs), but wasm-split leaves every island's loader, string
+//                                      data and browser imports in the module all island pages load.
 //   SIZE_BUDGET_CSS_KIB   default 12   the CSS a page loads
 //   SIZE_BUDGET_HTML_KIB  default 15   the HTML of the longest lesson
 // The variables are there to lower a budget and watch the check fail, e.g.
@@ -40,7 +45,7 @@ const DEMO_PAGE = "/demos/counter";
 const INLINE_SCRIPT_BUDGET = 1024;
 
 const budgets = {
-  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 121),
+  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 128),
   css: budgetKib("SIZE_BUDGET_CSS_KIB", 12),
   html: budgetKib("SIZE_BUDGET_HTML_KIB", 15),
 };

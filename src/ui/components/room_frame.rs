@@ -119,7 +119,7 @@ fn learner_controls() -> impl IntoView {
                 <input type="checkbox" data-room-follow checked />
                 " Follow the presenter"
             </label>
-            <button type="button" class="button" data-room-action="jump" hidden>
+            <button type="button" class="button" data-room-action="jump" data-room-jump hidden>
                 "Jump to where the presenter is"
             </button>
         </p>

@@ -1,0 +1,174 @@
+// Presenter mode as a workshop uses it: one presenter, several learners, each in its own browser context.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { startServer } from "../support/server.mjs";
+import { collectErrors, launchBrowser, PHONE, runAxe, waitForHydration } from "../support/browser.mjs";
+
+const TOKEN = "end2end-presenter-token-0123";
+
+describe("presenter mode", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer({ args: ["--no-lab", "--presenter-token", TOKEN] });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** A presenter's browser, logged in with the link, on `slug`'s presenter page. */
+  async function presenter(slug) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/room/present?token=${TOKEN}`);
+    assert.doesNotMatch(page.url(), /token/, "the token leaves the address bar");
+    await page.goto(`${server.url}/present/${slug}`);
+    await waitForHydration(page);
+    return { context, page, errors };
+  }
+
+  /** A learner who joins by the room's link; every document it gets is kept to search for the token. */
+  async function learner() {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    const documents = [];
+    page.on("response", async (response) => {
+      if (response.request().resourceType() === "document") documents.push(await response.text().catch(() => ""));
+    });
+    await page.goto(`${server.url}/room`);
+    await waitForHydration(page);
+    return { context, page, errors, documents };
+  }
+
+  /** Resolves to when the presenter's page next sends a move. */
+  const posting = (page) => page.waitForRequest(/\/api\/room\/position$/, { timeout: 5_000 }).then(() => Date.now());
+  const waitForCount = (page, n) =>
+    page.waitForFunction((n) => document.querySelector("[data-room-count]")?.textContent === String(n), n, { timeout: 5_000 });
+
+  test("bring everyone here, follow off and jump back, the count, a poll, and no token anywhere a learner looks", async () => {
+    const host = await presenter("event-stream");
+    const learners = [await learner(), await learner(), await learner()];
+    await waitForCount(host.page, 3);
+
+    // Bring everyone to the presenter's lesson: each page navigates there. Timed from the
+    // presenter's POST leaving the browser to each learner's page asking for the lesson.
+    let posted = posting(host.page);
+    const moved = learners.map(({ page }) =>
+      page
+        .waitForRequest((r) => r.isNavigationRequest() && /\/lessons\/event-stream/.test(r.url()), { timeout: 5_000 })
+        .then(() => Date.now()),
+    );
+    await host.page.getByRole("button", { name: "Bring everyone here" }).click();
+    const start = await posted;
+    const arrivals = (await Promise.all(moved)).map((at) => at - start);
+    console.log(`# bring everyone here: the learners' pages moved ${arrivals.join(", ")} ms after the presenter's POST`);
+    assert.ok(Math.max(...arrivals) < 500, `every page moves within 500 ms: ${arrivals}`);
+    await Promise.all(learners.map(({ page }) => page.waitForURL(/\/lessons\/event-stream/)));
+    await Promise.all(learners.map(({ page }) => waitForHydration(page)));
+
+    // One learner stops following; the presenter moves on a section.
+    const [free, ...following] = learners;
+    await free.page.getByRole("checkbox", { name: "Follow the presenter" }).uncheck();
+    await free.page.locator("[data-room-status]", { hasText: "Browsing on your own" }).waitFor();
+    const freeScroll = await free.page.evaluate(() => window.scrollY);
+    posted = posting(host.page);
+    const scrolling = following.map(({ page }) =>
+      page.waitForFunction(() => window.scrollY > 200, null, { timeout: 5_000, polling: 10 }).then(() => Date.now()),
+    );
+    await host.page.getByRole("button", { name: "Next section" }).click();
+    const next = await posted;
+    const scrolled = (await Promise.all(scrolling)).map((at) => at - next);
+    console.log(`# next section: the following pages scrolled ${scrolled.join(", ")} ms after the presenter's POST`);
+    assert.ok(Math.max(...scrolled) < 500, `within 500 ms: ${scrolled}`);
+    const section = await host.page.textContent("[data-room-at]");
+    assert.match(section, /^event-stream § \S+/);
+    await free.page.waitForTimeout(300);
+    assert.equal(await free.page.evaluate(() => window.scrollY), freeScroll, "a learner who stopped following stays put");
+    await free.page.getByRole("button", { name: "Jump to where the presenter is" }).click();
+    await free.page.waitForFunction(() => window.scrollY > 200, null, { timeout: 5_000 });
+    assert.equal(await free.page.getByRole("checkbox", { name: "Follow the presenter" }).isChecked(), true);
+
+    // A poll: asked, answered once per browser, counted live, revealed to everyone.
+    await host.page.getByText("Ask the room a question").click();
+    await host.page.getByLabel("Question").fill("Which one sends binary frames?");
+    await host.page.getByLabel("Options, one per line (2 to 6)").fill("SSE\nWebSocket");
+    await host.page.getByRole("button", { name: "Ask", exact: true }).click();
+    for (const [i, { page }] of learners.entries()) {
+      await page.getByText("Which one sends binary frames?").waitFor({ timeout: 5_000 });
+      await page.getByRole("button", { name: i === 0 ? "SSE" : "WebSocket", exact: true }).click();
+      await page.locator("[data-room-poll-note]", { hasText: "Answer sent" }).waitFor();
+    }
+    await host.page.getByRole("button", { name: "WebSocket: 2" }).waitFor({ timeout: 5_000 });
+    await host.page.getByRole("button", { name: "SSE: 1" }).waitFor();
+    assert.equal(await learners[1].page.getByRole("button", { name: /^WebSocket/ }).isDisabled(), true, "one answer per browser");
+    await host.page.getByRole("button", { name: "Show the counts to everyone" }).click();
+    await Promise.all(learners.map(({ page }) => page.getByRole("button", { name: "WebSocket: 2" }).waitFor({ timeout: 5_000 })));
+
+    // The count falls as a learner leaves.
+    await learners[2].context.close();
+    await waitForCount(host.page, 2);
+
+    // The token is in no page a learner got, nor in the room's stream as a learner's page reads it.
+    for (const { documents } of learners) {
+      assert.ok(documents.length >= 2, "the join page and the lesson");
+      for (const html of documents) assert.ok(!html.includes(TOKEN));
+    }
+    const stream = await learners[0].page.evaluate(async () => {
+      const reader = (await fetch("/api/room/events")).body.getReader();
+      let text = "";
+      while (!/event: poll/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+      reader.cancel();
+      return text;
+    });
+    assert.match(stream, /event: position/);
+    assert.ok(!stream.includes(TOKEN));
+
+    // The presenter leaves: the learners are told.
+    await host.context.close();
+    await learners[0].page.getByText("The presenter has left").waitFor({ timeout: 10_000 });
+    for (const { errors } of learners.slice(0, 2)) assert.deepEqual(errors, []);
+    assert.deepEqual(host.errors, []);
+    for (const { context } of learners.slice(0, 2)) await context.close();
+  });
+
+  test("without the presenter's cookie the presenter's page says so, and drives nothing", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(`${server.url}/present/event-stream`);
+    assert.equal(response.status(), 403);
+    await page.getByRole("heading", { name: "Presenter only" }).waitFor();
+    assert.equal(await page.locator("[data-room]").count(), 0);
+    await context.close();
+  });
+
+  test("the presenter's strip and the learner's pass axe, the projector view shows the join code", async () => {
+    const host = await presenter("production");
+    const context = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/lessons/production`);
+    await waitForHydration(page);
+    const found = [];
+    for (const colorScheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme });
+      found.push(...(await runAxe(page, { context: `a learner's strip (phone, ${colorScheme})` })));
+    }
+    await host.page.getByRole("button", { name: "Projector view" }).click();
+    const qr = host.page.getByRole("img", { name: "QR code of the join link" });
+    await qr.waitFor();
+    assert.match(await host.page.textContent(".room-join"), /\/room$/);
+    const hostAxe = await browser.newContext({ bypassCSP: true });
+    const axePage = await hostAxe.newPage();
+    await axePage.goto(`${server.url}/room/present?token=${TOKEN}`);
+    await axePage.goto(`${server.url}/present/production`);
+    await waitForHydration(axePage);
+    found.push(...(await runAxe(axePage, { context: "the presenter's strip" })));
+    assert.deepEqual(found, []);
+    await Promise.all([host.context.close(), context.close(), hostAxe.close()]);
+  });
+});
