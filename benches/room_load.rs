@@ -50,13 +50,24 @@ fn main() {
         .unwrap()
         .trim_end_matches('/')
         .to_string();
+    // Stopped however the measurement ends, a panic included.
+    let server = Stop(server);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let result = runtime.block_on(tokio::time::timeout(TIME_LIMIT, measure(&base, learners)));
-    let _ = server.kill();
-    let _ = server.wait();
+    let result = runtime
+        .block_on(async { tokio::time::timeout(TIME_LIMIT, measure(&base, learners)).await });
+    drop(server);
     if result.is_err() {
         eprintln!("stopped after {TIME_LIMIT:?}");
         std::process::exit(1);
+    }
+}
+
+struct Stop(std::process::Child);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
