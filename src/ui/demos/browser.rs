@@ -70,7 +70,6 @@ pub async fn post(path: &str) -> Result<u16, String> {
 /// `POST` `json` to a path of this site; the status and the body as text
 /// (the server's words when it refuses), or an error message.
 pub async fn post_json(path: &str, json: &str) -> Result<(u16, String), String> {
-    use wasm_bindgen_futures::JsFuture;
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(json));
@@ -79,15 +78,7 @@ pub async fn post_json(path: &str, json: &str) -> Result<(u16, String), String> 
         .set("content-type", "application/json")
         .map_err(describe)?;
     init.set_headers(&headers);
-    let promise = leptos::prelude::window().fetch_with_str_and_init(path, &init);
-    let response = JsFuture::from(promise)
-        .await
-        .map_err(describe)?
-        .unchecked_into::<web_sys::Response>();
-    let text = JsFuture::from(response.text().map_err(describe)?)
-        .await
-        .map_err(describe)?;
-    Ok((response.status(), text.as_string().unwrap_or_default()))
+    fetched(leptos::prelude::window().fetch_with_str_and_init(path, &init)).await
 }
 
 /// A wire message as JSON, through the browser's `JSON.stringify` (no
@@ -102,15 +93,21 @@ pub fn to_json<T: serde::Serialize>(message: &T) -> String {
 
 /// `GET` a URL; the body as text, whatever the status, or an error message.
 pub async fn get_text(url: &str) -> Result<String, String> {
+    let (_, text) = fetched(leptos::prelude::window().fetch_with_str(url)).await?;
+    Ok(text)
+}
+
+/// A `fetch`'s status and its body as text.
+async fn fetched(promise: js_sys::Promise) -> Result<(u16, String), String> {
     use wasm_bindgen_futures::JsFuture;
-    let response = JsFuture::from(leptos::prelude::window().fetch_with_str(url))
+    let response = JsFuture::from(promise)
         .await
         .map_err(describe)?
         .unchecked_into::<web_sys::Response>();
     let text = JsFuture::from(response.text().map_err(describe)?)
         .await
         .map_err(describe)?;
-    Ok(text.as_string().unwrap_or_default())
+    Ok((response.status(), text.as_string().unwrap_or_default()))
 }
 
 /// A JavaScript error as text.
