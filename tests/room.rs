@@ -154,6 +154,11 @@ async fn the_presenter_link_trades_the_token_for_a_cookie_and_only_that_cookie_d
     );
     assert!(html.contains("<svg"), "the join link's QR code");
     assert!(html.contains("/room</strong>"), "the join link in words");
+    assert!(
+        html.contains(r#"href="/present/headers-and-handshakes""#),
+        "the presenter's links stay in presenter mode"
+    );
+    assert!(!html.contains(r#"href="/lessons/headers-and-handshakes""#));
     assert!(!html.contains(TOKEN));
 }
 
@@ -178,6 +183,10 @@ async fn the_token_is_in_no_learner_page_nor_stream() {
         );
         assert!(!html.contains(TOKEN), "{path}");
         assert!(!html.contains(r#"data-room="presenter""#), "{path}");
+        assert!(
+            !html.contains(r#"href="/present/"#),
+            "{path}: a learner's links stay learners'"
+        );
     }
     let mut raw = client()
         .get(format!("{base}/api/room/events"))

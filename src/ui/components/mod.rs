@@ -21,6 +21,6 @@ pub use island_scripts::IslandScripts;
 pub use lesson_body::LessonBody;
 pub use prev_next::PrevNext;
 pub use progress::{LessonProgress, ProgressScript};
-pub use room_frame::{RoomFrame, RoomRole};
+pub use room_frame::{lesson_href, Presenting, RoomFrame, RoomRole};
 pub use site_header::SiteHeader;
 pub use toc::TableOfContents;

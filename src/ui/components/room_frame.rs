@@ -24,6 +24,19 @@ pub enum RoomRole {
     },
 }
 
+/// Set while the presenter's page renders: its links to other lessons go
+/// to their presenter's pages, so the presenter stays in presenter mode.
+#[derive(Clone, Copy, Debug)]
+pub struct Presenting;
+
+/// Where a link to `lesson` goes on this page.
+pub fn lesson_href(lesson: &crate::model::course::LessonSummary) -> String {
+    match use_context::<Presenting>() {
+        Some(Presenting) => format!("/present/{}", lesson.slug),
+        None => lesson.href(),
+    }
+}
+
 /// Words the island shows now and then, here so they are not in the
 /// WebAssembly (read by `demo_text`).
 const TEXTS: [(&str, &str); 9] = [

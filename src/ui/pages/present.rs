@@ -4,14 +4,15 @@ use leptos_router::hooks::use_params_map;
 
 use crate::content::ContentStore;
 use crate::realtime::RealtimeState;
-use crate::ui::components::{RoomRole, SiteHeader};
+use crate::ui::components::{Presenting, RoomRole, SiteHeader};
 use crate::ui::pages::lesson::LessonView;
 use crate::ui::pages::NotFound;
 
 /// `/present/:slug` (and `/present`, the first lesson): the lesson as
 /// learners see it, with the presenter's controls. Only for the browser
 /// that opened the presenter's link (its cookie); rendered per request and
-/// never cached (`server::page_cache`).
+/// never cached (`server::page_cache`). Its links to other lessons go to
+/// their presenter's pages.
 #[component]
 pub fn PresentPage() -> impl IntoView {
     let realtime = expect_context::<RealtimeState>();
@@ -45,6 +46,7 @@ pub fn PresentPage() -> impl IntoView {
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost")
         .to_string();
+    provide_context(Presenting);
     let role = RoomRole::Presenter {
         join_url: room.join_url(&host),
     };
