@@ -339,10 +339,7 @@ async fn clock_handler(
         Ok(place) => place,
         Err(refused) => return refused.into_response(),
     };
-    let last_seen = headers
-        .get("last-event-id")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.trim().parse::<u64>().ok());
+    let last_seen = sse::last_event_id(&headers);
     // Subscribe before reading the window: a tick that lands in between is
     // then in both, and is skipped by id, instead of in neither.
     let live = clock.broadcast.subscribe();

@@ -31,6 +31,15 @@ pub fn encode(event: Event) -> Bytes {
     bytes.unwrap_or_default()
 }
 
+/// The `Last-Event-ID` a reconnecting `EventSource` sent, as the numeric
+/// id this server's streams give their events.
+pub fn last_event_id(headers: &axum::http::HeaderMap) -> Option<u64> {
+    headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok())
+}
+
 /// The response for a stream of encoded events, with the headers axum's
 /// `Sse` sends, and `X-Accel-Buffering: no` so that nginx passes each event
 /// on as it comes.

@@ -17,7 +17,7 @@ use ring::hmac;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::{room_of, streams, Refused, Room, RoomError, Said};
+use super::{room_of, streams, Refused, Room, RoomError, RoomState, Said};
 use crate::model::room::{MoveAsked, PollAsked, RoomPoll, RoomPosition};
 use crate::realtime::RealtimeState;
 
@@ -177,9 +177,7 @@ pub(super) async fn ask(
     headers: HeaderMap,
     Json(asked): Json<PollAsked>,
 ) -> Result<Json<RoomPoll>, Refused> {
-    let room = presenting(&realtime, &headers)?;
-    let poll = room.state().ask(asked);
-    poll_changed(&room, poll)
+    change_poll(&realtime, &headers, |state| state.ask(asked))
 }
 
 /// `POST /api/room/poll/reveal`: shows everyone the counts.
@@ -187,9 +185,7 @@ pub(super) async fn reveal(
     State(realtime): State<RealtimeState>,
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
-    let room = presenting(&realtime, &headers)?;
-    let poll = room.state().reveal();
-    poll_changed(&room, poll)
+    change_poll(&realtime, &headers, RoomState::reveal)
 }
 
 /// `POST /api/room/poll/close`: takes no more answers.
@@ -197,8 +193,17 @@ pub(super) async fn close(
     State(realtime): State<RealtimeState>,
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
-    let room = presenting(&realtime, &headers)?;
-    let poll = room.state().close();
+    change_poll(&realtime, &headers, RoomState::close)
+}
+
+/// A presenter's change to the poll: made, then sent to every stream.
+fn change_poll(
+    realtime: &RealtimeState,
+    headers: &HeaderMap,
+    change: impl FnOnce(&mut RoomState) -> Result<RoomPoll, RoomError>,
+) -> Result<Json<RoomPoll>, Refused> {
+    let room = presenting(realtime, headers)?;
+    let poll = change(&mut room.state());
     poll_changed(&room, poll)
 }
 

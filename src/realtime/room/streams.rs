@@ -96,12 +96,7 @@ pub(super) async fn learner_stream(
         Ok(share) => share,
         Err(over) => return Ok(over.into_response()),
     };
-    let seen = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
-        .or(seen.seen)
-        .unwrap_or(0);
+    let seen = sse::last_event_id(&headers).or(seen.seen).unwrap_or(0);
     let first = {
         let state = room.state();
         let position = state.position().cloned().map(|mut p| {
