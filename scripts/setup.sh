@@ -2,7 +2,7 @@
 # Installs what building (and, with `test`, testing) Realtime Lab needs, and
 # only what is missing, so a second run takes seconds. Usage:
 #   scripts/setup.sh         # to build and serve the site
-#   scripts/setup.sh test    # also Chromium, nginx and the browser-test packages
+#   scripts/setup.sh test    # also Chromium, nginx, redis-server and the browser-test packages
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REALTIME_LAB_ROOT"
@@ -114,10 +114,21 @@ setup_nginx() {
     apt_install "$package"
 }
 
-# 5. For the tests: Chromium, nginx and the browser-test packages.
+# Debian's redis-server for presenter mode on several servers
+# (tests/room_redis.rs, end2end/tests/room.test.mjs), which start their own
+# on loopback ports: as with nginx, the system service is not used.
+setup_redis() {
+    if command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; then
+        return
+    fi
+    apt_install redis-server
+}
+
+# 5. For the tests: Chromium, nginx, redis-server and the browser-test packages.
 setup_browser_tests() {
     command -v chromium >/dev/null 2>&1 || apt_install chromium
     setup_nginx
+    setup_redis
     command -v npm >/dev/null 2>&1 || apt_install nodejs npm
     # Again whenever package-lock.json changed since the last install (npm
     # records that install in node_modules/.package-lock.json).

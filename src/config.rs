@@ -164,6 +164,14 @@ pub struct Config {
     #[arg(long, env = "REALTIME_LAB_JOIN_URL")]
     pub join_url: Option<String>,
 
+    /// Several servers as one room, through this Redis, such as
+    /// redis://127.0.0.1:6379/ (behind a load balancer, no sticky sessions
+    /// needed). Give every server the same --presenter-token: the token
+    /// names the room.
+    #[arg(long, env = "REALTIME_LAB_REDIS_URL", hide_env_values = true,
+          requires = "presenter_token", value_parser = parse_redis_url)]
+    pub redis_url: Option<RedisUrl>,
+
     /// The same as `realtime-lab check` (kept for scripts that use it).
     #[arg(long)]
     pub check: bool,
@@ -204,6 +212,22 @@ impl std::fmt::Debug for PresenterToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("PresenterToken(…)")
     }
+}
+
+/// A Redis address, checked; its password (if any) is never printed by `Debug`.
+#[derive(Clone)]
+pub struct RedisUrl(pub redis::ConnectionInfo);
+
+impl std::fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RedisUrl({})", self.0.addr())
+    }
+}
+
+fn parse_redis_url(text: &str) -> Result<RedisUrl, String> {
+    redis::IntoConnectionInfo::into_connection_info(text)
+        .map(RedisUrl)
+        .map_err(|e| format!("{e}: give a Redis URL such as redis://127.0.0.1:6379/"))
 }
 
 fn parse_token(text: &str) -> Result<PresenterToken, String> {
@@ -262,6 +286,7 @@ impl Config {
                 max_audience: self.room_max_audience,
                 audience_per_client: PER_CLIENT,
                 join_url: self.join_url.clone(),
+                redis: self.redis_url.as_ref().map(|url| url.0.clone()),
             }),
         }
     }

@@ -68,6 +68,16 @@ async fn main() -> ExitCode {
     };
     let lab = listeners.lanes.as_ref().map(|lanes| lanes.info().clone());
     let realtime = RealtimeState::start(config.realtime(), listeners.site_addr(), lab.clone());
+    if let (Some(room), Some(url)) = (&realtime.room, &config.redis_url) {
+        if let Err(e) = room.reach_redis().await {
+            eprintln!(
+                "error: --redis-url: the Redis at {} does not answer ({e}): start redis-server \
+                 there, or leave --redis-url out to run the room in this server alone",
+                url.0.addr()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
     let assets = match &config.site_root {
         Some(folder) => SiteAssets::from_folder(folder),
         None => SiteAssets::embedded(),
@@ -93,6 +103,12 @@ async fn main() -> ExitCode {
 
     if let Some(token) = &config.presenter_token {
         announce_room(listeners.site_addr(), &token.0, config.join_url.as_deref());
+        if let Some(url) = &config.redis_url {
+            announce(&format!(
+                "  one room with every server given this token and the Redis at {}",
+                url.0.addr()
+            ));
+        }
     }
 
     server::run(listeners, state, shutdown_signal()).await;

@@ -3,113 +3,18 @@
 
 mod common;
 
+use common::room::{learner, log_in, next_named, no_redirects, open, post, serve_room, TOKEN};
 use common::{built_site_root, client, client_from, manifest_dir, serve_with};
-use eventsource_stream::{Event, EventStream, Eventsource};
-use futures_util::stream::BoxStream;
+use eventsource_stream::Event;
 use futures_util::StreamExt;
 use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence};
 use realtime_lab::realtime::room::{RoomSettings, PRESENTER_GRACE};
 use realtime_lab::realtime::RealtimeSettings;
 use std::time::Duration;
 
-const TOKEN: &str = "test-presenter-token-0123456789";
-
-type Events = EventStream<BoxStream<'static, reqwest::Result<bytes::Bytes>>>;
-
-async fn serve_room() -> String {
-    let settings = RealtimeSettings {
-        room: Some(RoomSettings {
-            token: TOKEN.into(),
-            max_audience: 100,
-            audience_per_client: 100,
-            join_url: None,
-        }),
-        ..RealtimeSettings::default()
-    };
-    serve_with(
-        &manifest_dir().join("content"),
-        &built_site_root(),
-        settings,
-    )
-    .await
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// Opens the presenter's link; the `Cookie` header the browser then sends.
-async fn log_in(base: &str) -> String {
-    let response = no_redirects()
-        .get(format!("{base}/room/present?token={TOKEN}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    let set_cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
-    assert!(set_cookie.contains("SameSite=Strict"), "{set_cookie}");
-    assert!(
-        !set_cookie.contains(TOKEN),
-        "the cookie is not the token: {set_cookie}"
-    );
-    set_cookie.split(';').next().unwrap().to_string()
-}
-
-async fn open(url: String, cookie: Option<&str>, last_event_id: Option<u64>) -> Events {
-    let mut request = client().get(url);
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    if let Some(id) = last_event_id {
-        request = request.header("last-event-id", id.to_string());
-    }
-    let response = request.send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    response.bytes_stream().boxed().eventsource()
-}
-
-async fn learner(base: &str) -> Events {
-    open(format!("{base}/api/room/events"), None, None).await
-}
-
-/// The next event named `name`, skipping others.
-async fn next_named(events: &mut Events, name: &str) -> Event {
-    let wait = async {
-        loop {
-            let event = events.next().await.expect("open").expect("well formed");
-            if event.event == name {
-                return event;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), wait)
-        .await
-        .unwrap_or_else(|_| panic!("a `{name}` event within 10 s"))
-}
-
-async fn post(base: &str, path: &str, cookie: Option<&str>, json: &str) -> (u16, String) {
-    let mut request = client()
-        .post(format!("{base}{path}"))
-        .header("content-type", "application/json")
-        .body(json.to_string());
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
-    }
-    let response = request.send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn the_presenter_link_trades_the_token_for_a_cookie_and_only_that_cookie_drives() {
-    let base = serve_room().await;
+    let base = serve_room(None).await;
     let wrong = no_redirects()
         .get(format!("{base}/room/present?token=not-the-token-at-all"))
         .send()
@@ -164,7 +69,7 @@ async fn the_presenter_link_trades_the_token_for_a_cookie_and_only_that_cookie_d
 
 #[tokio::test]
 async fn the_token_is_in_no_learner_page_nor_stream() {
-    let base = serve_room().await;
+    let base = serve_room(None).await;
     let cookie = log_in(&base).await;
     post(
         &base,
@@ -204,7 +109,7 @@ async fn the_token_is_in_no_learner_page_nor_stream() {
 
 #[tokio::test]
 async fn a_move_reaches_every_learner_with_its_number_and_a_reconnect_is_not_moved_again() {
-    let base = serve_room().await;
+    let base = serve_room(None).await;
     let cookie = log_in(&base).await;
     let mut learners = Vec::new();
     for _ in 0..3 {
@@ -261,7 +166,7 @@ async fn a_move_reaches_every_learner_with_its_number_and_a_reconnect_is_not_mov
 
 #[tokio::test]
 async fn the_learner_count_rises_and_falls_on_the_presenters_stream() {
-    let base = serve_room().await;
+    let base = serve_room(None).await;
     let cookie = log_in(&base).await;
     let mut presenter = open(
         format!("{base}/api/room/presenter/events"),
@@ -295,7 +200,7 @@ async fn the_learner_count_rises_and_falls_on_the_presenters_stream() {
 
 #[tokio::test]
 async fn a_poll_takes_one_answer_per_browser_and_shows_the_counts_once_revealed() {
-    let base = serve_room().await;
+    let base = serve_room(None).await;
     let cookie = log_in(&base).await;
     let mut watching = learner(&base).await;
     let asked = r#"{"question":"Which one sends binary frames?","options":["SSE","WebSocket"]}"#;
@@ -357,7 +262,7 @@ async fn a_poll_takes_one_answer_per_browser_and_shows_the_counts_once_revealed(
 
 #[tokio::test]
 async fn learners_are_told_when_the_presenter_leaves() {
-    let base = serve_room().await;
+    let base = serve_room(None).await;
     let cookie = log_in(&base).await;
     let mut watching = learner(&base).await;
     let present = |event: Event| {
@@ -390,6 +295,7 @@ async fn one_address_cannot_take_the_whole_room() {
             max_audience: 100,
             audience_per_client: 3,
             join_url: None,
+            redis: None,
         }),
         ..RealtimeSettings::default()
     };

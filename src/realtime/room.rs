@@ -20,11 +20,15 @@
 //! [`PRESENTER_GRACE`] (a presenter moving between lessons reopens theirs
 //! at once).
 //!
+//! With `--redis-url`, several servers are one room ([`shared`]): each
+//! change goes through Redis, and each server's streams hear it from there.
+//!
 //! Everything is bounded: learners per room and per client address, a
 //! poll's size ([`crate::model::room::bounds`]), the presenter's actions per
 //! second, the answers one poll takes.
 
 mod presenter;
+mod shared;
 mod state;
 mod streams;
 
@@ -44,10 +48,12 @@ use tokio::sync::{broadcast, Semaphore};
 use super::fair_share::{ClientAddr, Shares};
 use super::limits::semaphore_permits;
 use super::{RealtimeState, Stopping};
-use crate::model::room::AnswerAsked;
+use crate::model::room::{AnswerAsked, MoveAsked, RoomPoll, RoomPosition};
 pub use presenter::{new_token, Presenter, PRESENTER_COOKIE};
+use shared::{Counts, Heard, Shared, SharedError};
+pub use shared::{REPORT_EVERY, REPORT_LIFE};
 pub use state::RoomError;
-use state::RoomState;
+use state::{PollChange, RoomState};
 
 /// How long the room waits, after the last presenter stream closed, before
 /// it tells the learners the presenter left.
@@ -76,6 +82,9 @@ pub struct RoomSettings {
     /// What the projector shows learners to type; `None`: the presenter
     /// page's own host, at `/room`.
     pub join_url: Option<String>,
+    /// The Redis that makes several servers one room (`--redis-url`);
+    /// `None`: this server is the room.
+    pub redis: Option<redis::ConnectionInfo>,
 }
 
 /// One event, encoded once for each kind of stream that gets it.
@@ -102,6 +111,8 @@ pub struct Room {
     answered: AtomicBool,
     answers_by_client: Mutex<(u64, HashMap<IpAddr, u32>)>,
     actions: Mutex<VecDeque<Instant>>,
+    /// The room's Redis, when several servers are one room.
+    shared: Option<Shared>,
     stopping: Stopping,
 }
 
@@ -115,11 +126,17 @@ impl std::fmt::Debug for Room {
 }
 
 impl Room {
-    /// The room, and its ticker (which ends with the server).
+    /// The room, its ticker and, with Redis, its subscriber (both end with
+    /// the server). Call inside the tokio runtime. Redis is connected to
+    /// when first used: [`Room::reach_redis`] checks it.
     pub fn start(settings: RoomSettings, stopping: Stopping) -> Arc<Room> {
         let (hub, _) = broadcast::channel(256);
+        let presenter = Presenter::new(&settings.token);
+        let shared = settings
+            .redis
+            .map(|redis| Shared::new(redis, &presenter.room_name()));
         let room = Arc::new(Room {
-            presenter: Presenter::new(&settings.token),
+            presenter,
             join_url: settings.join_url,
             state: Mutex::default(),
             hub,
@@ -136,10 +153,23 @@ impl Room {
             answered: AtomicBool::new(false),
             answers_by_client: Mutex::default(),
             actions: Mutex::default(),
+            shared,
             stopping,
         });
         tokio::spawn(streams::tick(Arc::downgrade(&room)));
+        if room.shared.is_some() {
+            tokio::spawn(shared::follow(Arc::downgrade(&room)));
+        }
         room
+    }
+
+    /// Whether the room's Redis answers (`Ok` without one): the server
+    /// checks once as it starts, so a wrong `--redis-url` stops it there.
+    pub async fn reach_redis(&self) -> redis::RedisResult<()> {
+        match &self.shared {
+            Some(shared) => shared.reach().await,
+            None => Ok(()),
+        }
     }
 
     pub fn presenter(&self) -> &Presenter {
@@ -156,6 +186,122 @@ impl Room {
     /// Learners' streams open on this server.
     pub fn learners(&self) -> usize {
         self.learners.load(Ordering::Relaxed)
+    }
+
+    /// Learners' and presenters' streams open on this server.
+    fn counts_here(&self) -> Counts {
+        Counts {
+            learners: self.learners(),
+            presenters: self.presenters.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Learners' and presenters' streams open in the room: on this server,
+    /// and on the others that reported lately.
+    fn counts(&self) -> Counts {
+        let here = self.counts_here();
+        let others = self.shared.as_ref().map(Shared::others).unwrap_or_default();
+        Counts {
+            learners: here.learners + others.learners,
+            presenters: here.presenters + others.presenters,
+        }
+    }
+
+    /// Brings the room to a lesson's section.
+    async fn move_to(&self, asked: MoveAsked) -> Result<RoomPosition, Refused> {
+        let Some(shared) = &self.shared else {
+            let position = self.state().move_to(asked)?;
+            self.said_position(&position);
+            return Ok(position);
+        };
+        let (slug, section) = state::checked_move(asked)?;
+        let after = self.state().position().map_or(0, |p| p.seq);
+        Ok(shared.move_to(&slug, &section, after).await?)
+    }
+
+    /// Asks, reveals or closes the poll.
+    async fn change_poll(&self, change: PollChange) -> Result<RoomPoll, Refused> {
+        let Some(shared) = &self.shared else {
+            let (poll, learners) = {
+                let mut state = self.state();
+                let poll = state.change_poll(change)?;
+                (poll, state.poll(false))
+            };
+            self.answered.store(false, Ordering::Relaxed);
+            self.send(Said {
+                learners: learners.as_ref().map(streams::poll_event),
+                presenter: Some(streams::poll_event(&poll)),
+            });
+            return Ok(poll);
+        };
+        let after = self.state().polls_asked();
+        Ok(shared.change_poll(change, after).await?)
+    }
+
+    /// Counts one browser's answer, once.
+    async fn answer(&self, voter: &str, asked: AnswerAsked) -> Result<(), Refused> {
+        match &self.shared {
+            Some(shared) => shared.answer(voter, asked).await?,
+            None => self.state().answer(voter, asked)?,
+        }
+        self.answered.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The poll's counts to the presenter (and to the learners once
+    /// revealed), after new answers.
+    async fn tally(&self) {
+        if let Some(shared) = &self.shared {
+            if let Err(error) = shared.tally().await {
+                tracing::warn!("the poll's counts did not reach the room's Redis: {error}");
+            }
+            return;
+        }
+        let (learners, presenter) = {
+            let state = self.state();
+            (state.poll(false), state.poll(true))
+        };
+        self.send(Said {
+            learners: learners
+                .filter(|p| p.revealed)
+                .map(|p| streams::poll_event(&p)),
+            presenter: presenter.map(|p| streams::poll_event(&p)),
+        });
+    }
+
+    /// What the room's Redis said, to this server's streams: a move not
+    /// heard yet; the poll, to learners when what they see of it changed.
+    fn heard(&self, heard: Heard) {
+        match heard {
+            Heard::Position(position) => {
+                if self.state().heard_position(position.clone()) {
+                    self.said_position(&position);
+                }
+            }
+            Heard::Poll(poll) => {
+                let (before, learners) = {
+                    let mut state = self.state();
+                    let before = state.poll(false);
+                    state.heard_poll(poll.clone());
+                    (before, state.poll(false))
+                };
+                self.send(Said {
+                    learners: learners
+                        .filter(|after| before.as_ref() != Some(after))
+                        .map(|p| streams::poll_event(&p)),
+                    presenter: Some(streams::poll_event(&poll)),
+                });
+            }
+            Heard::Audience(_) => {}
+        }
+    }
+
+    fn said_position(&self, position: &RoomPosition) {
+        let event = streams::position_event(position);
+        self.send(Said {
+            learners: Some(event.clone()),
+            presenter: Some(event),
+        });
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, RoomState> {
@@ -224,11 +370,22 @@ pub(crate) enum Refused {
     /// One address answered too often.
     TooManyAnswers(IpAddr),
     Room(RoomError),
+    /// The room's Redis did not answer.
+    Redis(redis::RedisError),
 }
 
 impl From<RoomError> for Refused {
     fn from(error: RoomError) -> Self {
         Refused::Room(error)
+    }
+}
+
+impl From<SharedError> for Refused {
+    fn from(error: SharedError) -> Self {
+        match error {
+            SharedError::Room(error) => Refused::Room(error),
+            SharedError::Redis(error) => Refused::Redis(error),
+        }
     }
 }
 
@@ -259,6 +416,17 @@ impl IntoResponse for Refused {
                 format!("{client} has given this poll {ANSWERS_PER_CLIENT} answers, the most one address gives."),
             ),
             Refused::Room(error) => (room_error_status(&error), sentence(&error.to_string())),
+            Refused::Redis(error) => {
+                tracing::warn!("the room's Redis did not answer: {error}");
+                let message = "The room's Redis did not answer, so nothing changed: try again \
+                               in a moment (the host checks that redis-server runs).";
+                let mut response = (StatusCode::SERVICE_UNAVAILABLE, format!("{message}\n"))
+                    .into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+                return response;
+            }
         };
         (status, message + "\n").into_response()
     }
@@ -316,8 +484,7 @@ async fn answer(
     }
     let known = presenter::cookie(&headers, VOTER_COOKIE).map(str::to_string);
     let voter = known.clone().unwrap_or_else(presenter::random_id);
-    room.state().answer(&voter, asked)?;
-    room.answered.store(true, Ordering::Relaxed);
+    room.answer(&voter, asked).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if known.is_none() {
         let cookie = cookie::Cookie::build((VOTER_COOKIE, voter))

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test file uses a different part
 
+pub mod room;
+
 use std::path::{Path, PathBuf};
 
 use realtime_lab::config::Config;

@@ -14,10 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use cookie::{Cookie, SameSite};
 use ring::hmac;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::{room_of, streams, Refused, Room, RoomError, RoomState, Said};
+use super::{room_of, PollChange, Refused, Room};
 use crate::model::room::{MoveAsked, PollAsked, RoomPoll, RoomPosition};
 use crate::realtime::RealtimeState;
 
@@ -46,6 +45,13 @@ impl Presenter {
     fn is_token(&self, token: &str) -> bool {
         let other = hmac::Key::new(hmac::HMAC_SHA256, token.as_bytes());
         hmac::verify(&self.key, LABEL, hmac::sign(&other, LABEL).as_ref()).is_ok()
+    }
+
+    /// The room's name in Redis: the servers given the same token are one
+    /// room. An HMAC under the token, so it reveals nothing of it.
+    pub fn room_name(&self) -> String {
+        let tag = hmac::sign(&self.key, b"realtime-lab room name");
+        hex(&tag.as_ref()[..8])
     }
 
     /// Whether the request carries the presenter's cookie.
@@ -149,26 +155,7 @@ pub(super) async fn move_room(
     Json(asked): Json<MoveAsked>,
 ) -> Result<Json<RoomPosition>, Refused> {
     let room = presenting(&realtime, &headers)?;
-    let position = room.state().move_to(asked)?;
-    let event = streams::position_event(&position);
-    room.send(Said {
-        learners: Some(event.clone()),
-        presenter: Some(event),
-    });
-    Ok(Json(position))
-}
-
-/// Sends the poll as it now is, to the presenter and, when it is theirs to
-/// see, to the learners; answers the presenter with it.
-fn poll_changed(room: &Room, poll: Result<RoomPoll, RoomError>) -> Result<Json<RoomPoll>, Refused> {
-    let poll = poll?;
-    let learners = room.state().poll(false);
-    room.answered.store(false, Ordering::Relaxed);
-    room.send(Said {
-        learners: learners.as_ref().map(streams::poll_event),
-        presenter: Some(streams::poll_event(&poll)),
-    });
-    Ok(Json(poll))
+    Ok(Json(room.move_to(asked).await?))
 }
 
 /// `POST /api/room/poll`: asks the room a question.
@@ -177,7 +164,7 @@ pub(super) async fn ask(
     headers: HeaderMap,
     Json(asked): Json<PollAsked>,
 ) -> Result<Json<RoomPoll>, Refused> {
-    change_poll(&realtime, &headers, |state| state.ask(asked))
+    change_poll(&realtime, &headers, PollChange::Ask(asked)).await
 }
 
 /// `POST /api/room/poll/reveal`: shows everyone the counts.
@@ -185,7 +172,7 @@ pub(super) async fn reveal(
     State(realtime): State<RealtimeState>,
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
-    change_poll(&realtime, &headers, RoomState::reveal)
+    change_poll(&realtime, &headers, PollChange::Reveal).await
 }
 
 /// `POST /api/room/poll/close`: takes no more answers.
@@ -193,18 +180,17 @@ pub(super) async fn close(
     State(realtime): State<RealtimeState>,
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
-    change_poll(&realtime, &headers, RoomState::close)
+    change_poll(&realtime, &headers, PollChange::Close).await
 }
 
-/// A presenter's change to the poll: made, then sent to every stream.
-fn change_poll(
+/// A presenter's change to the poll, made and sent to every stream.
+async fn change_poll(
     realtime: &RealtimeState,
     headers: &HeaderMap,
-    change: impl FnOnce(&mut RoomState) -> Result<RoomPoll, RoomError>,
+    change: PollChange,
 ) -> Result<Json<RoomPoll>, Refused> {
     let room = presenting(realtime, headers)?;
-    let poll = change(&mut room.state());
-    poll_changed(&room, poll)
+    Ok(Json(room.change_poll(change).await?))
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! The room's state, one per server: where the presenter has brought the
 //! room, and the poll with its answers. Plain data and the rules for
-//! changing it; the handlers lock it, change it, and broadcast what changed.
+//! changing it; the room locks it, changes it, and broadcasts what changed.
+//! With `--redis-url` the room's Redis holds the state and this is each
+//! server's copy of it, kept from what the servers hear
+//! ([`RoomState::heard_position`], [`RoomState::heard_poll`]).
 
 use std::collections::HashSet;
 
@@ -58,8 +61,7 @@ impl RoomState {
 
     /// Moves the room; the new position, with the next `seq`.
     pub fn move_to(&mut self, asked: MoveAsked) -> Result<RoomPosition, RoomError> {
-        let slug = checked_name(asked.slug, false)?;
-        let section = checked_name(asked.section, true)?;
+        let (slug, section) = checked_move(asked)?;
         let seq = self.position.as_ref().map_or(1, |p| p.seq + 1);
         let position = RoomPosition {
             seq,
@@ -71,19 +73,48 @@ impl RoomState {
         Ok(position)
     }
 
+    /// The number of the last poll asked (0 before the first).
+    pub fn polls_asked(&self) -> u64 {
+        self.polls_asked
+    }
+
+    /// Where another server moved the room; `false` for a move this one
+    /// has already heard.
+    pub fn heard_position(&mut self, position: RoomPosition) -> bool {
+        let newer = self.position.as_ref().is_none_or(|p| position.seq > p.seq);
+        if newer {
+            self.position = Some(position);
+        }
+        newer
+    }
+
+    /// The presenter's change to the poll.
+    pub fn change_poll(&mut self, change: PollChange) -> Result<RoomPoll, RoomError> {
+        match change {
+            PollChange::Ask(asked) => self.ask(asked),
+            PollChange::Reveal => self.reveal(),
+            PollChange::Close => self.close(),
+        }
+    }
+
+    /// The poll as the room's Redis has it, with its counts (who answered
+    /// stays in Redis).
+    pub fn heard_poll(&mut self, poll: RoomPoll) {
+        self.polls_asked = self.polls_asked.max(poll.id);
+        self.poll = Some(Poll {
+            id: poll.id,
+            counts: poll.counts.unwrap_or_else(|| vec![0; poll.options.len()]),
+            question: poll.question,
+            options: poll.options,
+            open: poll.open,
+            revealed: poll.revealed,
+            voters: HashSet::new(),
+        });
+    }
+
     /// Asks a new question; the one before it ends.
     pub fn ask(&mut self, asked: PollAsked) -> Result<RoomPoll, RoomError> {
-        let question = asked.question.trim().to_string();
-        if question.is_empty() || question.chars().count() > bounds::QUESTION_CHARS {
-            return Err(RoomError::BadQuestion);
-        }
-        let options: Vec<String> = asked.options.iter().map(|o| o.trim().to_string()).collect();
-        let fits = |o: &String| !o.is_empty() && o.chars().count() <= bounds::OPTION_CHARS;
-        if !(bounds::MIN_OPTIONS..=bounds::MAX_OPTIONS).contains(&options.len())
-            || !options.iter().all(fits)
-        {
-            return Err(RoomError::BadOptions);
-        }
+        let (question, options) = checked_poll(asked)?;
         self.polls_asked += 1;
         self.poll = Some(Poll {
             id: self.polls_asked,
@@ -148,6 +179,38 @@ impl RoomState {
             counts: (for_presenter || poll.revealed).then(|| poll.counts.clone()),
         })
     }
+}
+
+/// What the presenter does to the poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PollChange {
+    Ask(PollAsked),
+    Reveal,
+    Close,
+}
+
+/// A move's lesson and section, checked.
+pub fn checked_move(asked: MoveAsked) -> Result<(String, String), RoomError> {
+    Ok((
+        checked_name(asked.slug, false)?,
+        checked_name(asked.section, true)?,
+    ))
+}
+
+/// A poll's question and options, trimmed and checked.
+pub fn checked_poll(asked: PollAsked) -> Result<(String, Vec<String>), RoomError> {
+    let question = asked.question.trim().to_string();
+    if question.is_empty() || question.chars().count() > bounds::QUESTION_CHARS {
+        return Err(RoomError::BadQuestion);
+    }
+    let options: Vec<String> = asked.options.iter().map(|o| o.trim().to_string()).collect();
+    let fits = |o: &String| !o.is_empty() && o.chars().count() <= bounds::OPTION_CHARS;
+    if !(bounds::MIN_OPTIONS..=bounds::MAX_OPTIONS).contains(&options.len())
+        || !options.iter().all(fits)
+    {
+        return Err(RoomError::BadOptions);
+    }
+    Ok((question, options))
 }
 
 /// A slug or heading id as the pages write them, or the error naming it.

@@ -19,7 +19,7 @@ use std::time::Instant;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::{room_of, Refused, Room, Said, HEARTBEAT, PRESENTER_GRACE, TICK};
+use super::{room_of, Refused, Room, Said, HEARTBEAT, PRESENTER_GRACE, REPORT_EVERY, TICK};
 use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence};
 use crate::realtime::fair_share::{ClientAddr, Share};
 use crate::realtime::limits::too_busy;
@@ -132,7 +132,7 @@ pub(super) async fn presenter_stream(
     let first = {
         let state = room.state();
         [
-            Some(audience_event(room.learners())),
+            Some(audience_event(room.counts().learners)),
             state.position().map(position_event),
             state.poll(true).map(|p| poll_event(&p)),
         ]
@@ -184,37 +184,44 @@ fn stream(
 }
 
 /// Every [`TICK`]: the learner count to the presenter when it changed, the
-/// poll when answers came, the presenter's coming and going, a heartbeat.
+/// poll when answers came, the presenter's coming and going, a heartbeat;
+/// with Redis, this server's counts to the others when they changed, and
+/// every [`REPORT_EVERY`] (so the room knows the server is still here).
 pub(super) async fn tick(room: Weak<Room>) {
     let mut ticks = tokio::time::interval(TICK);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let (mut told_count, mut told_present) = (usize::MAX, false);
     let (mut presenter_seen, mut beat) = (None::<Instant>, Instant::now());
+    let (mut reported, mut reported_at) = (None, Instant::now());
     loop {
         ticks.tick().await;
         let Some(room) = room.upgrade() else { return };
         if room.stopping.is_stopping() {
             return;
         }
-        let learners = room.learners();
-        if learners != told_count {
-            told_count = learners;
+        if let Some(shared) = &room.shared {
+            let here = room.counts_here();
+            if reported != Some(here) || reported_at.elapsed() >= REPORT_EVERY {
+                match shared.report(here).await {
+                    Ok(()) => (reported, reported_at) = (Some(here), Instant::now()),
+                    Err(error) => {
+                        tracing::debug!("counts not reported to the room's Redis: {error}")
+                    }
+                }
+            }
+        }
+        let counts = room.counts();
+        if counts.learners != told_count {
+            told_count = counts.learners;
             room.send(Said {
                 learners: None,
-                presenter: Some(audience_event(learners)),
+                presenter: Some(audience_event(counts.learners)),
             });
         }
         if room.answered.swap(false, Ordering::Relaxed) {
-            let (learners, presenter) = {
-                let state = room.state();
-                (state.poll(false), state.poll(true))
-            };
-            room.send(Said {
-                learners: learners.filter(|p| p.revealed).map(|p| poll_event(&p)),
-                presenter: presenter.map(|p| poll_event(&p)),
-            });
+            room.tally().await;
         }
-        if room.presenters.load(Ordering::Relaxed) > 0 {
+        if counts.presenters > 0 {
             presenter_seen = Some(Instant::now());
         }
         let present = presenter_seen.is_some_and(|at| at.elapsed() < PRESENTER_GRACE);

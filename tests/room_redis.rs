@@ -1,0 +1,291 @@
+//! Presenter mode on several servers sharing one real `redis-server`
+//! (started here on a free loopback port): the presenter on one server,
+//! learners on the others, as behind a load balancer without sticky
+//! sessions.
+
+mod common;
+
+use common::room::{learner, log_in, next_named, open, post, serve_room};
+use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `redis-server` of this test's own, stopped when dropped.
+struct Redis {
+    child: Child,
+    url: String,
+}
+
+impl Redis {
+    fn start() -> Redis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let program = ["redis-server", "/usr/bin/redis-server"]
+            .into_iter()
+            .find(|p| Command::new(p).arg("--version").output().is_ok())
+            .expect("redis-server: `scripts/setup.sh test` installs Debian's redis-server");
+        let child = Command::new(program)
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "redis-server listens within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Redis {
+            child,
+            url: format!("redis://127.0.0.1:{port}/"),
+        }
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn data<T: serde::de::DeserializeOwned>(event: &eventsource_stream::Event) -> T {
+    serde_json::from_str(&event.data).unwrap()
+}
+
+#[tokio::test]
+async fn two_servers_are_one_room_moves_counts_presence_and_one_poll() {
+    let redis = Redis::start();
+    let (a, b) = (
+        serve_room(Some(&redis.url)).await,
+        serve_room(Some(&redis.url)).await,
+    );
+    // The presenter logs in on A; the same cookie drives B.
+    let cookie = log_in(&a).await;
+    let mut on_b = learner(&b).await;
+    let mut presenter = open(
+        format!("{a}/api/room/presenter/events"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+
+    // B's learner is counted on A's presenter stream, and told A's
+    // presenter is here.
+    loop {
+        let audience: RoomAudience = data(&next_named(&mut presenter, "audience").await);
+        if audience.learners == 1 {
+            break;
+        }
+    }
+    loop {
+        let presence: RoomPresence = data(&next_named(&mut on_b, "presenter").await);
+        if presence.present {
+            break;
+        }
+    }
+
+    // A move made on A reaches B's learner, numbered by the room.
+    let (status, body) = post(
+        &a,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"event-stream","section":"retry"}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let moved: RoomPosition = serde_json::from_str(&body).unwrap();
+    let heard: RoomPosition = data(&next_named(&mut on_b, "position").await);
+    assert_eq!(heard, moved);
+    assert_eq!(heard.seq, 1);
+    let (_, body) = post(
+        &b,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"event-stream","section":"last-event-id"}"#,
+    )
+    .await;
+    let second: RoomPosition = serde_json::from_str(&body).unwrap();
+    assert_eq!(second.seq, 2, "B counts on from A's move");
+
+    // A poll asked on B, answered on both; one answer per browser across them.
+    let (status, body) = post(
+        &b,
+        "/api/room/poll",
+        Some(&cookie),
+        r#"{"question":"Which sends binary frames?","options":["SSE","WebSocket"]}"#,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let poll: RoomPoll = serde_json::from_str(&body).unwrap();
+    let asked: RoomPoll = data(&next_named(&mut on_b, "poll").await);
+    assert_eq!(
+        (asked.id, asked.counts),
+        (poll.id, None),
+        "no counts before the reveal"
+    );
+    let answer = |choice: usize| format!(r#"{{"poll":{},"choice":{choice}}}"#, poll.id);
+    let voter = |n: u8| format!("realtime_lab_voter=browser-{n}");
+    for (server, n, choice) in [(&a, 1, 1), (&b, 2, 1), (&a, 3, 0)] {
+        let (status, body) =
+            post(server, "/api/room/answer", Some(&voter(n)), &answer(choice)).await;
+        assert_eq!(status, 204, "{body}");
+    }
+    let (status, body) = post(&b, "/api/room/answer", Some(&voter(1)), &answer(0)).await;
+    assert_eq!(status, 409, "browser 1 answered on A already: {body}");
+    assert!(body.contains("answered this poll already"), "{body}");
+    loop {
+        let tally: RoomPoll = data(&next_named(&mut presenter, "poll").await);
+        if tally.counts == Some(vec![1, 2]) {
+            break;
+        }
+    }
+
+    // Revealed on A: B's learner sees the counts; closed: no more answers.
+    post(&a, "/api/room/poll/reveal", Some(&cookie), "").await;
+    let revealed: RoomPoll = data(&next_named(&mut on_b, "poll").await);
+    assert_eq!(revealed.counts, Some(vec![1, 2]));
+    post(&a, "/api/room/poll/close", Some(&cookie), "").await;
+    let (status, body) = post(&b, "/api/room/answer", Some(&voter(9)), &answer(0)).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("closed"), "{body}");
+
+    // A server that joins later starts where the room is.
+    let c = serve_room(Some(&redis.url)).await;
+    let mut on_c = learner(&c).await;
+    let at: RoomPosition = data(&next_named(&mut on_c, "position").await);
+    assert_eq!((at.seq, at.section.as_str()), (2, "last-event-id"));
+    let poll_on_c: RoomPoll = data(&next_named(&mut on_c, "poll").await);
+    assert_eq!(
+        (poll_on_c.open, poll_on_c.counts),
+        (false, Some(vec![1, 2]))
+    );
+}
+
+#[tokio::test]
+async fn rooms_with_other_tokens_on_one_redis_stay_apart() {
+    let redis = Redis::start();
+    let ours = serve_room(Some(&redis.url)).await;
+    let settings = realtime_lab::realtime::RealtimeSettings {
+        room: Some(realtime_lab::realtime::room::RoomSettings {
+            token: "another-workshop-token-000".into(),
+            max_audience: 10,
+            audience_per_client: 10,
+            join_url: None,
+            redis: Some(
+                redis::IntoConnectionInfo::into_connection_info(redis.url.as_str()).unwrap(),
+            ),
+        }),
+        ..Default::default()
+    };
+    let theirs = common::serve_with(
+        &common::manifest_dir().join("content"),
+        &common::built_site_root(),
+        settings,
+    )
+    .await;
+    let cookie = log_in(&ours).await;
+    let (status, _) = post(
+        &ours,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"event-stream","section":""}"#,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = post(
+        &theirs,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"event-stream","section":""}"#,
+    )
+    .await;
+    assert_eq!(
+        status, 403,
+        "our presenter's cookie does not drive their room"
+    );
+    let mut on_theirs = learner(&theirs).await;
+    let first = next_named(&mut on_theirs, "presenter").await;
+    let presence: RoomPresence = data(&first);
+    assert!(!presence.present);
+    let quiet = tokio::time::timeout(
+        Duration::from_millis(700),
+        next_named(&mut on_theirs, "position"),
+    )
+    .await;
+    assert!(quiet.is_err(), "our move is not in their room");
+}
+
+#[tokio::test]
+async fn without_its_redis_the_room_answers_503_and_recovers_when_it_is_back() {
+    let mut redis = Redis::start();
+    let base = serve_room(Some(&redis.url)).await;
+    let cookie = log_in(&base).await;
+    let mut follower = learner(&base).await;
+    let go = |section: &str| format!(r#"{{"slug":"event-stream","section":"{section}"}}"#);
+
+    let _ = redis.child.kill();
+    let _ = redis.child.wait();
+    let (status, body) = post(&base, "/api/room/position", Some(&cookie), &go("retry")).await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("The room's Redis did not answer"), "{body}");
+    assert!(
+        body.contains("redis-server"),
+        "says what the host checks: {body}"
+    );
+
+    // The same port again: the server's commands and its subscription reconnect.
+    let port = redis.url.rsplit(':').next().unwrap().trim_end_matches('/');
+    redis.child = Command::new("redis-server")
+        .args([
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let moved = loop {
+        let (status, body) = post(&base, "/api/room/position", Some(&cookie), &go("retry")).await;
+        if status == 200 {
+            break serde_json::from_str::<RoomPosition>(&body).unwrap();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the room works again within 15 s of its Redis: {status} {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // The subscription may come back after the first move: a move after
+    // that reaches the learner either way.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let (_, body) = post(&base, "/api/room/position", Some(&cookie), &go("")).await;
+    let last: RoomPosition = serde_json::from_str(&body).unwrap();
+    assert!(last.seq > moved.seq);
+    loop {
+        let heard: RoomPosition = data(&next_named(&mut follower, "position").await);
+        if heard.seq == last.seq {
+            assert_eq!(heard.section, "");
+            break;
+        }
+    }
+}
