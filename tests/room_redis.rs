@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::room::{learner, log_in, next_named, open, post, serve_room};
+use common::room::{learner, log_in, next_named, open, post, serve_room, serve_room_with};
 use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,12 +17,35 @@ struct Redis {
 }
 
 impl Redis {
+    /// A new `redis-server` on a free loopback port, once it listens.
     fn start() -> Redis {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
+        Redis {
+            child: Redis::spawn(port),
+            url: format!("redis://127.0.0.1:{port}/"),
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// A new server, with no state, on the stopped one's port.
+    fn start_again(&mut self) {
+        self.child = Redis::spawn(self.port());
+    }
+
+    fn port(&self) -> u16 {
+        let port = self.url.rsplit(':').next().unwrap().trim_end_matches('/');
+        port.parse().unwrap()
+    }
+
+    fn spawn(port: u16) -> Child {
         let program = ["redis-server", "/usr/bin/redis-server"]
             .into_iter()
             .find(|p| Command::new(p).arg("--version").output().is_ok())
@@ -48,17 +71,13 @@ impl Redis {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        Redis {
-            child,
-            url: format!("redis://127.0.0.1:{port}/"),
-        }
+        child
     }
 }
 
 impl Drop for Redis {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 
@@ -179,24 +198,7 @@ async fn two_servers_are_one_room_moves_counts_presence_and_one_poll() {
 async fn rooms_with_other_tokens_on_one_redis_stay_apart() {
     let redis = Redis::start();
     let ours = serve_room(Some(&redis.url)).await;
-    let settings = realtime_lab::realtime::RealtimeSettings {
-        room: Some(realtime_lab::realtime::room::RoomSettings {
-            token: "another-workshop-token-000".into(),
-            max_audience: 10,
-            audience_per_client: 10,
-            join_url: None,
-            redis: Some(
-                redis::IntoConnectionInfo::into_connection_info(redis.url.as_str()).unwrap(),
-            ),
-        }),
-        ..Default::default()
-    };
-    let theirs = common::serve_with(
-        &common::manifest_dir().join("content"),
-        &common::built_site_root(),
-        settings,
-    )
-    .await;
+    let theirs = serve_room_with("another-workshop-token-000", Some(&redis.url)).await;
     let cookie = log_in(&ours).await;
     let (status, _) = post(
         &ours,
@@ -237,8 +239,7 @@ async fn without_its_redis_the_room_answers_503_and_recovers_when_it_is_back() {
     let mut follower = learner(&base).await;
     let go = |section: &str| format!(r#"{{"slug":"event-stream","section":"{section}"}}"#);
 
-    let _ = redis.child.kill();
-    let _ = redis.child.wait();
+    redis.stop();
     let (status, body) = post(&base, "/api/room/position", Some(&cookie), &go("retry")).await;
     assert_eq!(status, 503, "{body}");
     assert!(body.contains("The room's Redis did not answer"), "{body}");
@@ -248,21 +249,7 @@ async fn without_its_redis_the_room_answers_503_and_recovers_when_it_is_back() {
     );
 
     // The same port again: the server's commands and its subscription reconnect.
-    let port = redis.url.rsplit(':').next().unwrap().trim_end_matches('/');
-    redis.child = Command::new("redis-server")
-        .args([
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            port,
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+    redis.start_again();
     let started = Instant::now();
     let moved = loop {
         let (status, body) = post(&base, "/api/room/position", Some(&cookie), &go("retry")).await;

@@ -292,7 +292,11 @@ impl Room {
                     presenter: Some(streams::poll_event(&poll)),
                 });
             }
-            Heard::Audience(_) => {}
+            Heard::Audience(report) => {
+                if let Some(shared) = &self.shared {
+                    shared.heard_report(report);
+                }
+            }
         }
     }
 

@@ -16,9 +16,14 @@ pub const TOKEN: &str = "test-presenter-token-0123456789";
 /// A course server in presenter mode, with [`TOKEN`]; one of the servers
 /// of the room in `redis`, if given.
 pub async fn serve_room(redis: Option<&str>) -> String {
+    serve_room_with(TOKEN, redis).await
+}
+
+/// As [`serve_room`], with the presenter's token `token`.
+pub async fn serve_room_with(token: &str, redis: Option<&str>) -> String {
     let settings = RealtimeSettings {
         room: Some(RoomSettings {
-            token: TOKEN.into(),
+            token: token.into(),
             max_audience: 100,
             audience_per_client: 100,
             join_url: None,

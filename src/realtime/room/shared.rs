@@ -383,14 +383,12 @@ impl Shared {
             })
     }
 
-    /// Keeps another server's report; `false` for this server's own.
-    fn heard_report(&self, report: Report) -> bool {
-        if report.server == self.server {
-            return false;
+    /// Keeps another server's report (this server's own is not another's).
+    pub(super) fn heard_report(&self, report: Report) {
+        if report.server != self.server {
+            let mut others = self.others.lock().unwrap_or_else(PoisonError::into_inner);
+            others.insert(report.server, (report.counts, Instant::now()));
         }
-        let mut others = self.others.lock().unwrap_or_else(PoisonError::into_inner);
-        others.insert(report.server, (report.counts, Instant::now()));
-        true
     }
 }
 
@@ -469,11 +467,6 @@ async fn listen(
             return Ok(());
         };
         match serde_json::from_slice::<Heard>(message.get_payload_bytes()) {
-            Ok(Heard::Audience(report)) => {
-                if let Some(shared) = &room.shared {
-                    shared.heard_report(report);
-                }
-            }
             Ok(heard) => room.heard(heard),
             Err(error) => {
                 tracing::warn!("the room's channel said what this server cannot read: {error}")
