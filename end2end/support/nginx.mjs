@@ -6,10 +6,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { accessSync, constants, readFileSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 
+import { freePort, waitForPort } from "./ports.mjs";
 import { ROOT } from "./server.mjs";
 
 export const SITE_FILE = "deploy/nginx/realtime-lab.conf";
@@ -41,16 +41,6 @@ function makeCertificate(dir) {
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   return { cert, key, ca: readFileSync(cert, "utf8") };
-}
-
-/** A port free right now (nginx cannot be asked for port 0 and tell which it got). */
-async function freePort() {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address();
-  server.close();
-  await once(server, "close");
-  return port;
 }
 
 /**
@@ -99,26 +89,6 @@ http {
 `;
 }
 
-/** Resolves once `port` accepts connections; rejects if `child` exits first or 10 s pass. */
-async function waitForPort(port, child) {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`nginx exited (${child.exitCode ?? child.signalCode})`);
-    }
-    const open = await new Promise((resolve) => {
-      const socket = connect(port, "127.0.0.1", () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once("error", () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nginx did not listen on 127.0.0.1:${port} within 10 s`);
-}
-
 /**
  * Starts nginx in the foreground with the shipped site file in front of
  * `upstream` (`host:port` of the real server). Returns its HTTPS `url`, the
@@ -146,7 +116,7 @@ export async function startNginx({ nginx, upstream }) {
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     try {
-      await waitForPort(httpsPort, child);
+      await waitForPort(httpsPort, child, "nginx");
     } catch (error) {
       child.kill("SIGKILL");
       const log = `${stderr}${await readFile(errorLog, "utf8").catch(() => "")}`.trim();

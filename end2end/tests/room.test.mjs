@@ -2,10 +2,89 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 
+import { startRedis } from "../support/redis.mjs";
 import { startServer } from "../support/server.mjs";
 import { collectErrors, launchBrowser, PHONE, runAxe, waitForHydration } from "../support/browser.mjs";
 
 const TOKEN = "end2end-presenter-token-0123";
+
+/** A presenter's browser, logged in with the link, on `slug`'s presenter page of the server at `url`. */
+async function presenterAt(browser, url, slug) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${url}/room/present?token=${TOKEN}`);
+  assert.doesNotMatch(page.url(), /token/, "the token leaves the address bar");
+  await page.goto(`${url}/present/${slug}`);
+  await waitForHydration(page);
+  return { context, page, errors };
+}
+
+/** A learner who joins by the room's link at `url`; every document it gets is kept to search for the token. */
+async function learnerAt(browser, url) {
+  const context = await browser.newContext({ viewport: PHONE });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  const documents = [];
+  page.on("response", async (response) => {
+    if (response.request().resourceType() === "document") documents.push(await response.text().catch(() => ""));
+  });
+  await page.goto(`${url}/room`);
+  await waitForHydration(page);
+  return { context, page, errors, documents };
+}
+
+/** Resolves to when the presenter's page next sends a move. */
+const posting = (page) => page.waitForRequest(/\/api\/room\/position$/, { timeout: 5_000 }).then(() => Date.now());
+const waitForCount = (page, n) =>
+  page.waitForFunction((n) => document.querySelector("[data-room-count]")?.textContent === String(n), n, { timeout: 5_000 });
+
+/** Clicks "Bring everyone here" on `host` and resolves to how many ms after its POST each learner's page asked for `slug`. */
+async function bringEveryone(host, learners, slug) {
+  const posted = posting(host.page);
+  const moved = learners.map(({ page }) =>
+    page
+      .waitForRequest((r) => r.isNavigationRequest() && r.url().includes(`/lessons/${slug}`), { timeout: 5_000 })
+      .then(() => Date.now()),
+  );
+  await host.page.getByRole("button", { name: "Bring everyone here" }).click();
+  const start = await posted;
+  const arrivals = (await Promise.all(moved)).map((at) => at - start);
+  await Promise.all(learners.map(({ page }) => page.waitForURL(new RegExp(`/lessons/${slug}`))));
+  await Promise.all(learners.map(({ page }) => waitForHydration(page)));
+  return arrivals;
+}
+
+/** The presenter asks `question`; each learner answers with its entry of `answers`. */
+async function askAndAnswer(host, learners, question, options, answers) {
+  const form = host.page.locator(".room-ask");
+  await form.getByText("Ask the room a question").click();
+  await form.getByLabel("Question").fill(question);
+  await form.getByLabel("Options, one per line (2 to 6)").fill(options.join("\n"));
+  await form.getByRole("button", { name: "Ask", exact: true }).click();
+  for (const [i, { page }] of learners.entries()) {
+    await page.getByText(question).waitFor({ timeout: 5_000 });
+    await page.getByRole("button", { name: answers[i], exact: true }).click();
+    await page.locator("[data-room-poll-note]", { hasText: "Answer sent" }).waitFor();
+  }
+}
+
+/** Asserts that no document a learner got holds the token, nor the room's stream as its page reads it. */
+async function assertNoToken(learners) {
+  for (const { documents } of learners) {
+    assert.ok(documents.length >= 2, "the join page and the lesson");
+    for (const html of documents) assert.ok(!html.includes(TOKEN));
+  }
+  const stream = await learners[0].page.evaluate(async () => {
+    const reader = (await fetch("/api/room/events")).body.getReader();
+    let text = "";
+    while (!/event: poll/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    reader.cancel();
+    return text;
+  });
+  assert.match(stream, /event: position/);
+  assert.ok(!stream.includes(TOKEN));
+}
 
 describe("presenter mode", () => {
   let server;
@@ -20,36 +99,8 @@ describe("presenter mode", () => {
     await server?.stop();
   });
 
-  /** A presenter's browser, logged in with the link, on `slug`'s presenter page. */
-  async function presenter(slug) {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    await page.goto(`${server.url}/room/present?token=${TOKEN}`);
-    assert.doesNotMatch(page.url(), /token/, "the token leaves the address bar");
-    await page.goto(`${server.url}/present/${slug}`);
-    await waitForHydration(page);
-    return { context, page, errors };
-  }
-
-  /** A learner who joins by the room's link; every document it gets is kept to search for the token. */
-  async function learner() {
-    const context = await browser.newContext({ viewport: PHONE });
-    const page = await context.newPage();
-    const errors = collectErrors(page);
-    const documents = [];
-    page.on("response", async (response) => {
-      if (response.request().resourceType() === "document") documents.push(await response.text().catch(() => ""));
-    });
-    await page.goto(`${server.url}/room`);
-    await waitForHydration(page);
-    return { context, page, errors, documents };
-  }
-
-  /** Resolves to when the presenter's page next sends a move. */
-  const posting = (page) => page.waitForRequest(/\/api\/room\/position$/, { timeout: 5_000 }).then(() => Date.now());
-  const waitForCount = (page, n) =>
-    page.waitForFunction((n) => document.querySelector("[data-room-count]")?.textContent === String(n), n, { timeout: 5_000 });
+  const presenter = (slug) => presenterAt(browser, server.url, slug);
+  const learner = () => learnerAt(browser, server.url);
 
   test("bring everyone here, follow off and jump back, the count, a poll, and no token anywhere a learner looks", async () => {
     const host = await presenter("event-stream");
@@ -58,26 +109,16 @@ describe("presenter mode", () => {
 
     // Bring everyone to the presenter's lesson: each page navigates there. Timed from the
     // presenter's POST leaving the browser to each learner's page asking for the lesson.
-    let posted = posting(host.page);
-    const moved = learners.map(({ page }) =>
-      page
-        .waitForRequest((r) => r.isNavigationRequest() && /\/lessons\/event-stream/.test(r.url()), { timeout: 5_000 })
-        .then(() => Date.now()),
-    );
-    await host.page.getByRole("button", { name: "Bring everyone here" }).click();
-    const start = await posted;
-    const arrivals = (await Promise.all(moved)).map((at) => at - start);
+    const arrivals = await bringEveryone(host, learners, "event-stream");
     console.log(`# bring everyone here: the learners' pages moved ${arrivals.join(", ")} ms after the presenter's POST`);
     assert.ok(Math.max(...arrivals) < 500, `every page moves within 500 ms: ${arrivals}`);
-    await Promise.all(learners.map(({ page }) => page.waitForURL(/\/lessons\/event-stream/)));
-    await Promise.all(learners.map(({ page }) => waitForHydration(page)));
 
     // One learner stops following; the presenter moves on a section.
     const [free, ...following] = learners;
     await free.page.getByRole("checkbox", { name: "Follow the presenter" }).uncheck();
     await free.page.locator("[data-room-status]", { hasText: "Browsing on your own" }).waitFor();
     const freeScroll = await free.page.evaluate(() => window.scrollY);
-    posted = posting(host.page);
+    const posted = posting(host.page);
     const scrolling = following.map(({ page }) =>
       page.waitForFunction(() => window.scrollY > 200, null, { timeout: 5_000, polling: 10 }).then(() => Date.now()),
     );
@@ -95,15 +136,7 @@ describe("presenter mode", () => {
     assert.equal(await free.page.getByRole("checkbox", { name: "Follow the presenter" }).isChecked(), true);
 
     // A poll: asked, answered once per browser, counted live, revealed to everyone.
-    await host.page.getByText("Ask the room a question").click();
-    await host.page.getByLabel("Question").fill("Which one sends binary frames?");
-    await host.page.getByLabel("Options, one per line (2 to 6)").fill("SSE\nWebSocket");
-    await host.page.getByRole("button", { name: "Ask", exact: true }).click();
-    for (const [i, { page }] of learners.entries()) {
-      await page.getByText("Which one sends binary frames?").waitFor({ timeout: 5_000 });
-      await page.getByRole("button", { name: i === 0 ? "SSE" : "WebSocket", exact: true }).click();
-      await page.locator("[data-room-poll-note]", { hasText: "Answer sent" }).waitFor();
-    }
+    await askAndAnswer(host, learners, "Which one sends binary frames?", ["SSE", "WebSocket"], ["SSE", "WebSocket", "WebSocket"]);
     await host.page.getByRole("button", { name: "WebSocket: 2" }).waitFor({ timeout: 5_000 });
     await host.page.getByRole("button", { name: "SSE: 1" }).waitFor();
     assert.equal(await learners[1].page.getByRole("button", { name: /^WebSocket/ }).isDisabled(), true, "one answer per browser");
@@ -115,19 +148,7 @@ describe("presenter mode", () => {
     await waitForCount(host.page, 2);
 
     // The token is in no page a learner got, nor in the room's stream as a learner's page reads it.
-    for (const { documents } of learners) {
-      assert.ok(documents.length >= 2, "the join page and the lesson");
-      for (const html of documents) assert.ok(!html.includes(TOKEN));
-    }
-    const stream = await learners[0].page.evaluate(async () => {
-      const reader = (await fetch("/api/room/events")).body.getReader();
-      let text = "";
-      while (!/event: poll/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
-      reader.cancel();
-      return text;
-    });
-    assert.match(stream, /event: position/);
-    assert.ok(!stream.includes(TOKEN));
+    await assertNoToken(learners);
 
     // The presenter leaves: the learners are told.
     await host.context.close();
@@ -170,5 +191,50 @@ describe("presenter mode", () => {
     found.push(...(await runAxe(axePage, { context: "the presenter's strip" })));
     assert.deepEqual(found, []);
     await Promise.all([host.context.close(), context.close(), hostAxe.close()]);
+  });
+});
+
+describe("presenter mode on two servers sharing one redis-server", () => {
+  let redis;
+  let servers = [];
+  let browser;
+
+  before(async () => {
+    redis = await startRedis();
+    const args = ["--no-lab", "--presenter-token", TOKEN, "--redis-url", redis.url];
+    servers = [await startServer({ args }), await startServer({ args })];
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all(servers.map((server) => server.stop()));
+    await redis?.stop();
+  });
+
+  test("the presenter on one server moves, counts and polls the learners on the other", async () => {
+    const [a, b] = servers;
+    const host = await presenterAt(browser, a.url, "event-stream");
+    const learners = [await learnerAt(browser, b.url), await learnerAt(browser, b.url)];
+    await waitForCount(host.page, 2);
+
+    const arrivals = await bringEveryone(host, learners, "event-stream");
+    console.log(`# bring everyone here across servers: the learners' pages moved ${arrivals.join(", ")} ms after the presenter's POST`);
+    assert.ok(Math.max(...arrivals) < 500, `every page on the other server moves within 500 ms: ${arrivals}`);
+
+    await askAndAnswer(host, learners, "Which one reconnects by itself?", ["EventSource", "WebSocket"], ["EventSource", "EventSource"]);
+    await host.page.getByRole("button", { name: "EventSource: 2" }).waitFor({ timeout: 5_000 });
+    await host.page.getByRole("button", { name: "WebSocket: 0" }).waitFor();
+    await host.page.getByRole("button", { name: "Show the counts to everyone" }).click();
+    await Promise.all(learners.map(({ page }) => page.getByRole("button", { name: "EventSource: 2" }).waitFor({ timeout: 5_000 })));
+
+    await learners[1].context.close();
+    await waitForCount(host.page, 1);
+    await assertNoToken(learners);
+
+    await host.context.close();
+    await learners[0].page.getByText("The presenter has left").waitFor({ timeout: 10_000 });
+    assert.deepEqual(learners[0].errors, []);
+    assert.deepEqual(host.errors, []);
+    await learners[0].context.close();
   });
 });
