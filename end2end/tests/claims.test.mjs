@@ -159,6 +159,50 @@ describe("what the lessons claim, in Chromium", () => {
     assert.ok(!result.seen.some((e) => String(e.data ?? "").includes("chatter")));
   });
 
+  test("lesson3_eventsource_cannot_send_a_header", async () => {
+    const page = await freshPage();
+    const sent = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/answer")) sent.push({ method: request.method(), headers: request.headers() });
+    });
+    const [fromEventSource, fromFetch] = await page.evaluate(async () => {
+      // Headers and a method asked of EventSource: its constructor reads only withCredentials.
+      const asked = new Promise((resolve) => {
+        const source = new EventSource("/api/answer?question=Why%3F", {
+          method: "POST",
+          headers: { Authorization: "Bearer demo-token" },
+        });
+        source.onerror = () => resolve({ readyState: source.readyState });
+      });
+      const response = await fetch("/api/answer", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: "Bearer demo-token" },
+        body: JSON.stringify({ question: "Why?" }),
+      });
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      const chunks = [];
+      const start = performance.now();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        chunks.push({ at: performance.now() - start, tokens: (value.match(/event: token/g) ?? []).length });
+      }
+      return [await asked, { status: response.status, type: response.headers.get("content-type"), chunks }];
+    });
+    assert.equal(fromEventSource.readyState, 2, "refused (401) and given up: the header was never sent");
+    const gets = sent.filter((r) => r.method === "GET");
+    const post = sent.find((r) => r.method === "POST");
+    assert.equal(gets.length, 1, "EventSource asked once, with a GET, whatever method it was given");
+    const [get] = gets;
+    assert.equal(get.headers.authorization, undefined, "EventSource sent no Authorization header");
+    assert.equal(post.headers.authorization, "Bearer demo-token");
+    assert.equal(fromFetch.status, 200);
+    assert.equal(fromFetch.type, "text/event-stream");
+    const { chunks } = fromFetch;
+    assert.ok(chunks.length > 10, `the answer came in many chunks: ${chunks.length}`);
+    assert.ok(chunks.at(-1).at - chunks[0].at > 1_000, "the first tokens arrived long before the last");
+  });
+
   test("lesson4_close_code_1006_when_the_connection_drops", async () => {
     const page = await freshPage();
     const closed = await page.evaluate(

@@ -58,6 +58,41 @@ describe("the live demos", () => {
     assert.deepEqual(errors, []);
   });
 
+  test("the streamed answer: a POST cut after ten tokens resumes with no word lost, and EventSource needs the token in its URL", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/demos/answer-stream`);
+    await waitForHydration(page);
+    const fetchSide = page.locator("[data-side=fetch]");
+    const esSide = page.locator("[data-side=event-source]");
+    const posts = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith("/api/answer")) posts.push(request.headers());
+    });
+
+    await fetchSide.getByRole("button", { name: "Ask with fetch" }).click();
+    // The answer grows while it streams: some tokens, not yet done.
+    await page.waitForFunction(() => Number(document.querySelector("[data-side=fetch] .answer-tokens")?.textContent) >= 3);
+    assert.doesNotMatch(await fetchSide.locator(".demo-note").textContent(), /^Done/);
+    await fetchSide.locator(".demo-note", { hasText: /^Done: \d+ tokens in 2 requests/ }).waitFor({ timeout: 15_000 });
+    assert.equal(posts.length, 2);
+    assert.equal(posts[0].authorization, "Bearer demo-token");
+    assert.equal(posts[0]["last-event-id"], undefined);
+    assert.equal(posts[1]["last-event-id"], "10", "the resume names the last token seen");
+    const raw = await fetchSide.locator(".raw-bytes").textContent();
+    assert.match(raw, /\[POST \/api\/answer with Last-Event-ID: 10: 200\]\nevent: token\nid: 11\n/);
+    const viaFetch = await fetchSide.locator(".answer-text").textContent();
+
+    await esSide.getByRole("button", { name: "Ask with EventSource" }).click();
+    await esSide.locator(".demo-note", { hasText: "EventSource gave up" }).waitFor({ timeout: 10_000 });
+    assert.match(await esSide.locator(".demo-note").textContent(), /cannot send an Authorization header/);
+    await esSide.getByRole("checkbox", { name: "Put the token in the URL" }).check();
+    await esSide.getByRole("button", { name: "Ask with EventSource" }).click();
+    await esSide.locator(".demo-note", { hasText: /^Done/ }).waitFor({ timeout: 15_000 });
+    assert.equal(await esSide.locator(".answer-text").textContent(), viaFetch, "the same answer, whole, both ways");
+    assert.deepEqual(errors.filter((e) => !/401/.test(e)), []);
+  });
+
   test("the echo shows a round trip with its time, and 1009 over the limit", async () => {
     const page = await browser.newPage();
     const errors = collectErrors(page);

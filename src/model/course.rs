@@ -89,6 +89,9 @@ pub enum DemoName {
     SseClock,
     /// The WebSocket echo, with a message log and round-trip times.
     WsEcho,
+    /// Lesson 3's answer streamed token by token: a POST over `fetch`,
+    /// parsed in the page and resumed, beside the same through `EventSource`.
+    AnswerStream,
     /// The learner's own SSE and WebSocket handshakes, header by header.
     HandshakeInspector,
     /// Event streams over HTTP/1.1 against HTTP/2, measured in the browser.
@@ -116,6 +119,7 @@ impl DemoName {
     pub const ALL: &'static [DemoName] = &[
         DemoName::SseClock,
         DemoName::WsEcho,
+        DemoName::AnswerStream,
         DemoName::HandshakeInspector,
         DemoName::ConnectionLab,
         DemoName::BufferedClock,
@@ -131,6 +135,7 @@ impl DemoName {
         match self {
             DemoName::SseClock => "sse-clock",
             DemoName::WsEcho => "ws-echo",
+            DemoName::AnswerStream => "answer-stream",
             DemoName::HandshakeInspector => "handshake-inspector",
             DemoName::ConnectionLab => "connection-lab",
             DemoName::BufferedClock => "buffered-clock",
@@ -147,6 +152,7 @@ impl DemoName {
         match self {
             DemoName::SseClock => "The SSE clock",
             DemoName::WsEcho => "The WebSocket echo",
+            DemoName::AnswerStream => "An answer streamed over fetch",
             DemoName::HandshakeInspector => "The handshake inspector",
             DemoName::ConnectionLab => "The connection lab",
             DemoName::BufferedClock => "The clock behind a buffering proxy",
@@ -165,6 +171,9 @@ impl DemoName {
                 "An EventSource on /api/clock: every tick, the raw bytes, and a reconnect you can trigger."
             }
             DemoName::WsEcho => "A WebSocket on /api/echo: send text or bytes and time the round trip.",
+            DemoName::AnswerStream => {
+                "A POST with a header, answered token by token, parsed from the raw bytes and resumed after a cut, beside EventSource."
+            }
             DemoName::HandshakeInspector => {
                 "The headers your own browser sent and the server answered, for an event stream and a WebSocket."
             }

@@ -1,5 +1,7 @@
 //! The live demos' endpoints, one file each, served by the site's own server.
 //!
+//! - [`answer`]: `GET` and `POST /api/answer`, lesson 3's answer streamed
+//!   token by token, over `fetch` and over `EventSource`.
 //! - [`clock`]: `GET /api/clock`, the SSE clock (one shared ticker, replay
 //!   after `Last-Event-ID`), and `POST /api/clock/streams/{id}/drop`.
 //! - [`echo`]: `GET /api/echo`, the WebSocket echo with its limits.
@@ -24,6 +26,7 @@
 //! the browser build; this room is server-only (declared so once, in
 //! `lib.rs`). Realtime code never parses Markdown.
 
+pub mod answer;
 pub mod clock;
 pub mod echo;
 pub mod fair_share;
@@ -206,6 +209,7 @@ impl RealtimeState {
 /// Every live endpoint, ready to merge into the site's router.
 pub fn router(state: RealtimeState) -> Router {
     Router::new()
+        .merge(answer::router())
         .merge(clock::router())
         .merge(echo::router())
         .merge(inspect::router())

@@ -5,7 +5,7 @@ use crate::model::course::{DemoName, DemoOptions};
 use crate::model::wire::{Lane, ProxyBehaviour};
 use crate::realtime::RealtimeState;
 use crate::ui::demos::{
-    ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, MisbehavingProxy,
+    AnswerStream, ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, MisbehavingProxy,
     ReconnectCrowdFrame, SseClock, WhichFitsFrame, WsEcho,
 };
 
@@ -94,6 +94,40 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
         .map(|(key, text)| view! { <p data-demo-text=key>{text}</p> });
             view! { <div hidden>{texts.to_vec()}</div> }
         });
+    // What the answer demo says as it goes, with `{…}` filled in by the island.
+    let answer_texts =
+        (name == DemoName::AnswerStream).then(|| {
+            let texts = [
+            ("answer-asking", "Asking with fetch…"),
+            ("answer-refused", "The server answered {status}: {text}"),
+            (
+                "answer-cut",
+                "The page cut the connection after 10 tokens. fetch does not reconnect by itself: \
+                 the page asks again, sending Last-Event-ID: {id}.",
+            ),
+            ("answer-broken", "The stream broke ({why}): asking again in {ms} ms."),
+            ("answer-given-up", "The stream broke {n} times ({why}); the page gave up."),
+            ("answer-done", "Done: {tokens} tokens in one request."),
+            (
+                "answer-done-resumed",
+                "Done: {tokens} tokens in {requests} requests, none lost and none twice.",
+            ),
+            ("answer-es-opening", "new EventSource(\"{url}\")…"),
+            ("answer-es-broken", "The connection broke: EventSource reconnects by itself."),
+            (
+                "answer-es-given-up",
+                "EventSource gave up (readyState 2) and cannot tell the page why. The same GET \
+                 with fetch shows what the server said: {said}",
+            ),
+            (
+                "answer-es-done",
+                "Done: {tokens} tokens. The page called close(), or EventSource would have asked \
+                 again.",
+            ),
+        ]
+        .map(|(key, text)| view! { <p data-demo-text=key>{text}</p> });
+            view! { <div hidden>{texts.to_vec()}</div> }
+        });
     // The echo's close codes in words, read by its island when a socket closes.
     let close_meanings = (name == DemoName::WsEcho).then(|| {
         use crate::ui::demos::echo_close_codes::{close_meaning, CLOSE_CODES};
@@ -104,6 +138,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
     let body = match name {
         DemoName::SseClock => view! { <SseClock /> }.into_any(),
         DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
+        DemoName::AnswerStream => view! { <AnswerStream /> }.into_any(),
         DemoName::HandshakeInspector => view! { <HandshakeInspector /> }.into_any(),
         // The island reads the options as context on the server, and from
         // `data-lab-start` in the browser.
@@ -139,6 +174,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
             {close_meanings}
             {clock_texts}
             {proxy_texts}
+            {answer_texts}
         </section>
     }
 }

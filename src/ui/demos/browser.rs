@@ -19,6 +19,15 @@ pub fn demo_text(key: &str) -> String {
         .unwrap_or_default()
 }
 
+/// [`demo_text`] with each `{name}` in it replaced by its value.
+pub fn demo_text_with(key: &str, values: &[(&str, &str)]) -> String {
+    let mut text = demo_text(key);
+    for (name, value) in values {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
 /// The fault picked in a `widgets::BreakIt` select; `None` for "as it is".
 pub fn chosen_fault(event: &web_sys::Event) -> Option<super::widgets::ChosenFault> {
     let select = event.target()?.dyn_into::<web_sys::Element>().ok()?;
@@ -108,6 +117,46 @@ async fn fetched(promise: js_sys::Promise) -> Result<(u16, String), String> {
         .await
         .map_err(describe)?;
     Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// Reads `response`'s body chunk by chunk as it arrives, handing `on_text`
+/// whole UTF-8 characters only (a character split between two chunks waits
+/// for the next). Resolves when the body ends; an aborted fetch is an error
+/// whose text holds "abort".
+pub async fn read_body_text(
+    response: &web_sys::Response,
+    mut on_text: impl FnMut(&str),
+) -> Result<(), String> {
+    use wasm_bindgen_futures::JsFuture;
+    let body = response.body().ok_or("the response has no body")?;
+    let reader = body
+        .get_reader()
+        .unchecked_into::<web_sys::ReadableStreamDefaultReader>();
+    let mut pending = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(describe)?;
+        let done = js_sys::Reflect::get(&chunk, &"done".into()).map_err(describe)?;
+        if done.as_bool() == Some(true) {
+            return Ok(());
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(describe)?;
+        pending.extend(js_sys::Uint8Array::new(&value).to_vec());
+        let valid = match std::str::from_utf8(&pending) {
+            Ok(text) => text.len(),
+            Err(error) => error.valid_up_to(),
+        };
+        on_text(&String::from_utf8_lossy(&pending[..valid]));
+        pending.drain(..valid);
+    }
+}
+
+/// Resolves after `ms` milliseconds, on the page's own `setTimeout`.
+pub async fn sleep(ms: i32) {
+    let wait = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = leptos::prelude::window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(wait).await;
 }
 
 /// A JavaScript error as text.

@@ -10,6 +10,7 @@
 //! what it needs (limits, lane ports) and the browser asks for nothing
 //! before it can start.
 
+mod answer_stream;
 #[cfg(feature = "hydrate")]
 pub(crate) mod browser;
 mod connection_lab;
@@ -27,6 +28,7 @@ mod which_fits;
 mod widgets;
 mod ws_echo;
 
+pub use answer_stream::AnswerStream;
 pub use connection_lab::ConnectionLab;
 pub use counter::Counter;
 pub use handshake_inspector::HandshakeInspector;

@@ -9,7 +9,9 @@ use web_sys::{AbortController, MessageEvent};
 use super::state::{clock_url, ClockState};
 
 use crate::model::wire::ClockHello;
-use crate::ui::demos::browser::{demo_text, describe, parse, post, wall_time, EventSourceHandle};
+use crate::ui::demos::browser::{
+    demo_text, describe, parse, post, read_body_text, wall_time, EventSourceHandle,
+};
 
 /// The raw view keeps the newest bytes only.
 const KEPT_RAW_BYTES: usize = 4000;
@@ -185,29 +187,9 @@ async fn pump_raw(
         .await
         .map_err(describe)?
         .unchecked_into::<web_sys::Response>();
-    let body = response.body().ok_or("the response has no body")?;
-    let reader = body
-        .get_reader()
-        .unchecked_into::<web_sys::ReadableStreamDefaultReader>();
-    let mut pending = Vec::new();
-    loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(describe)?;
-        let done = js_sys::Reflect::get(&chunk, &"done".into()).map_err(describe)?;
-        if done.as_bool() == Some(true) {
-            state.raw.update(|raw| raw.push_str("\n[end of body]\n"));
-            return Ok(());
-        }
-        let value = js_sys::Reflect::get(&chunk, &"value".into()).map_err(describe)?;
-        pending.extend(js_sys::Uint8Array::new(&value).to_vec());
-        // Show only whole UTF-8 characters; keep a split one for the next chunk.
-        let valid = match std::str::from_utf8(&pending) {
-            Ok(text) => text.len(),
-            Err(error) => error.valid_up_to(),
-        };
-        let text: String = String::from_utf8_lossy(&pending[..valid]).into_owned();
-        pending.drain(..valid);
+    read_body_text(&response, |text| {
         state.raw.update(|raw| {
-            raw.push_str(&text);
+            raw.push_str(text);
             if raw.len() > KEPT_RAW_BYTES {
                 let cut = raw.len() - KEPT_RAW_BYTES;
                 let cut = (cut..raw.len())
@@ -216,5 +198,8 @@ async fn pump_raw(
                 raw.drain(..cut);
             }
         });
-    }
+    })
+    .await?;
+    state.raw.update(|raw| raw.push_str("\n[end of body]\n"));
+    Ok(())
 }
