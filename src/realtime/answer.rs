@@ -26,7 +26,7 @@ use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::clock::Clock;
+use super::clock::{self, Clock};
 use super::fair_share::ClientAddr;
 use super::sse::{self, last_event_id};
 use super::{RealtimeState, Stopping};
@@ -105,6 +105,8 @@ pub fn router() -> Router<RealtimeState> {
 enum Refusal {
     NoToken(&'static str),
     BadQuestion(String),
+    /// Over the clock's limits (`429` or `503`).
+    Busy(clock::Refused),
 }
 
 impl IntoResponse for Refusal {
@@ -117,6 +119,7 @@ impl IntoResponse for Refusal {
             )
                 .into_response(),
             Refusal::BadQuestion(why) => (StatusCode::UNPROCESSABLE_ENTITY, why).into_response(),
+            Refusal::Busy(refused) => refused.into_response(),
         }
     }
 }
@@ -151,21 +154,15 @@ async fn answer_to_fetch(
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Json(asked): Json<AnswerQuestion>,
-) -> Response {
+) -> Result<Response, Refusal> {
     if bearer_token(&headers) != Some(DEMO_TOKEN) {
         let how = "send it as `Authorization: Bearer demo-token`";
-        return Refusal::NoToken(how).into_response();
+        return Err(Refusal::NoToken(how));
     }
-    let question = match checked_question(&asked.question) {
-        Ok(question) => question,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let place = match clock.admit(client) {
-        Ok(place) => place,
-        Err(refused) => return refused.into_response(),
-    };
+    let tokens = answer(checked_question(&asked.question)?);
+    let place = clock.admit(client).map_err(Refusal::Busy)?;
     let after = last_event_id(&headers).unwrap_or(0);
-    stream_answer(answer(question), after, place, stopping)
+    Ok(stream_answer(tokens, after, place, stopping))
 }
 
 #[derive(serde::Deserialize)]
@@ -181,29 +178,22 @@ async fn answer_to_event_source(
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Query(asked): Query<AnswerQuery>,
-) -> Response {
+) -> Result<Response, Refusal> {
     let token = bearer_token(&headers).or(asked.access_token.as_deref());
     if token != Some(DEMO_TOKEN) {
         let how = "EventSource cannot send an Authorization header, so put it in the URL as \
                    `&access_token=demo-token` (where logs and history keep it), or use a cookie";
-        return Refusal::NoToken(how).into_response();
+        return Err(Refusal::NoToken(how));
     }
-    let question = match checked_question(&asked.question) {
-        Ok(question) => question,
-        Err(refusal) => return refusal.into_response(),
-    };
-    let tokens = answer(question);
+    let tokens = answer(checked_question(&asked.question)?);
     let after = last_event_id(&headers).unwrap_or(0);
     // The answer is whole: `204` is how a server tells `EventSource` to stop
     // reconnecting.
     if after > tokens.len() as u64 {
-        return StatusCode::NO_CONTENT.into_response();
+        return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    let place = match clock.admit(client) {
-        Ok(place) => place,
-        Err(refused) => return refused.into_response(),
-    };
-    stream_answer(tokens, after, place, stopping)
+    let place = clock.admit(client).map_err(Refusal::Busy)?;
+    Ok(stream_answer(tokens, after, place, stopping))
 }
 
 /// The tokens after id `after`, one every [`TOKEN_EVERY`], then `done`
