@@ -228,6 +228,108 @@ describe("what the lessons claim, in Chromium", () => {
     assert.deepEqual(closed, { code: 1005, wasClean: true });
   });
 
+  test("lesson4_send_throws_before_open_and_discards_after_close", async () => {
+    const page = await freshPage();
+    const result = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const socket = new WebSocket(`ws://${location.host}/api/echo`);
+          let connecting;
+          try {
+            socket.send("too early");
+            connecting = "no exception";
+          } catch (error) {
+            connecting = error.name;
+          }
+          socket.onopen = () => socket.close(1000);
+          socket.onclose = () => {
+            const before = socket.bufferedAmount;
+            let closed = "no exception";
+            try {
+              socket.send("too late");
+            } catch (error) {
+              closed = error.name;
+            }
+            resolve({ connecting, closed, grew: socket.bufferedAmount - before });
+          };
+        }),
+    );
+    assert.deepEqual(result, { connecting: "InvalidStateError", closed: "no exception", grew: "too late".length });
+  });
+
+  /** `count` pages of one browser context, each loaded with `/` of this site. */
+  async function tabs(count) {
+    await context?.close();
+    context = await browser.newContext();
+    const pages = [];
+    for (let i = 0; i < count; i++) {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/`);
+      pages.push(page);
+    }
+    return pages;
+  }
+
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test("lesson6_the_six_connections_are_shared_by_every_tab", async () => {
+    const pages = await tabs(7);
+    for (const page of pages) {
+      await page.evaluate(() => {
+        window.hellos = 0;
+        window.source = new EventSource("/api/clock");
+        window.source.addEventListener("hello", () => window.hellos++);
+      });
+    }
+    await sleep(2_500);
+    const hellos = await Promise.all(pages.map((page) => page.evaluate(() => window.hellos)));
+    assert.deepEqual(hellos, [1, 1, 1, 1, 1, 1, 0], "six tabs' streams open, the seventh tab's waits");
+    assert.equal(await pages[6].evaluate(() => window.source.readyState), 0, "CONNECTING");
+    await pages[0].close();
+    await pages[6].waitForFunction(() => window.hellos === 1, null, { timeout: 5_000 });
+  });
+
+  test("lesson6_one_stream_shared_by_seven_tabs_through_a_lock_and_a_broadcast_channel", async () => {
+    const pages = await tabs(7);
+    for (const page of pages) {
+      // The lesson's code, with `show` counting what each tab sees.
+      await page.evaluate(() => {
+        window.seen = [];
+        window.leader = false;
+        const show = (data) => window.seen.push(data);
+        const channel = new BroadcastChannel("clock");
+        channel.onmessage = (event) => show(event.data);
+        navigator.locks.request("clock-leader", () => {
+          window.leader = true;
+          const source = new EventSource("/api/clock");
+          source.addEventListener("tick", (event) => {
+            show(event.data);
+            channel.postMessage(event.data);
+          });
+          return new Promise(() => {});
+        });
+      });
+    }
+    const state = () =>
+      Promise.all(pages.map((page) => page.evaluate(() => ({ leader: window.leader, seen: window.seen.length }))));
+    await sleep(3_500);
+    const first = await state();
+    assert.equal(first.filter((tab) => tab.leader).length, 1, `one leader: ${JSON.stringify(first)}`);
+    assert.ok(first.every((tab) => tab.seen >= 2), `every tab saw the ticks: ${JSON.stringify(first)}`);
+    const ticks = await pages.find((_, i) => first[i].leader).evaluate(() => window.seen);
+    const other = await pages.find((_, i) => !first[i].leader).evaluate(() => window.seen);
+    assert.deepEqual(other.slice(-2), ticks.slice(-2), "the same ticks in every tab");
+
+    const leaderAt = first.findIndex((tab) => tab.leader);
+    await pages[leaderAt].close();
+    pages.splice(leaderAt, 1);
+    const counts = (await state()).map((tab) => tab.seen);
+    await sleep(3_500);
+    const later = await state();
+    assert.equal(later.filter((tab) => tab.leader).length, 1, `a new leader: ${JSON.stringify(later)}`);
+    later.forEach((tab, i) => assert.ok(tab.seen >= counts[i] + 2, `tab ${i} goes on: ${JSON.stringify(later)}`));
+  });
+
   test("lesson6_websocket_does_not_take_an_http1_slot", async () => {
     const lane = server.lanes.http1.replace("localhost", "127.0.0.1");
     const page = await freshPage(lane);

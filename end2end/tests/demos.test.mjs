@@ -117,6 +117,49 @@ describe("the live demos", () => {
     assert.deepEqual(errors, []);
   });
 
+  test("lesson4_a_resumed_echo_loses_nothing_and_repeats_nothing", async () => {
+    const page = await browser.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/demos/ws-resume`);
+    await waitForHydration(page);
+    const stat = (name) => page.locator(`.resume-${name}`).textContent().then(Number);
+    const burst = page.getByRole("button", { name: "Send 6, losing the link after 3" });
+    await burst.waitFor();
+    await page.waitForFunction(() => !document.querySelector(".resume-demo button.button").disabled);
+
+    await burst.click();
+    await page.waitForFunction(() => document.querySelector(".resume-echoed")?.textContent === "6", null, {
+      timeout: 15_000,
+    });
+    assert.equal(await stat("connections"), 2, "one drop, one reconnect");
+    assert.deepEqual(
+      [await stat("sent"), await stat("lost"), await stat("missing"), await stat("twice"), await stat("seen")],
+      [6, 0, 0, 0, 6],
+      "six sent, none lost, no gap in the server's numbers, none twice",
+    );
+    assert.match(await page.locator(".resume-demo .demo-note").textContent(), /^Resumed: the server had the page's messages up to number 3, so the page sent 3 again/);
+    const rows = await page.$$eval(".resume-log tbody tr", (trs) =>
+      trs.map((tr) => ({ status: tr.dataset.status, cells: [...tr.cells].map((td) => td.textContent) })),
+    );
+    assert.deepEqual(rows.map((r) => r.cells[0]), ["1", "2", "3", "4", "5", "6"]);
+    assert.deepEqual(rows.map((r) => r.cells[2]), ["1", "1", "1", "2", "2", "2"], "4 to 6 were sent again");
+    rows.forEach((row, i) => {
+      assert.equal(row.status, "echoed");
+      assert.equal(row.cells[3], `#${i + 1} on connection 2 (after the reconnect)`, "every echo came after the reconnect, in order");
+    });
+
+    // A naive page: it reconnects to a new session, and what was in flight is gone.
+    await page.getByRole("checkbox", { name: /Resume after reconnecting/ }).uncheck();
+    await burst.click();
+    await page.waitForFunction(() => document.querySelector(".resume-lost")?.textContent === "6", null, {
+      timeout: 15_000,
+    });
+    assert.equal(await stat("connections"), 3);
+    assert.equal(await stat("echoed"), 6, "only the first six");
+    assert.match(await page.locator(".resume-demo .demo-note").textContent(), /^Connected to a new session/);
+    assert.deepEqual(errors, []);
+  });
+
   test("the inspector shows this browser's own headers and an Accept that matches its key", async () => {
     const page = await browser.newPage();
     const errors = collectErrors(page);

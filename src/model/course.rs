@@ -89,6 +89,9 @@ pub enum DemoName {
     SseClock,
     /// The WebSocket echo, with a message log and round-trip times.
     WsEcho,
+    /// Lesson 4's echo that survives a drop: numbered messages, resumed
+    /// after a reconnect with nothing lost and nothing twice.
+    WsResume,
     /// Lesson 3's answer streamed token by token: a POST over `fetch`,
     /// parsed in the page and resumed, beside the same through `EventSource`.
     AnswerStream,
@@ -119,6 +122,7 @@ impl DemoName {
     pub const ALL: &'static [DemoName] = &[
         DemoName::SseClock,
         DemoName::WsEcho,
+        DemoName::WsResume,
         DemoName::AnswerStream,
         DemoName::HandshakeInspector,
         DemoName::ConnectionLab,
@@ -135,6 +139,7 @@ impl DemoName {
         match self {
             DemoName::SseClock => "sse-clock",
             DemoName::WsEcho => "ws-echo",
+            DemoName::WsResume => "ws-resume",
             DemoName::AnswerStream => "answer-stream",
             DemoName::HandshakeInspector => "handshake-inspector",
             DemoName::ConnectionLab => "connection-lab",
@@ -152,6 +157,7 @@ impl DemoName {
         match self {
             DemoName::SseClock => "The SSE clock",
             DemoName::WsEcho => "The WebSocket echo",
+            DemoName::WsResume => "An echo that resumes after a drop",
             DemoName::AnswerStream => "An answer streamed over fetch",
             DemoName::HandshakeInspector => "The handshake inspector",
             DemoName::ConnectionLab => "The connection lab",
@@ -171,6 +177,9 @@ impl DemoName {
                 "An EventSource on /api/clock: every tick, the raw bytes, and a reconnect you can trigger."
             }
             DemoName::WsEcho => "A WebSocket on /api/echo: send text or bytes and time the round trip.",
+            DemoName::WsResume => {
+                "Numbered messages over a WebSocket that loses its link: reconnect, resume, and count what was lost."
+            }
             DemoName::AnswerStream => {
                 "A POST with a header, answered token by token, parsed from the raw bytes and resumed after a cut, beside EventSource."
             }

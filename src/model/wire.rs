@@ -371,3 +371,41 @@ pub struct AnswerDone {
     /// How many tokens the whole answer has.
     pub tokens: usize,
 }
+
+/// `GET /api/echo/resume`: lesson 4's echo that survives a drop. The page
+/// numbers its messages (`num`), the server numbers its own (`seq`); after
+/// a reconnect each side says the last number it has and the other sends
+/// the rest. The server's messages, as JSON text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ResumeFromServer {
+    /// First on every socket: the session (new, or the one the page named),
+    /// the last of the page's messages the server has (the page resends
+    /// every later one), and how many of the server's messages after the
+    /// page's `seen` it no longer keeps.
+    Welcome {
+        session: String,
+        resumed: bool,
+        received: u64,
+        lost: u64,
+    },
+    /// The server's message `seq`: the echo of the page's message `of`.
+    Echo { seq: u64, of: u64, text: String },
+}
+
+/// The page's messages on `/api/echo/resume`, as JSON text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ResumeFromPage {
+    /// The page's message `num` (1, 2, 3… in its session; a number the
+    /// server already has is a resend and is dropped).
+    Send { num: u64, text: String },
+    /// "Lose the link after the next `after` messages": the server reads
+    /// them and numbers their echoes but sends none, then drops the
+    /// connection without a close frame; whatever the page sent after them
+    /// is never read. A lost Wi-Fi, on request, in both directions.
+    Cut { after: u64 },
+}
+
+/// The most messages a `cut` may lose.
+pub const RESUME_MOST_CUT: u64 = 10;

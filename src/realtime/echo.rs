@@ -23,8 +23,9 @@ use axum::Router;
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::fair_share::{ClientAddr, Share, Shares};
+use super::fair_share::{ClientAddr, OverShare, Share, Shares};
 use super::limits::{semaphore_permits, too_busy};
+use super::resume::{resume_handler, Sessions};
 use super::{origin, EchoSettings, RealtimeState, Stopping};
 use crate::model::wire::{echo_hello, EchoFault, PING_STORM_PREFIX};
 
@@ -32,6 +33,7 @@ pub mod close_code {
     pub const NORMAL: u16 = 1000;
     pub const GOING_AWAY: u16 = 1001;
     pub const PROTOCOL_ERROR: u16 = 1002;
+    pub const UNSUPPORTED_DATA: u16 = 1003;
     pub const INVALID_PAYLOAD: u16 = 1007;
     pub const POLICY_VIOLATION: u16 = 1008;
     pub const MESSAGE_TOO_BIG: u16 = 1009;
@@ -49,13 +51,15 @@ const FRAME_ALLOWANCE: usize = 4;
 /// open, and its write buffer: small, so that an idle socket costs little.
 /// A read this small is served from a read-ahead under hyper
 /// (`server::read_ahead`), so a large message still takes one system call.
-const SOCKET_BUFFER: usize = 512;
+pub(super) const SOCKET_BUFFER: usize = 512;
 
 #[derive(Clone, Debug)]
 pub struct Echo {
     pub settings: EchoSettings,
     permits: Arc<Semaphore>,
     shares: Arc<Shares>,
+    /// Lesson 4's resumable echo's sessions (`resume.rs`).
+    pub sessions: Arc<Sessions>,
 }
 
 impl Echo {
@@ -67,13 +71,46 @@ impl Echo {
                 "--echo-per-client",
                 settings.max_sockets_per_client,
             ),
+            sessions: Arc::new(Sessions::new(settings.max_open_sockets)),
             settings,
+        }
+    }
+
+    /// A socket's place among the echo's: its client's share and a permit,
+    /// or the answer that says which limit is full.
+    pub(super) fn hold(&self, client: std::net::IpAddr) -> Result<Held, Refused> {
+        let share = self.shares.take(client).map_err(Refused::OverShare)?;
+        let Ok(permit) = self.permits.clone().try_acquire_owned() else {
+            return Err(Refused::Full(self.settings.max_open_sockets));
+        };
+        Ok((permit, share))
+    }
+}
+
+/// Why a socket was refused before its upgrade.
+pub(super) enum Refused {
+    /// The client holds its share of echo sockets (429).
+    OverShare(OverShare),
+    /// The server holds its most echo sockets (503).
+    Full(usize),
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::OverShare(refused) => refused.into_response(),
+            Refused::Full(limit) => too_busy("echo sockets", limit),
         }
     }
 }
 
+/// What an open echo socket holds until it ends.
+pub(super) type Held = (OwnedSemaphorePermit, Share);
+
 pub fn router() -> Router<RealtimeState> {
-    Router::new().route("/api/echo", get(echo_handler).connect(echo_handler))
+    Router::new()
+        .route("/api/echo", get(echo_handler).connect(echo_handler))
+        .route("/api/echo/resume", get(resume_handler))
 }
 
 async fn echo_handler(
@@ -88,12 +125,9 @@ async fn echo_handler(
     if let Err(refused) = origin::check(&headers, &uri, &realtime.allowed_origins) {
         return refused.into_response();
     }
-    let share = match echo.shares.take(client) {
-        Ok(share) => share,
+    let held = match echo.hold(client) {
+        Ok(held) => held,
         Err(refused) => return refused.into_response(),
-    };
-    let Ok(permit) = echo.permits.clone().try_acquire_owned() else {
-        return too_busy("echo sockets", echo.settings.max_open_sockets);
     };
     let settings = echo.settings.clone();
     upgrade
@@ -119,7 +153,7 @@ async fn echo_handler(
                     None => return,
                 },
             };
-            echo_socket(socket, settings, stopping, (permit, share)).await
+            echo_socket(socket, settings, stopping, held).await
         })
 }
 
@@ -188,7 +222,7 @@ async fn echo_socket(
     mut socket: WebSocket,
     settings: EchoSettings,
     stopping: Stopping,
-    _held: (OwnedSemaphorePermit, Share),
+    _held: Held,
 ) {
     // Counted until this task ends, after the close handshake below: the
     // server must not exit while a 1001 waits for the browser's answer.

@@ -5,6 +5,8 @@
 //! - [`clock`]: `GET /api/clock`, the SSE clock (one shared ticker, replay
 //!   after `Last-Event-ID`), and `POST /api/clock/streams/{id}/drop`.
 //! - [`echo`]: `GET /api/echo`, the WebSocket echo with its limits.
+//! - [`resume`]: `GET /api/echo/resume`, lesson 4's echo that numbers its
+//!   messages and resumes a session after a drop.
 //! - [`faults`]: `?fault=…` on the clock: one stream misbehaving on request.
 //! - [`leaky`]: `GET /api/leaky/naive` and `/api/leaky/stats`, lesson 5's
 //!   timer per connection, leaking and bounded, beside the shared ticker.
@@ -38,6 +40,7 @@ mod limits;
 mod origin;
 pub mod proxy;
 mod replay;
+pub mod resume;
 pub mod room;
 mod sse;
 mod stopping;

@@ -49,7 +49,7 @@ use super::fair_share::{ClientAddr, Shares};
 use super::limits::semaphore_permits;
 use super::{RealtimeState, Stopping};
 use crate::model::room::{AnswerAsked, MoveAsked, RoomPoll, RoomPosition};
-pub use presenter::{new_token, Presenter, PRESENTER_COOKIE};
+pub use presenter::{new_token, random_id, Presenter, PRESENTER_COOKIE};
 use shared::{Counts, Heard, Shared, SharedError};
 pub use shared::{REPORT_EVERY, REPORT_LIFE};
 pub use state::RoomError;

@@ -6,7 +6,7 @@ use crate::model::wire::{Lane, ProxyBehaviour};
 use crate::realtime::RealtimeState;
 use crate::ui::demos::{
     AnswerStream, ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, MisbehavingProxy,
-    ReconnectCrowdFrame, SseClock, WhichFitsFrame, WsEcho,
+    ReconnectCrowdFrame, SseClock, WhichFitsFrame, WsEcho, WsResume,
 };
 
 /// Shows the lab's proxy note when this page came over HTTPS on a port that
@@ -128,6 +128,33 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
         .map(|(key, text)| view! { <p data-demo-text=key>{text}</p> });
             view! { <div hidden>{texts.to_vec()}</div> }
         });
+    // What the resumable echo says as it goes.
+    let resume_texts = (name == DemoName::WsResume).then(|| {
+        let texts = [
+            (
+                "resume-new",
+                "Connected to a new session: the page numbers its messages from 1 again.",
+            ),
+            (
+                "resume-resumed",
+                "Resumed: the server had the page's messages up to number {received}, so the page \
+                 sent {n} again; the server sent every echo after the last one the page had \
+                 ({lost} no longer kept).",
+            ),
+            (
+                "resume-lost",
+                "The connection was lost (close code {code}). Reconnecting in {ms} ms (backoff \
+                 with jitter).",
+            ),
+            (
+                "resume-queued",
+                "Kept for later: the socket is not open yet, and send() on a CONNECTING socket \
+                 throws. The page sends it after the server's welcome.",
+            ),
+        ]
+        .map(|(key, text)| view! { <p data-demo-text=key>{text}</p> });
+        view! { <div hidden>{texts.to_vec()}</div> }
+    });
     // The echo's close codes in words, read by its island when a socket closes.
     let close_meanings = (name == DemoName::WsEcho).then(|| {
         use crate::ui::demos::echo_close_codes::{close_meaning, CLOSE_CODES};
@@ -138,6 +165,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
     let body = match name {
         DemoName::SseClock => view! { <SseClock /> }.into_any(),
         DemoName::WsEcho => view! { <WsEcho /> }.into_any(),
+        DemoName::WsResume => view! { <WsResume /> }.into_any(),
         DemoName::AnswerStream => view! { <AnswerStream /> }.into_any(),
         DemoName::HandshakeInspector => view! { <HandshakeInspector /> }.into_any(),
         // The island reads the options as context on the server, and from
@@ -175,6 +203,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
             {clock_texts}
             {proxy_texts}
             {answer_texts}
+            {resume_texts}
         </section>
     }
 }

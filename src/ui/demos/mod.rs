@@ -27,6 +27,7 @@ mod sse_clock;
 mod which_fits;
 mod widgets;
 mod ws_echo;
+mod ws_resume;
 
 pub use answer_stream::AnswerStream;
 pub use connection_lab::ConnectionLab;
@@ -45,3 +46,4 @@ pub use which_fits::frame::WhichFitsFrame;
 #[cfg(not(feature = "hydrate"))]
 pub use ws_echo::close_codes as echo_close_codes;
 pub use ws_echo::WsEcho;
+pub use ws_resume::WsResume;
