@@ -26,8 +26,9 @@ use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::clock::{self, Clock};
+use super::clock::Clock;
 use super::fair_share::ClientAddr;
+use super::limits::Refused;
 use super::sse::{self, last_event_id};
 use super::{RealtimeState, Stopping};
 use crate::model::wire::{AnswerDone, AnswerQuestion, AnswerToken};
@@ -106,7 +107,7 @@ enum Refusal {
     NoToken(&'static str),
     BadQuestion(String),
     /// Over the clock's limits (`429` or `503`).
-    Busy(clock::Refused),
+    Busy(Refused),
 }
 
 impl IntoResponse for Refusal {

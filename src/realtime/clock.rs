@@ -26,8 +26,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 
-use super::fair_share::{ClientAddr, OverShare, Share, Shares};
-use super::limits::{semaphore_permits, too_busy};
+use super::fair_share::{ClientAddr, Share, Shares};
+use super::limits::{semaphore_permits, Refused};
 use super::replay::{Backlog, ReplayWindow, Tick};
 use super::{faults, sse, ClockSettings, Stopping};
 use crate::model::wire::ClockFault;
@@ -199,25 +199,11 @@ impl Clock {
             .permits
             .clone()
             .try_acquire_owned()
-            .map_err(|_| Refused::Full(self.settings.max_open_streams))?;
+            .map_err(|_| Refused::Full {
+                what: "clock streams",
+                limit: self.settings.max_open_streams,
+            })?;
         Ok((permit, share))
-    }
-}
-
-/// Why a clock stream was refused: the client holds its share (429), or
-/// the server holds its limit of streams (503).
-#[derive(Debug)]
-pub enum Refused {
-    OverShare(OverShare),
-    Full(usize),
-}
-
-impl IntoResponse for Refused {
-    fn into_response(self) -> Response {
-        match self {
-            Refused::OverShare(refused) => refused.into_response(),
-            Refused::Full(limit) => too_busy("clock streams", limit),
-        }
     }
 }
 

@@ -23,8 +23,8 @@ use axum::Router;
 use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::fair_share::{ClientAddr, OverShare, Share, Shares};
-use super::limits::{semaphore_permits, too_busy};
+use super::fair_share::{ClientAddr, Share, Shares};
+use super::limits::{semaphore_permits, Refused};
 use super::resume::{resume_handler, Sessions};
 use super::{origin, EchoSettings, RealtimeState, Stopping};
 use crate::model::wire::{echo_hello, EchoFault, PING_STORM_PREFIX};
@@ -81,26 +81,12 @@ impl Echo {
     pub(super) fn hold(&self, client: std::net::IpAddr) -> Result<Held, Refused> {
         let share = self.shares.take(client).map_err(Refused::OverShare)?;
         let Ok(permit) = self.permits.clone().try_acquire_owned() else {
-            return Err(Refused::Full(self.settings.max_open_sockets));
+            return Err(Refused::Full {
+                what: "echo sockets",
+                limit: self.settings.max_open_sockets,
+            });
         };
         Ok((permit, share))
-    }
-}
-
-/// Why a socket was refused before its upgrade.
-pub(super) enum Refused {
-    /// The client holds its share of echo sockets (429).
-    OverShare(OverShare),
-    /// The server holds its most echo sockets (503).
-    Full(usize),
-}
-
-impl IntoResponse for Refused {
-    fn into_response(self) -> Response {
-        match self {
-            Refused::OverShare(refused) => refused.into_response(),
-            Refused::Full(limit) => too_busy("echo sockets", limit),
-        }
     }
 }
 

@@ -4,6 +4,25 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use super::fair_share::OverShare;
+
+/// Why a stream or a socket was refused before it began: the client holds
+/// its share (429), or the server holds its limit of `what` (503).
+#[derive(Debug)]
+pub enum Refused {
+    OverShare(OverShare),
+    Full { what: &'static str, limit: usize },
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::OverShare(refused) => refused.into_response(),
+            Refused::Full { what, limit } => too_busy(what, limit),
+        }
+    }
+}
+
 pub fn too_busy(what: &str, limit: usize) -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
