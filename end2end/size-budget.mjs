@@ -13,7 +13,7 @@
 // Budgets (brotli 11 sizes; 1 KiB = 1024 bytes):
 //   text-only page (home, every lesson without a demo or a check)  0 bytes of JS files and of wasm;
 //                      inline script ≤ 1024 bytes (the page's protocol, the learner's progress)
-//   SIZE_BUDGET_DEMO_KIB  default 132  JS + wasm of each lesson with exactly one demo (or
+//   SIZE_BUDGET_DEMO_KIB  default 136  JS + wasm of each lesson with exactly one demo (or
 //                                      none), its knowledge checks included. It was 120 until
 //                                      lesson 8's misbehaving proxy: the lab's lesson then came
 //                                      to 120.0 KiB with a few bytes either side from one build
@@ -31,6 +31,14 @@
 //                                      raw more), the rest in the lab's own code cut into more chunks
 //                                      where it shares helpers with the new island. Its notes are
 //                                      already in the page (demo_frame.rs), which saved 0.5 KiB.
+//                                      132 became 136 with lesson 4's resumable echo (issue 14):
+//                                      the lab's lesson went from 131.2 to 135.1 KiB, though it
+//                                      does not show that demo. The island's own code is a lazy
+//                                      chunk (14.2 KiB, loaded only where it is shown); what every
+//                                      island page pays is its loader and split-table entry, its
+//                                      view's static text and serde's messages for its wire types
+//                                      (wasm-split keeps all static data in the main module), and
+//                                      the lab's helpers cut into more, smaller shared chunks.
 //   SIZE_BUDGET_CSS_KIB   default 12   the CSS a page loads
 //   SIZE_BUDGET_HTML_KIB  default 15   the HTML of the longest lesson
 // The variables are there to lower a budget and watch the check fail, e.g.
@@ -51,7 +59,7 @@ const DEMO_PAGE = "/demos/counter";
 const INLINE_SCRIPT_BUDGET = 1024;
 
 const budgets = {
-  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 132),
+  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 136),
   css: budgetKib("SIZE_BUDGET_CSS_KIB", 12),
   html: budgetKib("SIZE_BUDGET_HTML_KIB", 15),
 };
