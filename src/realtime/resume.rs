@@ -18,7 +18,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::echo::{close, close_code};
@@ -97,15 +97,25 @@ impl Sessions {
     }
 
     /// Picks up the session `named` (when the server still has it) or
-    /// starts a new one; `None` when the server holds its most sessions.
+    /// starts a new one, forgetting the one left longest ago if the server
+    /// holds its most; `None` only when every session has a socket.
     pub fn attach(&self, named: Option<&str>, seen: u64) -> Option<Attached> {
         let mut sessions = self.sessions.lock().expect("no panic holds this lock");
         let now = Instant::now();
         sessions.retain(|_, s| s.left_at.is_none_or(|left| now - left < KEPT_FOR));
         let (id, resumed) = match named.filter(|id| sessions.contains_key(*id)) {
             Some(id) => (id.to_string(), true),
-            None if sessions.len() >= self.most => return None,
-            None => (super::room::random_id(), false),
+            None => {
+                if sessions.len() >= self.most {
+                    let oldest = sessions
+                        .iter()
+                        .filter_map(|(id, s)| Some((s.left_at?, id)))
+                        .min()
+                        .map(|(_, id)| id.clone())?;
+                    sessions.remove(&oldest);
+                }
+                (super::room::random_id(), false)
+            }
         };
         let session = sessions.entry(id.clone()).or_default();
         session.holder += 1;
@@ -159,13 +169,32 @@ impl Sessions {
 
     /// The socket ended: its session is kept for [`KEPT_FOR`], unless a
     /// newer socket holds it.
-    pub fn detach(&self, attached: &Attached) {
+    fn detach(&self, attached: &Attached) {
         let mut sessions = self.sessions.lock().expect("no panic holds this lock");
         if let Some(session) = sessions.get_mut(&attached.session) {
             if session.holder == attached.holder {
                 session.left_at = Some(Instant::now());
             }
         }
+    }
+}
+
+/// A socket's hold on its session, given back when it is dropped: when
+/// the socket ends, or when its upgrade never happened.
+pub struct Holding {
+    sessions: Arc<Sessions>,
+    pub attached: Attached,
+}
+
+impl Holding {
+    pub fn new(sessions: Arc<Sessions>, attached: Attached) -> Self {
+        Holding { sessions, attached }
+    }
+}
+
+impl Drop for Holding {
+    fn drop(&mut self) {
+        self.sessions.detach(&self.attached);
     }
 }
 
@@ -206,6 +235,7 @@ pub(super) async fn resume_handler(
     let Some(attached) = echo.sessions.attach(asked.session.as_deref(), asked.seen) else {
         return too_busy("resumable sessions", echo.sessions.most);
     };
+    let holding = Holding::new(echo.sessions.clone(), attached);
     let (sessions, settings, stopping) = (echo.sessions.clone(), echo.settings, realtime.stopping);
     upgrade
         .max_message_size(MOST_MESSAGE)
@@ -218,7 +248,7 @@ pub(super) async fn resume_handler(
             let _open = stopping.hold();
             let talk = Talk {
                 sessions: &sessions,
-                attached: &attached,
+                attached: &holding.attached,
                 idle: settings.idle,
             };
             let ending = tokio::select! {
@@ -227,7 +257,7 @@ pub(super) async fn resume_handler(
                     Ending::Close(close_code::GOING_AWAY, "the server is restarting".into())
                 }
             };
-            sessions.detach(&attached);
+            drop(holding); // kept for the page's return from now on
             if let Ending::Close(code, reason) = ending {
                 close(&mut socket, code, &reason).await;
             }
@@ -418,13 +448,31 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_session_starts_afresh_and_the_count_of_sessions_is_bounded() {
+    fn an_unknown_session_starts_afresh_and_a_full_store_forgets_the_session_left_longest_ago() {
         let sessions = Sessions::new(2);
         let first = sessions.attach(Some("not-a-session"), 7).unwrap();
         assert_eq!(welcome(&first), (false, 0, 0));
         assert_ne!(first.session, "not-a-session");
-        assert!(sessions.attach(None, 0).is_some());
-        assert!(sessions.attach(None, 0).is_none());
-        assert!(sessions.attach(Some(&first.session), 0).is_some());
+        let second = sessions.attach(None, 0).unwrap();
+        assert!(
+            sessions.attach(None, 0).is_none(),
+            "both sessions have a socket"
+        );
+        sessions.detach(&first);
+        std::thread::sleep(Duration::from_millis(2));
+        sessions.detach(&second);
+        let _third = sessions
+            .attach(None, 0)
+            .expect("the first session made room");
+        let second_again = sessions.attach(Some(&second.session), 0).unwrap();
+        assert!(
+            welcome(&second_again).0,
+            "the session left last is still kept"
+        );
+        let first_again = sessions.attach(Some(&first.session), 0);
+        assert!(
+            first_again.is_none(),
+            "the first was forgotten, and every session has a socket"
+        );
     }
 }
