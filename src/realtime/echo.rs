@@ -225,7 +225,7 @@ async fn echo_socket(
         };
         let received = match next {
             Err(_idle) => {
-                let reason = format!("idle for {}", humantime::format_duration(settings.idle));
+                let reason = idle_reason(settings.idle);
                 Box::pin(close(&mut socket, close_code::POLICY_VIOLATION, &reason)).await;
                 return;
             }
@@ -272,11 +272,18 @@ fn close_for(error: &axum::Error, max_message: usize) -> Option<(u16, String)> {
     }
 }
 
-/// Sends a close frame, then waits briefly for the client's answer.
+/// Why a silent socket was closed (with 1008): `idle for 2m`.
+pub(super) fn idle_reason(idle: std::time::Duration) -> String {
+    format!("idle for {}", humantime::format_duration(idle))
+}
+
+/// Sends a close frame, then waits briefly for the client's answer. A
+/// reason longer than a close frame holds (123 bytes, RFC 6455 §5.5) is
+/// cut short, with an ellipsis.
 pub(super) async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
     let frame = CloseFrame {
         code,
-        reason: reason.into(),
+        reason: clipped(reason).into(),
     };
     let _ = socket.send(Message::Close(Some(frame))).await;
     // Wait briefly for the client's answering close frame, as RFC 6455 asks.
@@ -284,4 +291,35 @@ pub(super) async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
         while let Some(Ok(_)) = socket.recv().await {}
     })
     .await;
+}
+
+/// `reason`, cut to fit a close frame's 123 bytes at a character boundary.
+fn clipped(reason: &str) -> String {
+    const MOST: usize = 123;
+    if reason.len() <= MOST {
+        return reason.into();
+    }
+    let mut end = MOST - '…'.len_utf8();
+    while !reason.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &reason[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clipped;
+
+    #[test]
+    fn a_close_reason_is_cut_to_123_bytes_at_a_character_boundary() {
+        assert_eq!(clipped("idle for 2m"), "idle for 2m");
+        let long = "é".repeat(100); // 200 bytes
+        let cut = clipped(&long);
+        assert!(
+            cut.len() <= 123 && cut.ends_with('…'),
+            "{} bytes",
+            cut.len()
+        );
+        assert_eq!(cut.trim_end_matches('…'), "é".repeat(60));
+    }
 }

@@ -21,7 +21,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::echo::{close, close_code};
+use super::echo::{close, close_code, idle_reason};
 use super::fair_share::ClientAddr;
 use super::limits::too_busy;
 use super::{origin, RealtimeState};
@@ -236,7 +236,7 @@ pub(super) async fn resume_handler(
         return too_busy("resumable sessions", echo.sessions.most);
     };
     let holding = Holding::new(echo.sessions.clone(), attached);
-    let (sessions, settings, stopping) = (echo.sessions.clone(), echo.settings, realtime.stopping);
+    let (idle, stopping) = (echo.settings.idle, realtime.stopping);
     upgrade
         .max_message_size(MOST_MESSAGE)
         .max_frame_size(MOST_MESSAGE)
@@ -247,9 +247,8 @@ pub(super) async fn resume_handler(
             // Counted until the close handshake is over, as the echo's are.
             let _open = stopping.hold();
             let talk = Talk {
-                sessions: &sessions,
-                attached: &holding.attached,
-                idle: settings.idle,
+                holding: &holding,
+                idle,
             };
             let ending = tokio::select! {
                 ending = talk.converse(&mut socket) => ending,
@@ -264,25 +263,22 @@ pub(super) async fn resume_handler(
         })
 }
 
-/// What ended a resumable socket, with the close frame owed, if any.
+/// What ended a resumable socket: the close frame owed, or none (the page
+/// closed it, the connection broke, or a `cut` dropped it).
 enum Ending {
-    /// A `cut`: dropped with no close frame.
-    Cut,
     Close(u16, String),
-    /// The page closed it, or the connection broke.
     Gone,
 }
 
 /// One socket's conversation with its session.
 struct Talk<'a> {
-    sessions: &'a Sessions,
-    attached: &'a Attached,
+    holding: &'a Holding,
     idle: Duration,
 }
 
 impl Talk<'_> {
     async fn converse(&self, socket: &mut WebSocket) -> Ending {
-        let attached = self.attached;
+        let attached = &self.holding.attached;
         let hello = std::iter::once(&attached.welcome).chain(&attached.backlog);
         for message in hello {
             if send(socket, message).await.is_err() {
@@ -294,8 +290,7 @@ impl Talk<'_> {
         loop {
             let received = match tokio::time::timeout(self.idle, socket.recv()).await {
                 Err(_idle) => {
-                    let idle = humantime::format_duration(self.idle);
-                    return Ending::Close(close_code::POLICY_VIOLATION, format!("idle for {idle}"));
+                    return Ending::Close(close_code::POLICY_VIOLATION, idle_reason(self.idle))
                 }
                 Ok(None | Some(Err(_))) => return Ending::Gone,
                 Ok(Some(Ok(received))) => received,
@@ -317,17 +312,17 @@ impl Talk<'_> {
                 }
                 Ok(ResumeFromPage::Cut { after }) => {
                     match after {
-                        0 => return Ending::Cut,
+                        0 => return Ending::Gone,
                         _ => losing = Some(after.min(RESUME_MOST_CUT)),
                     }
                     continue;
                 }
                 Err(error) => {
                     let why = format!("not a message of this socket ({error})");
-                    return Ending::Close(close_code::POLICY_VIOLATION, clipped(why));
+                    return Ending::Close(close_code::POLICY_VIOLATION, why);
                 }
             };
-            let echoed = match self.sessions.record(attached, num, text) {
+            let echoed = match self.holding.sessions.record(attached, num, text) {
                 Recorded::Echo(echoed) => echoed,
                 Recorded::Again => continue,
                 Recorded::Skipped { expected } => {
@@ -344,7 +339,7 @@ impl Talk<'_> {
                 Some(left) => {
                     *left -= 1;
                     if *left == 0 {
-                        return Ending::Cut;
+                        return Ending::Gone;
                     }
                 }
                 None => {
@@ -360,19 +355,6 @@ impl Talk<'_> {
 async fn send(socket: &mut WebSocket, message: &ResumeFromServer) -> Result<(), axum::Error> {
     let json = serde_json::to_string(message).expect("wire messages serialise");
     socket.send(Message::Text(json.into())).await
-}
-
-/// A close frame's reason holds at most 123 bytes (RFC 6455 §5.5).
-fn clipped(mut reason: String) -> String {
-    if reason.len() > 123 {
-        let mut end = 120;
-        while !reason.is_char_boundary(end) {
-            end -= 1;
-        }
-        reason.truncate(end);
-        reason.push('…');
-    }
-    reason
 }
 
 #[cfg(test)]
