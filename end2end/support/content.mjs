@@ -12,7 +12,7 @@ import { ROOT } from "./server.mjs";
  * (`DemoName::has_island` in src/model/course.rs): a lesson that has only
  * these is a text page.
  */
-export const SERVER_ONLY_DEMOS = new Set(["reconnect-crowd"]);
+export const SERVER_ONLY_DEMOS = new Set(["reconnect-crowd", "rolling-deploy"]);
 
 /** The demos of a list that ship an island. */
 export const islandDemos = (demos) => demos.filter((demo) => !SERVER_ONLY_DEMOS.has(demo));

@@ -111,6 +111,10 @@ pub enum DemoName {
     /// Lesson 8's crowd of clients reconnecting after a restart: a fixed
     /// delay, backoff, and backoff with jitter (simulated on the server).
     ReconnectCrowd,
+    /// Lesson 8's fleet: event streams over several servers through a
+    /// rolling deploy, with pub/sub, a shared log or no broker (simulated
+    /// on the server).
+    RollingDeploy,
     /// Lesson 7's scenarios: which of SSE, WebSockets, long polling and
     /// WebTransport fits, with the reasoning for every choice.
     WhichFits,
@@ -130,6 +134,7 @@ impl DemoName {
         DemoName::MisbehavingProxy,
         DemoName::LeakyServer,
         DemoName::ReconnectCrowd,
+        DemoName::RollingDeploy,
         DemoName::WhichFits,
         DemoName::Counter,
     ];
@@ -147,6 +152,7 @@ impl DemoName {
             DemoName::MisbehavingProxy => "misbehaving-proxy",
             DemoName::LeakyServer => "leaky-server",
             DemoName::ReconnectCrowd => "reconnect-crowd",
+            DemoName::RollingDeploy => "rolling-deploy",
             DemoName::WhichFits => "which-fits",
             DemoName::Counter => "counter",
         }
@@ -165,6 +171,7 @@ impl DemoName {
             DemoName::MisbehavingProxy => "A misbehaving proxy",
             DemoName::LeakyServer => "A timer per connection, against one shared ticker",
             DemoName::ReconnectCrowd => "A crowd reconnecting after a restart",
+            DemoName::RollingDeploy => "A rolling deploy across several servers",
             DemoName::WhichFits => "Which one fits?",
             DemoName::Counter => "A click counter",
         }
@@ -201,6 +208,9 @@ impl DemoName {
             DemoName::ReconnectCrowd => {
                 "A room of clients reconnecting at once: a fixed delay, backoff, and backoff with jitter, side by side."
             }
+            DemoName::RollingDeploy => {
+                "Event streams over several servers while each restarts in turn: what a broker, a shared log, the retry and the balancer change."
+            }
             DemoName::WhichFits => {
                 "Four situations: pick SSE, WebSockets, long polling or WebTransport, and read why."
             }
@@ -208,10 +218,11 @@ impl DemoName {
         }
     }
 
-    /// Whether the demo ships WebAssembly. The crowd is simulated on the
-    /// server and is plain HTML: its page loads no script.
+    /// Whether the demo ships WebAssembly. The crowd and the fleet are
+    /// simulated on the server and are plain HTML: their pages load no
+    /// script.
     pub fn has_island(self) -> bool {
-        self != DemoName::ReconnectCrowd
+        !matches!(self, DemoName::ReconnectCrowd | DemoName::RollingDeploy)
     }
 
     pub fn from_name(name: &str) -> Option<DemoName> {

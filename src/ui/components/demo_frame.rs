@@ -6,7 +6,7 @@ use crate::model::wire::{Lane, ProxyBehaviour};
 use crate::realtime::RealtimeState;
 use crate::ui::demos::{
     AnswerStream, ConnectionLab, Counter, HandshakeInspector, LeakyServerFrame, MisbehavingProxy,
-    ReconnectCrowdFrame, SseClock, WhichFitsFrame, WsEcho, WsResume,
+    ReconnectCrowdFrame, RollingDeployFrame, SseClock, WhichFitsFrame, WsEcho, WsResume,
 };
 
 /// Shows the lab's proxy note when this page came over HTTPS on a port that
@@ -181,6 +181,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
         }
         DemoName::LeakyServer => view! { <LeakyServerFrame /> }.into_any(),
         DemoName::ReconnectCrowd => view! { <ReconnectCrowdFrame /> }.into_any(),
+        DemoName::RollingDeploy => view! { <RollingDeployFrame /> }.into_any(),
         DemoName::WhichFits => view! { <WhichFitsFrame /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
     };

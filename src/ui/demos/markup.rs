@@ -48,6 +48,18 @@ impl Markup {
         self
     }
 
+    /// An SVG rectangle of a chart drawn on the server, styled by its class;
+    /// never thinner than half a unit, so a small bar still shows.
+    #[cfg(feature = "ssr")]
+    pub fn rect(&mut self, class: &str, x: f64, y: f64, width: f64, height: f64) -> &mut Self {
+        let _ = write!(
+            self.0,
+            "<rect class=\"{class}\" x=\"{x:.2}\" y=\"{y:.2}\" width=\"{width:.2}\" height=\"{:.2}\"/>",
+            height.max(0.5)
+        );
+        self
+    }
+
     pub fn finish(&mut self) -> String {
         std::mem::take(&mut self.0)
     }

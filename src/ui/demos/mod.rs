@@ -21,7 +21,11 @@ mod leaky_server;
 mod markup;
 mod misbehaving_proxy;
 #[cfg(feature = "ssr")]
+mod query_form;
+#[cfg(feature = "ssr")]
 mod reconnect_crowd;
+#[cfg(feature = "ssr")]
+mod rolling_deploy;
 mod room;
 mod sse_clock;
 mod which_fits;
@@ -39,6 +43,8 @@ pub use leaky_server::frame::LeakyServerFrame;
 pub use misbehaving_proxy::MisbehavingProxy;
 #[cfg(feature = "ssr")]
 pub use reconnect_crowd::ReconnectCrowdFrame;
+#[cfg(feature = "ssr")]
+pub use rolling_deploy::RollingDeployFrame;
 pub use room::RoomFollower;
 pub use sse_clock::SseClock;
 #[cfg(not(feature = "hydrate"))]

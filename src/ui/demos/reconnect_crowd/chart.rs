@@ -28,8 +28,7 @@ pub fn svg(outcome: &Outcome, peak: u32, title: &str) -> String {
         let refused_h = f64::from(refused) * scale;
         let bottom = f64::from(HEIGHT);
         if refused > 0 {
-            rect(
-                &mut html,
+            html.rect(
                 "refused",
                 x,
                 bottom - admitted_h - refused_h,
@@ -38,14 +37,7 @@ pub fn svg(outcome: &Outcome, peak: u32, title: &str) -> String {
             );
         }
         if admitted > 0 {
-            rect(
-                &mut html,
-                "admitted",
-                x,
-                bottom - admitted_h,
-                bar,
-                admitted_h,
-            );
+            html.rect("admitted", x, bottom - admitted_h, bar, admitted_h);
         }
     }
     html.raw("</svg>");
@@ -57,13 +49,6 @@ pub fn svg(outcome: &Outcome, peak: u32, title: &str) -> String {
     }
     html.raw("</div>");
     html.finish()
-}
-
-fn rect(html: &mut Markup, class: &str, x: f64, y: f64, width: f64, height: f64) {
-    html.raw(&format!(
-        "<rect class=\"{class}\" x=\"{x:.2}\" y=\"{y:.2}\" width=\"{width:.2}\" height=\"{:.2}\"/>",
-        height.max(0.5)
-    ));
 }
 
 #[cfg(test)]

@@ -10,71 +10,30 @@ mod simulation;
 
 use leptos::prelude::*;
 
+use super::query_form::{carried, problems_note, query_pairs, Number};
 use simulation::{Crowd, Policy, BUCKET_MS};
 
-/// Each setting: query name, label, range, default.
-const CLIENTS: Setting = Setting {
+static CLIENTS: Number = Number {
     name: "crowd-clients",
     label: "Clients",
     min: 100,
     max: 5000,
     default: 1000,
 };
-const PER_SECOND: Setting = Setting {
+static PER_SECOND: Number = Number {
     name: "crowd-per-second",
     label: "New connections the server admits per second",
     min: 20,
     max: 2000,
     default: 200,
 };
-const DOWN: Setting = Setting {
+static DOWN: Number = Number {
     name: "crowd-down",
     label: "Seconds the server is down",
     min: 0,
     max: 10,
     default: 2,
 };
-
-struct Setting {
-    name: &'static str,
-    label: &'static str,
-    min: u32,
-    max: u32,
-    default: u32,
-}
-
-impl Setting {
-    /// The value in `query`, or the default; a value out of range or not a
-    /// number is replaced, with a sentence saying so.
-    fn read(&self, query: &[(String, String)], problems: &mut Vec<String>) -> u32 {
-        let Some((_, given)) = query.iter().find(|(name, _)| name == self.name) else {
-            return self.default;
-        };
-        match given.trim().parse::<u32>() {
-            Ok(n) if (self.min..=self.max).contains(&n) => n,
-            _ => {
-                let used = given
-                    .trim()
-                    .parse::<u32>()
-                    .map_or(self.default, |n| n.clamp(self.min, self.max));
-                problems.push(format!(
-                    "{} takes {} to {}, not “{given}”: this run uses {used}.",
-                    self.label, self.min, self.max
-                ));
-                used
-            }
-        }
-    }
-}
-
-fn query_pairs() -> Vec<(String, String)> {
-    let query = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.uri.query().map(str::to_string))
-        .unwrap_or_default();
-    form_urlencoded::parse(query.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
 
 fn seconds(ms: Option<u32>) -> String {
     ms.map_or_else(
@@ -99,15 +58,7 @@ pub fn ReconnectCrowdFrame() -> impl IntoView {
         (&PER_SECOND, crowd.per_second),
         (&DOWN, crowd.down_ms / 1000),
     ]
-    .map(|(setting, value)| {
-        view! {
-            <label class="crowd-setting">
-                <span>{setting.label}</span>
-                <input type="number" name=setting.name min=setting.min max=setting.max
-                    value=value required />
-            </label>
-        }
-    });
+    .map(|(setting, value)| setting.input(value));
     let charts = outcomes.clone().map(|outcome| {
         let title = format!(
             "{}: attempts per {} ms over the minute after the drop; everyone back after {}",
@@ -146,15 +97,12 @@ pub fn ReconnectCrowdFrame() -> impl IntoView {
                 <span class="crowd-key refused">"refused"</span> " attempts per "
                 {BUCKET_MS} " ms."
             </p>
-            <form class="crowd-form" method="get" action="#reconnect-crowd">
-                {inputs.to_vec()}
+            <form class="sim-form" method="get" action="#reconnect-crowd">
+                {carried(&query, "crowd-")}
+                {inputs.into_iter().collect_view()}
                 <button class="button" type="submit">"Run this crowd"</button>
             </form>
-            {(!problems.is_empty()).then(|| view! {
-                <ul class="demo-note error" role="alert">
-                    {problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-                </ul>
-            })}
+            {problems_note(problems)}
             <div class="crowd-charts">{charts.to_vec()}</div>
             <div class="table-wide" tabindex="0" role="region" aria-label="The three policies in figures">
                 <table class="crowd-table">
