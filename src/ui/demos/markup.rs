@@ -48,6 +48,21 @@ impl Markup {
         self
     }
 
+    /// A chart drawn on the server: an `<svg>` of `width` by `height`
+    /// units, with its title for screen readers; close it with `</svg>`.
+    #[cfg(feature = "ssr")]
+    pub fn chart(&mut self, class: &str, width: u32, height: u32, title: &str) -> &mut Self {
+        self.raw("<svg class=\"")
+            .raw(class)
+            .raw("\" viewBox=\"0 0 ")
+            .number(width)
+            .raw(" ")
+            .number(height)
+            .raw("\" role=\"img\"><title>")
+            .text(title)
+            .raw("</title>")
+    }
+
     /// An SVG rectangle of a chart drawn on the server, styled by its class;
     /// never thinner than half a unit, so a small bar still shows.
     #[cfg(feature = "ssr")]

@@ -15,13 +15,7 @@ pub fn svg(outcome: &Outcome, peak: u32, title: &str) -> String {
     let bar = f64::from(WIDTH) / outcome.buckets.len() as f64;
     let scale = f64::from(HEIGHT) / f64::from(peak.max(1));
     let mut html = Markup::default();
-    html.raw("<svg class=\"crowd-chart\" viewBox=\"0 0 ")
-        .number(WIDTH)
-        .raw(" ")
-        .number(HEIGHT)
-        .raw("\" role=\"img\"><title>")
-        .text(title)
-        .raw("</title>");
+    html.chart("crowd-chart", WIDTH, HEIGHT, title);
     for (n, &(admitted, refused)) in outcome.buckets.iter().enumerate() {
         let x = n as f64 * bar;
         let admitted_h = f64::from(admitted) * scale;

@@ -13,13 +13,7 @@ pub fn svg(server: &Server, most: u32, title: &str) -> String {
     let bar = f64::from(WIDTH) / server.held.len() as f64;
     let scale = f64::from(HEIGHT) / f64::from(most.max(1));
     let mut html = Markup::default();
-    html.raw("<svg class=\"sim-chart\" viewBox=\"0 0 ")
-        .number(WIDTH)
-        .raw(" ")
-        .number(HEIGHT)
-        .raw("\" role=\"img\"><title>")
-        .text(title)
-        .raw("</title>");
+    html.chart("sim-chart", WIDTH, HEIGHT, title);
     let (drained, back) = server.down;
     let ms = f64::from(WIDTH) / (server.held.len() as f64 * 1000.0);
     html.rect(
