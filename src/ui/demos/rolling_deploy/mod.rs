@@ -10,7 +10,7 @@ mod simulation;
 use leptos::prelude::*;
 
 use super::query_form::{carried, problems_note, query_pairs, Choice, Number, Switch};
-use simulation::{Balancer, Delivery, Fleet, Retry, CYCLE_MS, DOWN_MS};
+use simulation::{Balancer, Delivery, Fleet, Retry, CYCLE_MS, DOWN_MS, FIRST_DRAIN_MS};
 
 static SERVERS: Number = Number {
     name: "deploy-servers",
@@ -107,9 +107,10 @@ pub fn RollingDeployFrame() -> impl IntoView {
         <div class="sim-demo" id="rolling-deploy">
             <p class="hint">
                 "The clients hold event streams, spread evenly over the servers at first. An \
-                 event is published every second, on one of the servers. From 5 s, the servers \
-                 are restarted one after another, " {CYCLE_MS / 1000} " s apart: each ends its \
-                 streams after a " <code>"retry:"</code> " line and is down for "
+                 event is published every second, on one of the servers. From "
+                {FIRST_DRAIN_MS / 1000} " s, the servers are restarted one after another, "
+                {CYCLE_MS / 1000} " s apart: each ends its streams after a "
+                <code>"retry:"</code> " line and is down for "
                 {DOWN_MS / 1000} " s. Its clients wait out the retry and reconnect through the \
                  load balancer, with " <code>"Last-Event-ID"</code> ". Each chart shows one \
                  server's "
@@ -169,5 +170,24 @@ pub fn RollingDeployFrame() -> impl IntoView {
                 </table>
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::simulation::{FIXED_RETRY_MS, MAX_AGE_MS, RANDOM_RETRY_MS};
+    use super::{MAX_AGE, RETRY};
+
+    /// The form's labels are static text: they must say what the
+    /// simulation does.
+    #[test]
+    fn the_labels_name_the_simulations_own_times() {
+        let secs = |(low, high): (u32, u32)| format!("{} to {} s", low / 1000, high / 1000);
+        let labels: Vec<&str> = RETRY.options.iter().map(|option| option.1).collect();
+        assert!(labels.contains(&format!("retry: {FIXED_RETRY_MS} for all").as_str()));
+        assert!(labels.contains(&format!("Random, {} each", secs(RANDOM_RETRY_MS)).as_str()));
+        assert!(MAX_AGE
+            .label
+            .ends_with(&format!("after {}", secs(MAX_AGE_MS))));
     }
 }

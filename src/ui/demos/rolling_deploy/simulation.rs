@@ -13,7 +13,7 @@ const STEP_MS: u32 = 100;
 const EVENT_EVERY_MS: u32 = 1_000;
 /// The first server is drained at 5 s, the next one 10 s later, and so on;
 /// each is down for 5 s.
-const FIRST_DRAIN_MS: u32 = 5_000;
+pub const FIRST_DRAIN_MS: u32 = 5_000;
 pub const CYCLE_MS: u32 = 10_000;
 pub const DOWN_MS: u32 = 5_000;
 /// How long the simulation runs after the last server is back.
