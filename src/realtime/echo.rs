@@ -51,7 +51,7 @@ const FRAME_ALLOWANCE: usize = 4;
 /// open, and its write buffer: small, so that an idle socket costs little.
 /// A read this small is served from a read-ahead under hyper
 /// (`server::read_ahead`), so a large message still takes one system call.
-pub(super) const SOCKET_BUFFER: usize = 512;
+pub(super) const SOCKET_BUFFER: usize = 256;
 
 #[derive(Clone, Debug)]
 pub struct Echo {
@@ -124,23 +124,43 @@ async fn echo_handler(
         // work (the frame buffer grows as needed); the chunk is only smaller.
         .read_buffer_size(SOCKET_BUFFER)
         .write_buffer_size(SOCKET_BUFFER)
-        .on_upgrade(move |mut socket| async move {
-            if asked.hello.is_some() {
-                let hello = echo_hello(version == Version::HTTP_2);
-                if socket.send(Message::Text(hello.into())).await.is_err() {
-                    return;
-                }
-            }
-            let socket = match asked.fault {
-                None => socket,
-                // Boxed: a rare path should not make every socket's task larger.
-                Some(fault) => match Box::pin(misbehave(socket, fault)).await {
-                    Some(socket) => socket,
-                    None => return,
-                },
-            };
-            echo_socket(socket, settings, stopping, held).await
+        .on_upgrade(move |socket| {
+            let hello = asked.hello.is_some().then_some(version == Version::HTTP_2);
+            serve(socket, hello, asked.fault, settings, stopping, held)
         })
+}
+
+/// One socket's whole life, in one future: it says hello if asked (over
+/// HTTP/2 or not), misbehaves if asked, then echoes. Not an `async fn`: the
+/// future of one keeps a second copy of each argument it holds across an
+/// `.await` (rust-lang/rust#62958), and every idle socket would pay for
+/// that, its WebSocket twice.
+#[allow(clippy::manual_async_fn)]
+fn serve(
+    mut socket: WebSocket,
+    hello: Option<bool>,
+    fault: Option<EchoFault>,
+    settings: EchoSettings,
+    stopping: Stopping,
+    held: Held,
+) -> impl std::future::Future<Output = ()> + Send {
+    async move {
+        // Kept, unmoved (a move would be a second copy), until the end.
+        let _held = &held;
+        if let Some(over_http2) = hello {
+            let hello = echo_hello(over_http2);
+            if socket.send(Message::Text(hello.into())).await.is_err() {
+                return;
+            }
+        }
+        // Boxed: a rare path should not make every socket's task larger.
+        if let Some(fault) = fault {
+            if !Box::pin(misbehave(&mut socket, fault)).await {
+                return;
+            }
+        }
+        echo_socket(&mut socket, &settings, &stopping).await
+    }
 }
 
 /// `?fault=…`: this one socket misbehaves as asked (lesson 4's "break it").
@@ -157,23 +177,23 @@ const PING_STORM: u32 = 50;
 const PING_STORM_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Each fault touches no other socket and is over within seconds: it ends
-/// the socket (`None`), or hands it back to echo as usual.
-async fn misbehave(mut socket: WebSocket, fault: EchoFault) -> Option<WebSocket> {
+/// the socket (`false`), or leaves it to echo as usual (`true`).
+async fn misbehave(socket: &mut WebSocket, fault: EchoFault) -> bool {
     match fault {
         EchoFault::ServerError => {
             let reason = "server error, asked for with ?fault=server-error";
-            close(&mut socket, close_code::INTERNAL_ERROR, reason).await;
-            None
+            close(socket, close_code::INTERNAL_ERROR, reason).await;
+            false
         }
         // Dropping the socket closes TCP without a close frame: the page sees 1006.
-        EchoFault::Drop => None,
-        EchoFault::PingStorm => ping_storm(socket).await,
+        EchoFault::Drop => false,
+        EchoFault::PingStorm => ping_storm(socket).await.is_some(),
     }
 }
 
 /// Sends [`PING_STORM`] pings at once and counts the pongs the browser
 /// answers with by itself (RFC 6455 §5.5.2), then says so in a text message.
-async fn ping_storm(mut socket: WebSocket) -> Option<WebSocket> {
+async fn ping_storm(socket: &mut WebSocket) -> Option<()> {
     let started = std::time::Instant::now();
     for i in 0..PING_STORM {
         let payload = Bytes::copy_from_slice(&i.to_be_bytes());
@@ -201,15 +221,10 @@ async fn ping_storm(mut socket: WebSocket) -> Option<WebSocket> {
     for message in held {
         socket.send(message).await.ok()?;
     }
-    Some(socket)
+    Some(())
 }
 
-async fn echo_socket(
-    mut socket: WebSocket,
-    settings: EchoSettings,
-    stopping: Stopping,
-    _held: Held,
-) {
+async fn echo_socket(socket: &mut WebSocket, settings: &EchoSettings, stopping: &Stopping) {
     // Counted until this task ends, after the close handshake below: the
     // server must not exit while a 1001 waits for the browser's answer.
     let _open = stopping.hold();
@@ -219,14 +234,14 @@ async fn echo_socket(
         let next = tokio::select! {
             next = tokio::time::timeout(settings.idle, socket.recv()) => next,
             _ = &mut stopping => {
-                Box::pin(close(&mut socket, close_code::GOING_AWAY, "the server is restarting")).await;
+                Box::pin(close(socket, close_code::GOING_AWAY, "the server is restarting")).await;
                 return;
             }
         };
         let received = match next {
             Err(_idle) => {
                 let reason = idle_reason(settings.idle);
-                Box::pin(close(&mut socket, close_code::POLICY_VIOLATION, &reason)).await;
+                Box::pin(close(socket, close_code::POLICY_VIOLATION, &reason)).await;
                 return;
             }
             Ok(None) => return,
@@ -244,7 +259,7 @@ async fn echo_socket(
             Ok(Message::Ping(_) | Message::Pong(_) | Message::Close(_)) => {}
             Err(error) => {
                 if let Some((code, reason)) = close_for(&error, settings.max_message) {
-                    Box::pin(close(&mut socket, code, &reason)).await;
+                    Box::pin(close(socket, code, &reason)).await;
                 }
                 return;
             }

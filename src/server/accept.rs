@@ -144,7 +144,7 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) {
-    let builder = site_builder(&limits);
+    let builder = Arc::new(site_builder(&limits));
     let gate = Gate::new(&limits);
     let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
@@ -154,20 +154,21 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let (tcp, remote, permit) = accepted;
-        let service =
-            app.clone()
-                .map_request(move |mut request: Request<hyper::body::Incoming>| {
-                    request.extensions_mut().insert(ConnectInfo(remote));
-                    request
-                });
-        let connection = builder
-            .serve_connection(
-                TokioIo::new(ReadAhead::new(tcp)),
-                TowerToHyperService::new(service),
-            )
-            .with_upgrades();
-        let mut stopping = stopping.clone();
+        let (app, builder, mut stopping) = (app.clone(), builder.clone(), stopping.clone());
+        // The connection is made in its task. Made here and moved in, it
+        // would be pinned there by a second move, and the task would keep
+        // room for it twice for as long as it is open (rust-lang/rust#62958).
         tokio::spawn(async move {
+            let service = app.map_request(move |mut request: Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(remote));
+                request
+            });
+            let connection = builder
+                .serve_connection(
+                    TokioIo::new(ReadAhead::new(tcp)),
+                    TowerToHyperService::new(service),
+                )
+                .with_upgrades();
             tokio::pin!(connection);
             let ended = tokio::select! {
                 ended = connection.as_mut() => ended,
