@@ -8,16 +8,13 @@
 //! it is open, and every request on it carries its [`ConnectionTag`], so a
 //! lab stream can tell the page which connection carries it.
 
-use axum::extract::Request;
 use axum::Router;
 use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
 use rustls::ServerConfig;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
 
 use crate::model::wire::{LabLanes, Lane};
 use crate::realtime::lab::{ConnectionTag, Lab};
@@ -80,15 +77,11 @@ pub async fn serve(
             let connection = Arc::new(lab.open_connection(lane, negotiated, remote));
             let tag: ConnectionTag = connection.tag.clone();
             let held = connection.clone();
-            let service = app.map_request(move |mut request: Request<hyper::body::Incoming>| {
+            let service = accept::hyper_service(app, move |request| {
                 request.extensions_mut().insert(tag.clone());
                 request.extensions_mut().insert(held.clone());
-                request
             });
-            let served = builder.serve_connection_with_upgrades(
-                TokioIo::new(tls),
-                TowerToHyperService::new(service),
-            );
+            let served = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
             if let Err(error) = served.await {
                 tracing::debug!("{} lane: connection {remote} ended: {error}", lane.label());
             }

@@ -8,12 +8,15 @@
 //! [`builder`], behind the same [`Gate`] (`crate::lanes`).
 
 use axum::extract::{ConnectInfo, Request};
+use axum::response::Response;
 use axum::Router;
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
-use hyper_util::service::TowerToHyperService;
+use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -59,6 +62,35 @@ pub fn builder(limits: &ConnectionLimits) -> Builder<TokioExecutor> {
         .max_concurrent_streams(HTTP2_MAX_CONCURRENT_STREAMS)
         .enable_connect_protocol();
     builder
+}
+
+/// One request's answer from the app, boxed.
+pub type Call = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+/// `app` as hyper calls it: `prepare` first adds what the connection knows
+/// to each request (its address, its lab tag), then the router answers.
+///
+/// Each call's future is boxed, and freed once the response's head is
+/// out. Unboxed (hyper-util's `TowerToHyperService`), it is 328 bytes,
+/// with the request in it, and hyper keeps room for it for as long as the
+/// response lasts: in each HTTP/2 stream's task, whose size it doubled
+/// (512 bytes instead of 256), and in each HTTP/1.1 connection, in a box of
+/// 384 bytes made once per connection (`-Zprint-type-sizes`,
+/// docs/lean-where-the-bytes-go.md). For a clock stream that never ends,
+/// that room is never used again.
+pub fn hyper_service(
+    app: Router,
+    prepare: impl Fn(&mut Request<Incoming>) + Clone + Send + Sync + 'static,
+) -> impl hyper::service::Service<
+    Request<Incoming>,
+    Response = Response,
+    Error = Infallible,
+    Future = Call,
+> + Clone {
+    hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        prepare(&mut request);
+        Box::pin(app.clone().oneshot(request)) as Call
+    })
 }
 
 /// The cap on a listener's open connections.
@@ -159,15 +191,11 @@ pub async fn serve(
         // would be pinned there by a second move, and the task would keep
         // room for it twice for as long as it is open (rust-lang/rust#62958).
         tokio::spawn(async move {
-            let service = app.map_request(move |mut request: Request<hyper::body::Incoming>| {
+            let service = hyper_service(app, move |request| {
                 request.extensions_mut().insert(ConnectInfo(remote));
-                request
             });
             let connection = builder
-                .serve_connection(
-                    TokioIo::new(ReadAhead::new(tcp)),
-                    TowerToHyperService::new(service),
-                )
+                .serve_connection(TokioIo::new(ReadAhead::new(tcp)), service)
                 .with_upgrades();
             tokio::pin!(connection);
             let ended = tokio::select! {
