@@ -16,9 +16,18 @@ use realtime_lab::realtime::RealtimeState;
 use realtime_lab::server::assets::SiteAssets;
 use realtime_lab::server::{self, AppState, Listeners};
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    let config = Config::parse().with_presenter_token();
+fn main() -> ExitCode {
+    match server::runtime::build() {
+        Ok(runtime) => runtime.block_on(run(Config::parse())),
+        Err(e) => {
+            eprintln!("error: the server's runtime did not start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> ExitCode {
+    let config = config.with_presenter_token();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

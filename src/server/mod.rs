@@ -21,6 +21,7 @@ mod memory;
 pub mod page_cache;
 mod page_policy;
 mod read_ahead;
+pub mod runtime;
 
 use axum::Router;
 use leptos::prelude::*;
