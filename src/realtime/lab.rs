@@ -230,10 +230,11 @@ async fn lab_stream(
     with_cors(sse.into_response())
 }
 
-/// Bounds for a lab socket, which only says hello and waits: the client
-/// has nothing to send, so a message beyond this ends the socket.
+/// The largest message a lab socket reads. It only says hello and waits:
+/// the client has nothing to send, so a message beyond this ends the socket.
+/// Its buffers are the echo's (`echo::SOCKET_BUFFER`): small, for a socket
+/// that is idle nearly all its life.
 const SOCKET_MESSAGE: usize = 1024;
-const SOCKET_BUFFER: usize = 512;
 
 /// A WebSocket on a lane, beside the lab's streams: its hello names its
 /// connection, as a stream's does. No `Origin` check, unlike the echo: the
@@ -266,8 +267,8 @@ async fn lab_socket(
     let held = stopping.hold();
     upgrade
         .max_message_size(SOCKET_MESSAGE)
-        .read_buffer_size(SOCKET_BUFFER)
-        .write_buffer_size(SOCKET_BUFFER)
+        .read_buffer_size(echo::SOCKET_BUFFER)
+        .write_buffer_size(echo::SOCKET_BUFFER)
         .on_upgrade(move |mut socket| async move {
             let (_guard, _held, _connection) = (guard, held, connection);
             let json = serde_json::to_string(&hello).expect("a hello serialises");
