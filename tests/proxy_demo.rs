@@ -117,12 +117,28 @@ async fn open_for(base: &str, path: &str, at_most: Duration) -> Duration {
     started.elapsed()
 }
 
+/// Waits, if need be, until the next whole minute is more than `room`
+/// away. Tick N is second N since the Unix epoch, so `?every=60` ticks on
+/// each whole minute: a quiet stream opened just before one gets a tick
+/// within the proxy's 5 s, which rightly resets its idle timer.
+async fn clear_of_a_whole_minute(room: Duration) {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    let into_minute = Duration::from_millis((since_epoch.as_millis() % 60_000) as u64);
+    let to_next = Duration::from_secs(60) - into_minute;
+    if to_next <= room {
+        tokio::time::sleep(to_next + Duration::from_millis(500)).await;
+    }
+}
+
 #[tokio::test]
 async fn lesson8_an_idle_closing_proxy_cuts_a_quiet_stream_unless_heartbeats_flow() {
     let base = serve_realtime(RealtimeSettings::default()).await;
     let quiet = "/api/proxy/idle-close/clock?every=60&log=idle-1";
     let with_heartbeat = "/api/proxy/idle-close/clock?every=60&heartbeat=1";
     let limit = Duration::from_secs(8);
+    clear_of_a_whole_minute(limit + Duration::from_secs(1)).await;
     let (quiet, kept) = tokio::join!(
         open_for(&base, quiet, limit),
         open_for(&base, with_heartbeat, limit)
