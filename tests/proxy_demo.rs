@@ -70,12 +70,12 @@ async fn a_proxy_that_behaves_passes_events_and_the_echo() {
 #[tokio::test]
 async fn a_buffering_proxy_passes_events_on_only_in_whole_buffers() {
     let base = serve_realtime(clock_every(50)).await;
+    let started = Instant::now();
     let response = client()
         .get(format!("{base}/api/proxy/buffers/clock?log=buffers-1"))
         .send()
         .await
         .unwrap();
-    let started = Instant::now();
     let mut body = response.bytes_stream();
     let mut first = Vec::new();
     // The first arrival, and whatever comes with it.

@@ -35,8 +35,11 @@ describe("live preview", () => {
   test("a save shows within 2 s; a broken save names file and line until it is fixed", async () => {
     const page = await browser.newPage();
     const errors = collectErrors(page);
+    // The server subscribes the page before it answers the stream's head, so
+    // once that head is in, every later save reaches the page.
+    const listening = page.waitForResponse((response) => response.url().endsWith("/api/live-preview"));
     await page.goto(`${server.url}/lessons/choosing`);
-    await page.waitForTimeout(500); // the page's event stream is open
+    await listening;
     const original = fs.readFileSync(lesson, "utf8");
 
     fs.writeFileSync(lesson, original.replace("## The neighbours", "## The neighbours, edited live"));
