@@ -5,22 +5,12 @@
 
 mod common;
 
-use common::{client, client_from, serve_realtime};
+use common::{client, client_from, clock_ticking_every, serve_realtime, since_epoch};
 use eventsource_stream::Eventsource;
 use futures_util::{SinkExt, StreamExt};
-use realtime_lab::realtime::{ClockSettings, RealtimeSettings};
+use realtime_lab::realtime::RealtimeSettings;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::{Error, Message};
-
-fn clock_every(tick_ms: u64) -> RealtimeSettings {
-    RealtimeSettings {
-        clock: ClockSettings {
-            tick: Duration::from_millis(tick_ms),
-            ..ClockSettings::default()
-        },
-        ..RealtimeSettings::default()
-    }
-}
 
 fn ws(base: &str, path: &str) -> String {
     format!("{}{path}", base.replace("http://", "ws://"))
@@ -33,7 +23,7 @@ async fn log_of(base: &str, id: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn a_proxy_that_behaves_passes_events_and_the_echo() {
-    let base = serve_realtime(clock_every(100)).await;
+    let base = serve_realtime(clock_ticking_every(Duration::from_millis(100))).await;
     let response = client()
         .get(format!("{base}/api/proxy/behaves/clock?log=behaves-1"))
         .send()
@@ -69,7 +59,7 @@ async fn a_proxy_that_behaves_passes_events_and_the_echo() {
 
 #[tokio::test]
 async fn a_buffering_proxy_passes_events_on_only_in_whole_buffers() {
-    let base = serve_realtime(clock_every(50)).await;
+    let base = serve_realtime(clock_ticking_every(Duration::from_millis(50))).await;
     let started = Instant::now();
     let response = client()
         .get(format!("{base}/api/proxy/buffers/clock?log=buffers-1"))
@@ -122,10 +112,7 @@ async fn open_for(base: &str, path: &str, at_most: Duration) -> Duration {
 /// each whole minute: a quiet stream opened just before one gets a tick
 /// within the proxy's 5 s, which rightly resets its idle timer.
 async fn clear_of_a_whole_minute(room: Duration) {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
-    let into_minute = Duration::from_millis((since_epoch.as_millis() % 60_000) as u64);
+    let into_minute = Duration::from_millis((since_epoch().as_millis() % 60_000) as u64);
     let to_next = Duration::from_secs(60) - into_minute;
     if to_next <= room {
         tokio::time::sleep(to_next + Duration::from_millis(500)).await;
@@ -200,7 +187,7 @@ async fn an_idle_closing_proxy_closes_a_silent_websocket_but_not_a_chatty_one() 
 
 #[tokio::test]
 async fn lesson8_a_proxy_that_strips_the_upgrade_gets_a_400_and_the_event_stream_still_works() {
-    let base = serve_realtime(clock_every(100)).await;
+    let base = serve_realtime(clock_ticking_every(Duration::from_millis(100))).await;
     let url = ws(&base, "/api/proxy/strips-upgrade/echo?log=strip-1");
     match tokio_tungstenite::connect_async(url).await {
         Err(Error::Http(response)) => assert_eq!(response.status(), 400),
@@ -230,7 +217,7 @@ async fn lesson8_a_proxy_that_strips_the_upgrade_gets_a_400_and_the_event_stream
 
 #[tokio::test]
 async fn what_the_proxy_opens_counts_against_the_learner_not_the_proxy() {
-    let mut settings = clock_every(100);
+    let mut settings = clock_ticking_every(Duration::from_millis(100));
     settings.clock.max_streams_per_client = 1;
     let base = serve_realtime(settings).await;
     // The learner connects from 127.0.0.2; the proxy's hop comes from 127.0.0.1.

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, client_from, serve_realtime};
+use common::{client, client_from, clock_ticking_every, serve_realtime, since_epoch};
 use eventsource_stream::{Event, EventStream, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
@@ -121,18 +121,9 @@ async fn ticks_are_named_events_with_growing_ids_and_utc_times() {
 #[tokio::test]
 async fn the_first_tick_arrives_at_once_not_after_a_period() {
     // A ten-second tick, so a second leaves room for a loaded machine.
-    let base = serve_realtime(RealtimeSettings {
-        clock: ClockSettings {
-            tick: Duration::from_secs(10),
-            ..ClockSettings::default()
-        },
-        ..RealtimeSettings::default()
-    })
-    .await;
+    let base = serve_realtime(clock_ticking_every(Duration::from_secs(10))).await;
     let started = Instant::now();
-    let asked_at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap();
+    let asked_at = since_epoch();
     let mut events = open(&base, None).await;
     hello(&mut events).await;
     let tick = next(&mut events).await;

@@ -5,10 +5,11 @@
 pub mod room;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use realtime_lab::config::Config;
 use realtime_lab::content::ContentStore;
-use realtime_lab::realtime::{RealtimeSettings, RealtimeState};
+use realtime_lab::realtime::{ClockSettings, RealtimeSettings, RealtimeState};
 use realtime_lab::server::assets::SiteAssets;
 use realtime_lab::server::{run, AppState, Listeners};
 
@@ -123,6 +124,25 @@ pub async fn get_text(url: &str) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// Default settings but for the clock's period.
+pub fn clock_ticking_every(tick: Duration) -> RealtimeSettings {
+    RealtimeSettings {
+        clock: ClockSettings {
+            tick,
+            ..ClockSettings::default()
+        },
+        ..RealtimeSettings::default()
+    }
+}
+
+/// The wall clock, as the server's clock counts it: tick N is at N periods
+/// after the Unix epoch.
+pub fn since_epoch() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is after 1970")
 }
 
 /// The real course with chosen realtime settings, no built site needed.
