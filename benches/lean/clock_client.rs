@@ -663,7 +663,7 @@ impl SseLines {
     }
 }
 
-// These tests run in tests/lean_smoke.rs; the bench (harness = false)
+// These tests run in tests/it/lean_smoke.rs; the bench (harness = false)
 // compiles the module without them, hence the allow.
 #[cfg(test)]
 mod tests {

@@ -302,7 +302,7 @@ pub async fn round_trips(
     })
 }
 
-// These tests run in tests/lean_smoke.rs; the bench (harness = false)
+// These tests run in tests/it/lean_smoke.rs; the bench (harness = false)
 // compiles the module without them, hence the allow.
 #[cfg(test)]
 mod tests {

@@ -1,7 +1,7 @@
 //! The servers under test, each its own process, and what `/proc` says
 //! about it: resident memory, open file descriptors, CPU time.
 //!
-//! Shared by `benches/lean_load.rs` and `tests/lean_smoke.rs` (`#[path]`).
+//! Shared by `benches/lean_load.rs` and `tests/it/lean_smoke.rs` (`#[path]`).
 //! A [`Server`] is killed when it is dropped, so a panic or an early return
 //! never leaves one running.
 

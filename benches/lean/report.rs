@@ -4,7 +4,7 @@
 //! "before" of issue 11). The figures themselves are kept as JSON in a
 //! comment at the end of the file, so a later run can read them back.
 
-#![allow(dead_code)] // tests/lean_smoke.rs runs only this file's tests
+#![allow(dead_code)] // tests/it/lean_smoke.rs runs only this file's tests
 
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -448,7 +448,7 @@ const HOW_MEASURED: &str = "\
   naive Node server (a timer per client, never stopped), the fixed one (`res.on(\"close\", () \
   => clearInterval(timer))`) and this server's one shared ticker.\n";
 
-// These tests run in tests/lean_smoke.rs; the bench (harness = false)
+// These tests run in tests/it/lean_smoke.rs; the bench (harness = false)
 // compiles the module without them, hence the allow.
 #[cfg(test)]
 mod tests {

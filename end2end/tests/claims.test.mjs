@@ -1,6 +1,6 @@
 // What the lessons claim a browser does, checked in Chromium against the
 // real server. A test named `lessonN_…` is marked in lesson N next to the
-// claim it checks (tests/claims_marked.rs keeps the two in step). The
+// claim it checks (tests/it/claims_marked.rs keeps the two in step). The
 // server misbehaves on request: `/api/clock?fault=…`, `/api/echo?fault=…`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 //! Tested claims: a lesson marks a claim that a test checks with a link to
 //! `test:NAME`, such as `[checked by a test](test:lesson3_eventsource_stops_on_204)`.
-//! It renders as a small note naming the test; `tests/claims_marked.rs`
+//! It renders as a small note naming the test; `tests/it/claims_marked.rs`
 //! checks that every name is a real test in `tests/` or `end2end/tests/`.
 
 use super::highlight::escape;

@@ -3,9 +3,7 @@
 //! closes quiet connections, strips the upgrade, or behaves; it logs what
 //! it did; and the streams it opens count against the learner.
 
-mod common;
-
-use common::{client, client_from, clock_ticking_every, serve_realtime, since_epoch};
+use crate::common::{client, client_from, clock_ticking_every, serve_realtime, since_epoch};
 use eventsource_stream::Eventsource;
 use futures_util::{SinkExt, StreamExt};
 use realtime_lab::realtime::RealtimeSettings;
@@ -17,7 +15,7 @@ fn ws(base: &str, path: &str) -> String {
 }
 
 async fn log_of(base: &str, id: &str) -> Vec<String> {
-    let text = common::get_text(&format!("{base}/api/proxy/log/{id}")).await;
+    let text = crate::common::get_text(&format!("{base}/api/proxy/log/{id}")).await;
     text.lines().map(str::to_string).collect()
 }
 

@@ -2,12 +2,10 @@
 //! /search?q=` ranks, marks and escapes; a saved lesson is searchable at
 //! once; every page has the search box; `/guide` serves its checked examples.
 
-mod common;
-
 use std::fs;
 use std::time::{Duration, Instant};
 
-use common::{client, get_text, serve_course};
+use crate::common::{client, get_text, serve_course};
 use realtime_lab::content::ContentStore;
 
 /// The `href` of each result, in order.
@@ -100,9 +98,9 @@ async fn a_saved_lesson_is_searchable_at_once() {
     .unwrap();
     let store = ContentStore::open(dir.path()).unwrap();
     let _watcher = store.watch().unwrap();
-    let served = common::start_with(
+    let served = crate::common::start_with(
         store,
-        &common::manifest_dir().join("target/site"),
+        &crate::common::manifest_dir().join("target/site"),
         Default::default(),
         &["--no-lab"],
     )

@@ -28,7 +28,7 @@ fn markers() -> Vec<(String, String)> {
 fn claim_tests() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     for (dir, openers) in [
-        ("tests", &["fn "][..]),
+        ("tests/it", &["fn "][..]),
         ("end2end/tests", &["test(\"", "test('"][..]),
     ] {
         for entry in fs::read_dir(dir).unwrap() {

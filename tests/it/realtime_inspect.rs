@@ -1,8 +1,6 @@
 //! The handshake inspector reports the real request and response heads.
 
-mod common;
-
-use common::{client, serve_realtime};
+use crate::common::{client, serve_realtime};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use realtime_lab::model::wire::{websocket_accept, HandshakeReport};
@@ -166,7 +164,7 @@ async fn first_report(response: reqwest::Response) -> HandshakeReport {
 /// HTTP/1.1 lane, asked by a lesson page of the site (`Origin` = the site).
 #[tokio::test]
 async fn lesson2_cross_origin_event_streams_get_the_cors_headers_each_case_names() {
-    let served = common::serve_lab(RealtimeSettings::default()).await;
+    let served = crate::common::serve_lab(RealtimeSettings::default()).await;
     let lane = reqwest::Client::builder()
         .danger_accept_invalid_certs(true)
         .build()
@@ -307,7 +305,7 @@ async fn lesson2_a_socket_must_answer_the_subprotocol_the_page_offered() {
 #[tokio::test]
 async fn lesson2_a_socket_from_another_origin_is_refused_by_the_server_not_the_browser() {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let served = common::serve_lab(RealtimeSettings::default()).await;
+    let served = crate::common::serve_lab(RealtimeSettings::default()).await;
     let base = served.base.clone();
     let url = format!(
         "{}/api/inspect/ws?report=other-origin",

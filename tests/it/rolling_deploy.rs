@@ -1,9 +1,7 @@
 //! Lesson 8's rolling deploy, rendered by the real server: the figures a
 //! learner reads for each setting, and what a bad setting gets.
 
-mod common;
-
-use common::{client, serve_course};
+use crate::common::{client, serve_course};
 
 /// The number in `data-{name}="…"`, the first after `from` in `html`.
 fn figure(html: &str, from: &str, name: &str) -> u64 {

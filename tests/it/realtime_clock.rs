@@ -1,8 +1,6 @@
 //! `GET /api/clock` over the real server, read by a real SSE parser.
 
-mod common;
-
-use common::{client, client_from, clock_ticking_every, serve_realtime, since_epoch};
+use crate::common::{client, client_from, clock_ticking_every, serve_realtime, since_epoch};
 use eventsource_stream::{Event, EventStream, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;

@@ -1,9 +1,7 @@
 //! Lesson 5's leaky server over the real server: a naive stream's timer
 //! outlives its client, and the shared ticker's streams leave nothing.
 
-mod common;
-
-use common::{client, serve_realtime};
+use crate::common::{client, serve_realtime};
 use eventsource_stream::{EventStream, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;

@@ -1,8 +1,6 @@
 //! The real server on 127.0.0.1:0: pages, statuses, assets and their types.
 
-mod common;
-
-use common::{client, get_text, manifest_dir, serve, serve_course};
+use crate::common::{client, get_text, manifest_dir, serve, serve_course};
 use realtime_lab::content::ContentStore;
 use reqwest::StatusCode;
 

@@ -6,8 +6,6 @@ use std::time::{Duration, Instant};
 
 use realtime_lab::content::ContentStore;
 
-mod common;
-
 fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !condition() {
@@ -77,14 +75,14 @@ async fn live_preview_tells_open_pages_about_each_save() {
     let good = "+++\ntitle = \"One\"\nsummary = \"S\"\n+++\nBody\n";
     fs::write(&lesson, good).unwrap();
     let store = ContentStore::open(dir.path()).unwrap();
-    let unwatched = common::start_with(
+    let unwatched = crate::common::start_with(
         store.clone(),
-        &common::manifest_dir().join("target/site"),
+        &crate::common::manifest_dir().join("target/site"),
         Default::default(),
         &["--no-lab"],
     )
     .await;
-    let refused = common::client()
+    let refused = crate::common::client()
         .get(format!("{}/api/live-preview", unwatched.base))
         .send()
         .await
@@ -92,12 +90,12 @@ async fn live_preview_tells_open_pages_about_each_save() {
     assert_eq!(refused.status(), 404);
 
     let _watcher = store.watch().unwrap();
-    let page = common::get_text(&format!("{}/lessons/one", unwatched.base)).await;
+    let page = crate::common::get_text(&format!("{}/lessons/one", unwatched.base)).await;
     assert!(
         page.contains("/api/live-preview"),
         "the page carries the script"
     );
-    let response = common::client()
+    let response = crate::common::client()
         .get(format!("{}/api/live-preview", unwatched.base))
         .send()
         .await

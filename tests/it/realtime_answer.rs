@@ -3,9 +3,7 @@
 //! `Last-Event-ID`; the GET for `EventSource` needs the token in the URL and
 //! tells a finished `EventSource` to stop with `204`.
 
-mod common;
-
-use common::{client, serve_realtime};
+use crate::common::{client, serve_realtime};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
 use realtime_lab::model::wire::{AnswerDone, AnswerToken};

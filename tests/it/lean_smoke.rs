@@ -5,16 +5,16 @@
 //! issue 11's targets, and a server that a crowd has left must be back to
 //! where it was. The full figures, beside Node's: `docs/lean-under-load.md`.
 
-#[path = "../benches/lean/clock_client.rs"]
+#[path = "../../benches/lean/clock_client.rs"]
 mod clock_client;
-#[path = "../benches/lean/connect.rs"]
+#[path = "../../benches/lean/connect.rs"]
 mod connect;
-#[path = "../benches/lean/echo_client.rs"]
+#[path = "../../benches/lean/echo_client.rs"]
 mod echo_client;
-#[path = "../benches/lean/procs.rs"]
+#[path = "../../benches/lean/procs.rs"]
 mod procs;
 // Only for its unit tests (the report's figures read back by a later run).
-#[path = "../benches/lean/report.rs"]
+#[path = "../../benches/lean/report.rs"]
 mod report;
 
 use clock_client::ClockCrowd;

@@ -2,9 +2,7 @@
 //! client: a lost link, a resume with nothing lost and nothing twice, and
 //! the socket's refusals.
 
-mod common;
-
-use common::serve_realtime;
+use crate::common::serve_realtime;
 use futures_util::{SinkExt, StreamExt};
 use realtime_lab::model::wire::{ResumeFromPage, ResumeFromServer};
 use realtime_lab::realtime::RealtimeSettings;

@@ -3,9 +3,7 @@
 //! learners on the others, as behind a load balancer without sticky
 //! sessions.
 
-mod common;
-
-use common::room::{learner, log_in, next_named, open, post, serve_room, serve_room_with};
+use crate::common::room::{learner, log_in, next_named, open, post, serve_room, serve_room_with};
 use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

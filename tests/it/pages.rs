@@ -2,9 +2,7 @@
 //! loading state), wasm only where a demo is, rendered once and served
 //! compressed with an ETag.
 
-mod common;
-
-use common::{client, get_text, manifest_dir, serve_course};
+use crate::common::{client, get_text, manifest_dir, serve_course};
 use realtime_lab::content::ContentStore;
 use reqwest::StatusCode;
 
@@ -133,7 +131,7 @@ async fn a_saved_lesson_replaces_its_cached_page() {
     write("Before");
     let store = ContentStore::open(dir.path()).unwrap();
     let _watcher = store.watch().unwrap();
-    let served = common::start_with(
+    let served = crate::common::start_with(
         store,
         &manifest_dir().join("target/site"),
         Default::default(),

@@ -1,7 +1,5 @@
 //! Serve the real app on 127.0.0.1:0 for a test.
 
-#![allow(dead_code)] // each test file uses a different part
-
 pub mod room;
 
 use std::path::{Path, PathBuf};

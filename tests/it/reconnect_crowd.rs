@@ -1,9 +1,7 @@
 //! Lesson 8's crowd, rendered by the real server: the figures a learner
 //! reads, and what a bad setting gets.
 
-mod common;
-
-use common::{client, serve_course};
+use crate::common::{client, serve_course};
 
 /// `data-policy` row → (half back, all back, most attempts once back,
 /// attempts), read from the demo's table.

@@ -1,9 +1,7 @@
 //! What every listener allows a connection, over raw TCP: a deadline for
 //! the request's head, and a cap on open connections.
 
-mod common;
-
-use common::{manifest_dir, start};
+use crate::common::{manifest_dir, start};
 use realtime_lab::realtime::RealtimeSettings;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -1,8 +1,6 @@
 //! `GET /api/echo` over the real server, with a real WebSocket client.
 
-mod common;
-
-use common::serve_realtime;
+use crate::common::serve_realtime;
 use futures_util::{SinkExt, StreamExt};
 use realtime_lab::realtime::{EchoSettings, RealtimeSettings};
 use std::time::Duration;

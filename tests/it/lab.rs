@@ -1,8 +1,6 @@
 //! The connection lab over real TLS: HTTP/2 multiplexes, HTTP/1.1 does not.
 
-mod common;
-
-use common::{client, connect_tls, serve_lab, serve_trusted_lab};
+use crate::common::{client, connect_tls, serve_lab, serve_trusted_lab};
 use eventsource_stream::{Event, Eventsource};
 use futures_util::stream::BoxStream;
 use futures_util::StreamExt;
