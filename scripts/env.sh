@@ -9,8 +9,46 @@ export REALTIME_LAB_TOOLS="${REALTIME_LAB_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}
 # scripts/bin/wasm-opt runs npm's wasm-opt with two flags of this project's.
 export PATH="$REALTIME_LAB_ROOT/scripts/bin:$REALTIME_LAB_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
+# cargo-leptos compiles the server with LEPTOS_OUTPUT_NAME set, and leptos
+# reads it at compile time (option_env!): every cargo command here sets the
+# same value, so `cargo test` reuses the server `cargo leptos build` compiled
+# instead of compiling leptos and everything above it again.
+export LEPTOS_OUTPUT_NAME=realtime-lab
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Each step's time, printed as a table when the script ends (pass or fail),
+# so the next slow step shows. `step NAME COMMAND...` runs and times one; a
+# failing command ends the script (errexit) and the table marks its step.
+STEP_TIMES=()
+STEP_CLOCK_START=$SECONDS
+STEP_NOW=""
+minutes() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+step() {
+    local name="$1" start=$SECONDS
+    shift
+    say "$name"
+    STEP_NOW="$name"
+    STEP_NOW_START=$start
+    "$@"
+    STEP_NOW=""
+    STEP_TIMES+=("$(printf '%7s  %s' "$(minutes $((SECONDS - start)))" "$name")")
+}
+print_step_times() { # the EXIT trap: print_step_times TITLE
+    local status=$? title="$1"
+    if [ -n "$STEP_NOW" ]; then
+        STEP_TIMES+=("$(printf '%7s  %s' "$(minutes $((SECONDS - STEP_NOW_START)))" "$STEP_NOW (failed)")")
+    fi
+    if [ "${#STEP_TIMES[@]}" -gt 0 ]; then
+        {
+            printf '\n%s, step by step (m:ss):\n' "$title"
+            printf '%s\n' "${STEP_TIMES[@]}"
+            printf '%7s  %s\n' "$(minutes $((SECONDS - STEP_CLOCK_START)))" "$title in all"
+        } >&2
+    fi
+    return "$status"
+}
 
 has_rustup_wasm_std() {
     command -v rustup >/dev/null 2>&1 &&

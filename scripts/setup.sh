@@ -3,27 +3,25 @@
 # only what is missing, so a second run takes seconds. Usage:
 #   scripts/setup.sh         # to build and serve the site
 #   scripts/setup.sh test    # also Chromium, nginx, redis-server and the browser-test packages
+#
+# On a new machine the two build tools (cargo-leptos, wasm-bindgen) are the
+# long part: they compile from crates.io. They are built for build speed,
+# not with their own release profiles (cargo-leptos asks for fat LTO and one
+# codegen unit, 45 minutes here on 2 cores), and side by side, while the
+# Debian and npm packages come down first in one go. Each step's time is
+# printed at the end.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REALTIME_LAB_ROOT"
+trap 'print_step_times setup' EXIT
 
 CARGO_LEPTOS_VERSION=0.3.11
 WANT_TESTS=$([ "${1:-}" = test ] && echo yes || echo no)
-APT_UPDATED=no
+APT_PACKAGES=()
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-apt_install() {
-    command -v apt-get >/dev/null 2>&1 ||
-        die "missing $*, and this machine has no apt-get: install them with your package manager"
-    if [ "$APT_UPDATED" = no ]; then
-        say "apt-get update"
-        as_root apt-get update -q >/dev/null
-        APT_UPDATED=yes
-    fi
-    say "apt-get install $*"
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "$@" >/dev/null
-}
+want_apt() { APT_PACKAGES+=("$@"); }
 
 version_at_least() { # $1 >= $2, both dotted
     [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]
@@ -31,22 +29,53 @@ version_at_least() { # $1 >= $2, both dotted
 
 cargo_version() { "$1" --version 2>/dev/null | awk '{ print $2 }'; }
 
-# 1. A wasm32 standard library: rustup's if it can be had, else Debian's route.
-setup_wasm_std() {
-    if has_rustup_wasm_std; then
-        return
-    fi
+# The build tools are run a few times per build: they are compiled with
+# optimisation on but without link-time optimisation, in 16 codegen units
+# (both cores busy), with no debug info. Cargo's CARGO_PROFILE_RELEASE_*
+# variables override the crate's own [profile.release] for this install
+# only. Each tool builds in a folder of its own under the tools cache, so an
+# interrupted install picks up where it stopped; the folder goes once the
+# tool is installed.
+install_tool() { # install_tool CARGO NAME ARGS...
+    local cargo="$1" name="$2"
+    shift 2
+    CARGO_PROFILE_RELEASE_LTO=false \
+        CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+        CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+        CARGO_PROFILE_RELEASE_DEBUG=false \
+        CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+        "$cargo" install "$name" --root "$HOME/.cargo" \
+        --target-dir "$REALTIME_LAB_TOOLS/build/$name" "$@"
+    rm -rf "$REALTIME_LAB_TOOLS/build/$name"
+}
+
+# 1. A wasm32 standard library: rustup's if it can be had, else Debian's
+#    route (rustc-web, which builds std from source).
+plan_wasm_std() {
+    has_rustup_wasm_std && return
     if command -v rustup >/dev/null 2>&1; then
         say "rustup target add wasm32-unknown-unknown"
         if rustup target add wasm32-unknown-unknown; then return; fi
         say "rustup could not fetch the wasm32 std; using Debian's rustc-web and building std from source"
     fi
     dpkg -s rustc-web cargo-web rust-web-src lld-22 >/dev/null 2>&1 ||
-        apt_install rustc-web cargo-web rust-web-src lld-22
+        want_apt rustc-web cargo-web rust-web-src lld-22
 }
 
+has_cargo_leptos() { cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; }
+
+wanted_wasm_bindgen() {
+    local want
+    want="$(locked_wasm_bindgen_version)"
+    [ -n "$want" ] || die "Cargo.lock names no wasm-bindgen version"
+    echo "$want"
+}
+
+has_wasm_bindgen() { wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(wanted_wasm_bindgen)"; }
+
 # A cargo of at least 1.96 (cargo-leptos 0.3.11's dependencies need it), with
-# its own rustc first on PATH. Prints the directory to put first on PATH.
+# its own rustc first on PATH. Prints the directory to put first on PATH, or
+# nothing when there is none yet.
 new_enough_cargo_dir() {
     local candidate
     for candidate in "$(command -v cargo || true)" /usr/bin/cargo; do
@@ -55,96 +84,105 @@ new_enough_cargo_dir() {
             return
         fi
     done
-    if command -v apt-get >/dev/null 2>&1; then
-        apt_install rustc-web cargo-web
-        dirname /usr/bin/cargo
-        return
-    fi
-    die "cargo-leptos $CARGO_LEPTOS_VERSION needs cargo 1.96 or newer; run 'rustup update' and try again"
 }
 
-# 2. cargo-leptos, the build tool.
-setup_cargo_leptos() {
-    if cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-        return
-    fi
-    local dir
-    dir="$(new_enough_cargo_dir)"
-    say "cargo install cargo-leptos $CARGO_LEPTOS_VERSION (about 25 minutes on 2 cores)"
-    PATH="$dir:$PATH" cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" --root "$HOME/.cargo"
+# 2. What cargo-leptos needs to be built: Debian's cargo-web where the
+#    default cargo is older than 1.96.
+plan_cargo_leptos() {
+    has_cargo_leptos && return
+    [ -n "$(new_enough_cargo_dir)" ] && return
+    command -v apt-get >/dev/null 2>&1 ||
+        die "cargo-leptos $CARGO_LEPTOS_VERSION needs cargo 1.96 or newer; run 'rustup update' and try again"
+    want_apt rustc-web cargo-web
 }
 
-# 3. The wasm-bindgen CLI of exactly the version in Cargo.lock. Not --locked:
-#    one of its locked dependencies is no longer on crates.io.
-setup_wasm_bindgen() {
-    local want
-    want="$(locked_wasm_bindgen_version)"
-    [ -n "$want" ] || die "Cargo.lock names no wasm-bindgen version"
-    if wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $want"; then
-        return
-    fi
-    say "cargo install wasm-bindgen-cli $want (about 4 minutes)"
-    cargo install wasm-bindgen-cli --version "$want" --root "$HOME/.cargo" --force
+# 3. For the tests: Chromium; nginx for end2end/tests/proxy.test.mjs and
+#    redis-server for presenter mode on several servers (tests/it/room_redis.rs,
+#    end2end/tests/room.test.mjs). The tests start their own nginx and
+#    redis-server as this user on loopback ports: the system services are not
+#    used. Debian puts nginx in /usr/sbin, often not on PATH.
+plan_browser_tests() {
+    command -v chromium >/dev/null 2>&1 || want_apt chromium
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || want_apt nginx
+    command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || want_apt redis-server
 }
 
-# 4. wasm-opt from npm's binaryen. Debian's binaryen 108 corrupts the module
-#    (hydration fails with "WebAssembly.Table.set(): Argument 1 is invalid").
-setup_wasm_opt() {
-    if [ -x "$REALTIME_LAB_TOOLS/node_modules/.bin/wasm-opt" ]; then
-        return
+# Every Debian package at once: one update, one install. A release that has
+# only `nginx-light` gets that instead.
+install_debian_packages() {
+    local packages=() package
+    for package in $(printf '%s\n' "${APT_PACKAGES[@]}" | sort -u); do
+        packages+=("$package")
+    done
+    command -v apt-get >/dev/null 2>&1 ||
+        die "missing ${packages[*]}, and this machine has no apt-get: install them with your package manager"
+    say "apt-get update"
+    as_root apt-get update -q >/dev/null
+    if [[ " ${packages[*]} " == *" nginx "* ]] && ! apt-cache show nginx >/dev/null 2>&1 &&
+        apt-cache show nginx-light >/dev/null 2>&1; then
+        packages=("${packages[@]/#nginx/nginx-light}")
     fi
-    command -v npm >/dev/null 2>&1 || apt_install nodejs npm
-    say "npm install binaryen (wasm-opt) into $REALTIME_LAB_TOOLS"
-    mkdir -p "$REALTIME_LAB_TOOLS"
-    npm install --prefix "$REALTIME_LAB_TOOLS" --no-audit --no-fund --silent binaryen@132
+    say "apt-get install ${packages[*]}"
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q "${packages[@]}" >/dev/null
 }
 
-# nginx for end2end/tests/proxy.test.mjs, which starts its own as this user
-# on loopback ports: the system service is not needed, and if apt starts it,
-# the test does not use it. Debian's `nginx` package, or `nginx-light` on a
-# release that only has that. Debian puts it in /usr/sbin, often not on PATH.
-setup_nginx() {
-    if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then
-        return
+# 4. wasm-opt from npm's binaryen (Debian's binaryen 108 corrupts the module:
+#    hydration fails with "WebAssembly.Table.set(): Argument 1 is invalid"),
+#    and for the tests the browser-test packages in end2end/, again whenever
+#    package-lock.json changed since the last install (npm records that
+#    install in node_modules/.package-lock.json).
+install_npm_packages() {
+    if [ ! -x "$REALTIME_LAB_TOOLS/node_modules/.bin/wasm-opt" ]; then
+        say "npm install binaryen (wasm-opt) into $REALTIME_LAB_TOOLS"
+        mkdir -p "$REALTIME_LAB_TOOLS"
+        npm install --prefix "$REALTIME_LAB_TOOLS" --no-audit --no-fund --silent binaryen@132
     fi
-    local package=nginx
-    if ! apt-cache show nginx >/dev/null 2>&1 && apt-cache show nginx-light >/dev/null 2>&1; then
-        package=nginx-light
-    fi
-    apt_install "$package"
-}
-
-# Debian's redis-server for presenter mode on several servers
-# (tests/room_redis.rs, end2end/tests/room.test.mjs), which start their own
-# on loopback ports: as with nginx, the system service is not used.
-setup_redis() {
-    if command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; then
-        return
-    fi
-    apt_install redis-server
-}
-
-# 5. For the tests: Chromium, nginx, redis-server and the browser-test packages.
-setup_browser_tests() {
-    command -v chromium >/dev/null 2>&1 || apt_install chromium
-    setup_nginx
-    setup_redis
-    command -v npm >/dev/null 2>&1 || apt_install nodejs npm
-    # Again whenever package-lock.json changed since the last install (npm
-    # records that install in node_modules/.package-lock.json).
-    if [ ! -d end2end/node_modules/playwright-core ] ||
-        [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+    if [ "$WANT_TESTS" = yes ] && { [ ! -d end2end/node_modules/playwright-core ] ||
+        [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; }; then
         say "npm ci in end2end/"
         (cd end2end && npm ci --no-audit --no-fund --silent)
     fi
 }
 
-setup_wasm_std
-setup_cargo_leptos
-setup_wasm_bindgen
-setup_wasm_opt
+# 5. The two build tools, side by side: the wasm-bindgen CLI of exactly the
+#    version in Cargo.lock (not --locked: one of its locked dependencies is no
+#    longer on crates.io) in the background, cargo-leptos in front. With two
+#    cores, each fills the other's single-threaded stretches.
+install_build_tools() {
+    local log="$REALTIME_LAB_TOOLS/wasm-bindgen-install.log" bindgen_pid="" started=$SECONDS
+    mkdir -p "$REALTIME_LAB_TOOLS"
+    if ! has_wasm_bindgen; then
+        say "cargo install wasm-bindgen-cli $(wanted_wasm_bindgen), in the background (log: $log)"
+        (install_tool cargo wasm-bindgen-cli --version "$(wanted_wasm_bindgen)" --force >"$log" 2>&1) &
+        bindgen_pid=$!
+    fi
+    if ! has_cargo_leptos; then
+        say "cargo install cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores)"
+        PATH="$(new_enough_cargo_dir):$PATH" install_tool cargo cargo-leptos \
+            --locked --version "$CARGO_LEPTOS_VERSION"
+        say "cargo-leptos installed after $(minutes $((SECONDS - started)))"
+    fi
+    if [ -n "$bindgen_pid" ]; then
+        if ! wait "$bindgen_pid"; then
+            tail -n 40 "$log" >&2
+            die "cargo install wasm-bindgen-cli failed (above: the end of $log)"
+        fi
+        say "wasm-bindgen-cli installed after $(minutes $((SECONDS - started)))"
+    fi
+}
+
+plan_wasm_std
+plan_cargo_leptos
+command -v npm >/dev/null 2>&1 || want_apt nodejs npm
 if [ "$WANT_TESTS" = yes ]; then
-    setup_browser_tests
+    plan_browser_tests
+fi
+if [ "${#APT_PACKAGES[@]}" -gt 0 ]; then
+    step "Debian packages" install_debian_packages
+fi
+step "npm packages" install_npm_packages
+if ! has_cargo_leptos || ! has_wasm_bindgen; then
+    step "build tools (cargo-leptos, wasm-bindgen)" install_build_tools
 fi
 use_wasm_route
 say "ready (wasm std: $WASM_ROUTE route; $(cargo leptos --version); $(wasm-bindgen --version); wasm-opt $(wasm-opt --version | awk '{print $3}'))"
