@@ -3,9 +3,9 @@
 //! test made: the stream limit lesson 6 quotes, and RFC 8441's extended
 //! CONNECT, used here to carry a WebSocket echo inside the connection.
 
+use crate::common::{connect_tls, serve_trusted_lab, TrustedLab};
 use axum::http::{Method, Request};
 use bytes::Bytes;
-use crate::common::{connect_tls, serve_trusted_lab, TrustedLab};
 use realtime_lab::realtime::RealtimeSettings;
 use std::time::Duration;
 use tokio_rustls::rustls::ClientConfig;

@@ -1,7 +1,9 @@
 //! Presenter mode over the real server: the presenter's link, moves, the
 //! learner count, polls, and the token kept out of every learner's answer.
 
-use crate::common::room::{learner, log_in, next_named, no_redirects, open, post, serve_room, TOKEN};
+use crate::common::room::{
+    learner, log_in, next_named, no_redirects, open, post, serve_room, TOKEN,
+};
 use crate::common::{built_site_root, client, client_from, manifest_dir, serve_with};
 use eventsource_stream::Event;
 use futures_util::StreamExt;
