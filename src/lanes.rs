@@ -161,7 +161,7 @@ pub fn bind(config: &crate::config::Config) -> Result<LaneListeners, LabError> {
             flag,
             source,
         };
-        let listener = crate::server::bind(addr).map_err(bind_error)?;
+        let listener = crate::server::accept::bind(addr).map_err(bind_error)?;
         ports[slot] = listener.local_addr().map_err(bind_error)?.port();
         lanes.push((lane, listener, identity.server_config(alpn(lane))?));
     }

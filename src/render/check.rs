@@ -19,7 +19,7 @@
 //! answer and why, so the check means something without JavaScript too;
 //! the `KnowledgeChecks` island answers it in place.
 
-use super::markdown::options;
+use super::options;
 
 /// Options a check may have.
 pub const OPTIONS: std::ops::RangeInclusive<usize> = 3..=4;

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::highlight::{self, HighlightError};
 use super::lines::line_of;
-use super::markdown::RenderError;
+use super::RenderError;
 
 /// The `<pre>` for a code block whose events are `inner` and whose source
 /// is `range` of `text`.

@@ -1,9 +1,7 @@
 //! One pass over pulldown-cmark's events that turns a lesson body into HTML
 //! blocks, a table of contents, and the directives the caller must resolve.
 
-use pulldown_cmark::{
-    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -11,23 +9,12 @@ use super::headings::{plain_text, slugify};
 use super::highlight::escape;
 use super::lines::line_of;
 use super::tabs::{self, Tab};
-use super::{admonition, check, claims, code};
+use super::{admonition, check, claims, code, options, RenderError};
 use crate::model::course::TocEntry;
 
 /// What a table goes in: a focusable, labelled region that scrolls.
 const TABLE_OPEN: &str =
     "<div class=\"table-wide\" tabindex=\"0\" role=\"region\" aria-label=\"Table (scrolls sideways)\">\n";
-
-/// The one place that chooses pulldown-cmark's Markdown dialect.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        // GitHub's alerts, `> [!NOTE]` (`super::admonition`).
-        | Options::ENABLE_GFM
-}
 
 /// A run of HTML, a knowledge check, or a directive paragraph
 /// (`::name[…]`) left for the caller.
@@ -70,13 +57,6 @@ pub struct SectionText {
     /// The heading's id and title; `None` for the text before the first.
     pub heading: Option<(String, String)>,
     pub text: String,
-}
-
-/// A problem at a 1-based line of the rendered text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RenderError {
-    pub line: usize,
-    pub message: String,
 }
 
 pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {

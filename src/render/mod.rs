@@ -1,6 +1,6 @@
 //! Markdown → HTML blocks, in one pass over pulldown-cmark's events.
 //!
-//! 1. [`markdown::options`] is the one place that sets pulldown-cmark's options.
+//! 1. [`options`] is the one place that sets pulldown-cmark's options.
 //! 2. [`markdown::render`] walks the events: headings get ids and anchors and
 //!    feed the table of contents (`headings` makes their ids), code goes
 //!    through `code` and [`highlight`], and a paragraph that starts with `::`
@@ -28,4 +28,27 @@ pub mod markdown;
 pub mod source;
 mod tabs;
 
-pub use markdown::{render, render_prefixed, Block, RenderError, Rendered, SectionText};
+pub use markdown::{render, render_prefixed, Block, Rendered, SectionText};
+
+use pulldown_cmark::Options;
+
+/// The one place that chooses pulldown-cmark's Markdown dialect: the
+/// lesson walk ([`markdown`]) and the knowledge checks ([`check`]) read
+/// Markdown the same way.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        // GitHub's alerts, `> [!NOTE]` (`admonition`).
+        | Options::ENABLE_GFM
+}
+
+/// A problem at a 1-based line of the rendered text, from any step of the
+/// walk (code, checks, claims, directives).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderError {
+    pub line: usize,
+    pub message: String,
+}

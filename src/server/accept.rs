@@ -216,3 +216,19 @@ pub async fn serve(
     stop.send_replace(true);
     gate.all_closed().await;
 }
+
+/// Connections the kernel may queue before the server accepts them. A room
+/// whose browsers all connect at once overflows tokio's default of 1024, and
+/// each dropped connect is retried a whole second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
+/// Binds a listener with [`LISTEN_BACKLOG`] (the kernel caps it at somaxconn).
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}

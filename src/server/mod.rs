@@ -76,7 +76,7 @@ pub fn app(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            (state.pages.clone(), state.content.clone()),
             page_cache::serve_cached,
         ));
     let not_found =
@@ -116,7 +116,7 @@ impl Listeners {
     /// Binds the site's address and, unless the lab is off, both lanes.
     /// Each error names the address, the flag that sets it, and the fix.
     pub fn bind(config: &crate::config::Config) -> Result<Self, StartError> {
-        let site = bind(config.addr).map_err(|source| StartError::Site {
+        let site = accept::bind(config.addr).map_err(|source| StartError::Site {
             addr: config.addr,
             source,
         })?;
@@ -190,20 +190,4 @@ pub async fn run(
     if let Some(lanes) = lanes {
         lanes.abort();
     }
-}
-
-/// Connections the kernel may queue before the server accepts them. A room
-/// whose browsers all connect at once overflows tokio's default of 1024, and
-/// each dropped connect is retried a whole second later.
-const LISTEN_BACKLOG: u32 = 4096;
-
-/// Binds a listener with [`LISTEN_BACKLOG`] (the kernel caps it at somaxconn).
-pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = match addr {
-        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
-        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
-    };
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr)?;
-    socket.listen(LISTEN_BACKLOG)
 }

@@ -22,8 +22,8 @@ use std::sync::{Arc, RwLock};
 use tokio::sync::OnceCell;
 
 use super::encoding::{client_has, Encoding};
-use super::AppState;
 use crate::content::course::Course;
+use crate::content::ContentStore;
 
 /// Distinct paths cached per generation; past this, pages render per request
 /// (only unknown paths can get there, and those are 404s, never cached).
@@ -86,8 +86,13 @@ impl PageCache {
     }
 }
 
-/// Middleware on the page routes: answers from the cache, rendering on a miss.
-pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Middleware on the page routes: answers from the cache, rendering on a
+/// miss. Its state: the cache, and the course whose version it follows.
+pub async fn serve_cached(
+    State((pages, content)): State<(PageCache, ContentStore)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let head = request.method() == Method::HEAD;
     if !(head || request.method() == Method::GET) {
         return next.run(request).await;
@@ -110,8 +115,8 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
             Err(response) => response,
         };
     }
-    let course = state.content.course();
-    let Some(slot) = state.pages.slot(course, request.uri().path()) else {
+    let course = content.course();
+    let Some(slot) = pages.slot(course, request.uri().path()) else {
         return next.run(request).await;
     };
     let headers = request.headers().clone();

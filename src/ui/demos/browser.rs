@@ -28,13 +28,14 @@ pub fn demo_text_with(key: &str, values: &[(&str, &str)]) -> String {
     text
 }
 
-/// The fault picked in a `widgets::BreakIt` select; `None` for "as it is".
-pub fn chosen_fault(event: &web_sys::Event) -> Option<super::widgets::ChosenFault> {
+/// The option picked in a `<select>` of faults, as its `value` and its
+/// `data-why`; `None` for "as it is" (an empty value).
+pub fn chosen_option(event: &web_sys::Event) -> Option<(String, String)> {
     let select = event.target()?.dyn_into::<web_sys::Element>().ok()?;
     let option = select.query_selector("option:checked").ok()??;
     let query = option.get_attribute("value").filter(|v| !v.is_empty())?;
     let why = option.get_attribute("data-why").unwrap_or_default();
-    Some(super::widgets::ChosenFault { query, why })
+    Some((query, why))
 }
 
 /// `ws://` or `wss://` URL of a path on this site, following the page's scheme.

@@ -35,7 +35,8 @@ pub fn BreakIt(
 ) -> impl IntoView {
     let pick = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        fault.set(super::browser::chosen_fault(&ev));
+        fault
+            .set(super::browser::chosen_option(&ev).map(|(query, why)| ChosenFault { query, why }));
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };

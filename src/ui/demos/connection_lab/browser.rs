@@ -6,10 +6,13 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, CloseEvent, EventSource, MessageEvent};
 
-use super::state::{Command, LabState, StreamRow, StreamState, Trust, SOCKET_INDEX};
-use super::views::{lane_links_html, server_view_html};
+use super::state::{
+    Command, LabState, StreamRow, StreamState, Trust, NO_CONNECTIONS, SOCKET_INDEX,
+};
+use super::views::lane_links_html;
 use crate::model::wire::{LabHello, LabPing, LabView, Lane};
 use crate::ui::demos::browser::{describe, now_ms, parse, EventSourceHandle, WebSocketHandle};
+use crate::ui::demos::markup::Markup;
 use crate::ui::demos::widgets::format_ms;
 
 /// The browser connections the lab holds: dropping a handle closes it.
@@ -291,4 +294,32 @@ async fn check_trust(state: LabState, (h2, h1): (String, String)) {
     } else {
         Trust::Untrusted
     });
+}
+
+/// The items of the server's view: one per connection, with its streams.
+pub fn server_view_html(view: &LabView) -> String {
+    if view.connections.is_empty() {
+        return NO_CONNECTIONS.to_string();
+    }
+    let mut html = Markup::default();
+    for c in &view.connections {
+        let lane = match c.lane {
+            Lane::Http1 => "Http1",
+            Lane::Http2 => "Http2",
+        };
+        html.raw("<li data-lane=\"")
+            .raw(lane)
+            .raw("\" data-streams=\"");
+        html.number(c.streams.len() as u64)
+            .raw("\" data-sockets=\"");
+        html.number(c.sockets as u64).raw("\">#").number(c.id);
+        html.raw(" on the ").raw(c.lane.label()).raw(" lane, ALPN ");
+        html.text(c.alpn.as_deref().unwrap_or("none")).raw(": ");
+        html.number(c.streams.len() as u64).raw(" stream(s)");
+        if c.sockets > 0 {
+            html.raw(", ").number(c.sockets as u64).raw(" WebSocket(s)");
+        }
+        html.raw("</li>");
+    }
+    html.finish()
 }

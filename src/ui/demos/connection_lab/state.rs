@@ -3,9 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::model::wire::{LabView, Lane};
+use crate::model::wire::Lane;
 
-use super::views::server_view_html;
+/// The server's view before it has reported anything, and whenever no lab
+/// connection is open (`views::server_view_html`).
+pub const NO_CONNECTIONS: &str = "<li>No lab connections open.</li>";
 
 /// Constructed in the browser build, which measures the streams.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -108,7 +110,7 @@ impl LabState {
             } else {
                 Trust::Checking
             }),
-            server_view: RwSignal::new(server_view_html(&LabView::default())),
+            server_view: RwSignal::new(NO_CONNECTIONS.to_string()),
             ping: RwSignal::new(String::new()),
             per_host: RwSignal::new(6),
             max_concurrent_streams: RwSignal::new(100),

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 use super::pool::{simulate, Placement};
 use super::state::{Command, LabState, StreamState, Trust};
-use crate::model::wire::{LabView, Lane};
 use crate::ui::demos::markup::{clicked_data, Markup};
 use crate::ui::demos::widgets::format_ms;
 
@@ -201,34 +200,6 @@ pub fn ServerView(state: LabState, hidden: Signal<bool>) -> impl IntoView {
             <ul inner_html=move || state.server_view.get()></ul>
         </section>
     }
-}
-
-/// The items of the server's view: one per connection, with its streams.
-pub fn server_view_html(view: &LabView) -> String {
-    if view.connections.is_empty() {
-        return "<li>No lab connections open.</li>".to_string();
-    }
-    let mut html = Markup::default();
-    for c in &view.connections {
-        let lane = match c.lane {
-            Lane::Http1 => "Http1",
-            Lane::Http2 => "Http2",
-        };
-        html.raw("<li data-lane=\"")
-            .raw(lane)
-            .raw("\" data-streams=\"");
-        html.number(c.streams.len() as u64)
-            .raw("\" data-sockets=\"");
-        html.number(c.sockets as u64).raw("\">#").number(c.id);
-        html.raw(" on the ").raw(c.lane.label()).raw(" lane, ALPN ");
-        html.text(c.alpn.as_deref().unwrap_or("none")).raw(": ");
-        html.number(c.streams.len() as u64).raw(" stream(s)");
-        if c.sockets > 0 {
-            html.raw(", ").number(c.sockets as u64).raw(" WebSocket(s)");
-        }
-        html.raw("</li>");
-    }
-    html.finish()
 }
 
 /// The model's two limits, adjustable while the learner simulates.
