@@ -3,6 +3,8 @@
 #   PATH               scripts/bin (wasm-opt's wrapper), npm's binaryen; /usr/bin first on the Debian route
 #   WASM_ROUTE         "rustup" (prebuilt wasm32 std) or "debian" (std built from rust-web-src)
 #   LEPTOS_BUILD_ARGS  extra arguments for `cargo leptos build`
+#   LEPTOS_OUTPUT_NAME as cargo-leptos sets it (see below)
+# and defines `step`, which times a step for the table printed at the end.
 
 REALTIME_LAB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REALTIME_LAB_TOOLS="${REALTIME_LAB_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/realtime-lab/tools}"
