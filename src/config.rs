@@ -58,6 +58,18 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub ws_idle_secs: u64,
 
+    /// Seconds without a frame from an echo WebSocket's client before the
+    /// server pings it.
+    #[arg(long, env = "REALTIME_LAB_WS_PING_SECS", default_value_t = EchoSettings::default().ping_after.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub ws_ping_secs: u64,
+
+    /// Seconds the server waits for the answer to that ping before it drops
+    /// the connection as dead.
+    #[arg(long, env = "REALTIME_LAB_WS_PONG_SECS", default_value_t = EchoSettings::default().pong_deadline.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub ws_pong_secs: u64,
+
     /// Another origin whose pages may open WebSockets here, such as
     /// https://workshop.example.org (repeat the flag, or separate with commas).
     /// The site's own origin is always allowed.
@@ -98,9 +110,11 @@ pub struct Config {
     )]
     pub tls_hosts: Vec<String>,
 
-    /// Lab streams one client address may hold at once (more get 429).
-    #[arg(long, env = "REALTIME_LAB_LAB_MAX_STREAMS", default_value_t = PER_CLIENT)]
-    pub lab_max_streams: usize,
+    /// Lab streams one client address may hold at once (more get 429): a
+    /// share, like --clock-per-client. `--lab-max-streams` is its old name,
+    /// still accepted.
+    #[arg(long = "lab-per-client", alias = "lab-max-streams", env = "REALTIME_LAB_LAB_MAX_STREAMS", default_value_t = PER_CLIENT)]
+    pub lab_per_client: usize,
 
     /// Clock streams one client address may hold at once (more get 429).
     /// The default fits a room of about a hundred learners behind one NAT.
@@ -274,11 +288,13 @@ impl Config {
             echo: EchoSettings {
                 max_message: self.ws_max_message as usize,
                 idle: Duration::from_secs(self.ws_idle_secs),
+                ping_after: Duration::from_secs(self.ws_ping_secs),
+                pong_deadline: Duration::from_secs(self.ws_pong_secs),
                 max_open_sockets: self.max_sockets,
                 max_sockets_per_client: self.echo_per_client,
             },
             allowed_origins: self.allowed_origins.clone(),
-            lab_streams_per_client: self.lab_max_streams,
+            lab_streams_per_client: self.lab_per_client,
             drain: Duration::from_secs(self.drain_secs),
             trusted_proxies: self.trusted_proxies.clone(),
             room: self.presenter_token.as_ref().map(|token| RoomSettings {

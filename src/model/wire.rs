@@ -280,8 +280,9 @@ pub enum EchoFault {
     ServerError,
     /// Closes the TCP connection without a close frame: the page sees 1006.
     Drop,
-    /// Sends a burst of pings; the browser answers each with a pong by
-    /// itself, and the page sees none of them. The server then says in a
+    /// Sends a burst of pings; the browser answers them with pongs by
+    /// itself (RFC 6455 §5.5.3 allows one pong for the latest of several),
+    /// and the page sees none of them. The server then says in a
     /// text message how many pongs came back, and echoes as usual.
     PingStorm,
 }

@@ -282,28 +282,43 @@ pub fn router() -> Router<super::RealtimeState> {
 /// shared heartbeats (a quiet stream, as lesson 8's idle timeouts need: a
 /// shared heartbeat landing between two ticks would put the proxy's cut off
 /// by up to a period); `?heartbeat=S` adds a `: heartbeat` comment every S
-/// seconds.
+/// seconds; `?ping=S` an `event: ping` with `data: {}` every S seconds, the
+/// real event lesson 8's watchdog listens for, and `?bare_ping=S` the same
+/// event with no `data:` line, which a browser never dispatches;
+/// `?lastEventId=N` stands for a `Last-Event-ID` header.
 #[derive(serde::Deserialize)]
 struct ClockQuery {
     fault: Option<ClockFault>,
     every: Option<u64>,
     heartbeat: Option<u64>,
+    ping: Option<u64>,
+    bare_ping: Option<u64>,
+    /// The last id seen, for a new `EventSource` (which cannot send the
+    /// header): lessons 6 and 8 pass it on so. The header wins.
+    #[serde(rename = "lastEventId")]
+    last_event_id: Option<u64>,
 }
 
-/// The largest `every` and `heartbeat` accepted, in ticks and seconds.
+/// The largest `every`, `heartbeat`, `ping` and `bare_ping` accepted, in
+/// ticks and seconds.
 const MOST_SECONDS: u64 = 60;
 
+/// `?ping=`'s event, and `?bare_ping=`'s: the same without its `data:` line.
+const PING: &[u8] = b"event: ping\ndata: {}\n\n";
+const BARE_PING: &[u8] = b"event: ping\n\n";
+
 impl ClockQuery {
-    /// A bad `every` or `heartbeat`, in words that say what is accepted.
+    /// A bad number, in words that say what is accepted.
     fn problem(&self) -> Option<Response> {
         let out_of_range = |n: &Option<u64>| n.is_some_and(|n| !(1..=MOST_SECONDS).contains(&n));
-        let name = if out_of_range(&self.every) {
-            "every"
-        } else if out_of_range(&self.heartbeat) {
-            "heartbeat"
-        } else {
-            return None;
-        };
+        let name = [
+            ("every", &self.every),
+            ("heartbeat", &self.heartbeat),
+            ("ping", &self.ping),
+            ("bare_ping", &self.bare_ping),
+        ]
+        .into_iter()
+        .find_map(|(name, n)| out_of_range(n).then_some(name))?;
         let message = format!("?{name}= takes a whole number from 1 to {MOST_SECONDS}.\n");
         Some((StatusCode::BAD_REQUEST, message).into_response())
     }
@@ -325,7 +340,7 @@ async fn clock_handler(
         Ok(place) => place,
         Err(refused) => return refused.into_response(),
     };
-    let last_seen = sse::last_event_id(&headers);
+    let last_seen = sse::last_event_id(&headers).or(asked.last_event_id);
     // Subscribe before reading the window: a tick that lands in between is
     // then in both, and is skipped by id, instead of in neither.
     let live = clock.broadcast.subscribe();
@@ -342,6 +357,12 @@ async fn clock_handler(
     if let Some(seconds) = asked.heartbeat {
         let heartbeat = clock.heartbeat.clone();
         events = faults::interleave(events, Duration::from_secs(seconds), heartbeat);
+    }
+    for (seconds, line) in [(asked.ping, PING), (asked.bare_ping, BARE_PING)] {
+        if let Some(seconds) = seconds {
+            let line = Bytes::from_static(line);
+            events = faults::interleave(events, Duration::from_secs(seconds), line);
+        }
     }
     let response = sse::response(events);
     match asked.fault {

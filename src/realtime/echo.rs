@@ -230,23 +230,39 @@ async fn echo_socket(socket: &mut WebSocket, settings: &EchoSettings, stopping: 
     let _open = stopping.hold();
     let stopping = stopping.wait();
     tokio::pin!(stopping);
+    let mut watch = Liveness::new(settings);
     loop {
         let next = tokio::select! {
-            next = tokio::time::timeout(settings.idle, socket.recv()) => next,
+            next = tokio::time::timeout_at(watch.next_check(), socket.recv()) => next,
             _ = &mut stopping => {
                 Box::pin(close(socket, close_code::GOING_AWAY, "the server is restarting")).await;
                 return;
             }
         };
         let received = match next {
-            Err(_idle) => {
-                let reason = idle_reason(settings.idle);
-                Box::pin(close(socket, close_code::POLICY_VIOLATION, &reason)).await;
-                return;
-            }
+            Err(_timer) => match watch.on_timer() {
+                Check::Idle => {
+                    let reason = idle_reason(settings.idle);
+                    Box::pin(close(socket, close_code::POLICY_VIOLATION, &reason)).await;
+                    return;
+                }
+                // No frame at all since the ping: the peer is gone (a close
+                // frame could not reach it either).
+                Check::Dead => return,
+                Check::Ping => {
+                    if socket.send(Message::Ping(Bytes::new())).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            },
             Ok(None) => return,
             Ok(Some(received)) => received,
         };
+        watch.heard(matches!(
+            received,
+            Ok(Message::Text(_) | Message::Binary(_))
+        ));
         match received {
             Ok(message @ (Message::Text(_) | Message::Binary(_))) => {
                 if socket.send(message).await.is_err() {
@@ -263,6 +279,74 @@ async fn echo_socket(socket: &mut WebSocket, settings: &EchoSettings, stopping: 
                 }
                 return;
             }
+        }
+    }
+}
+
+/// Two clocks on one socket: the idle rule counts from the client's last
+/// message (a pong is not a message, so a silent page is still closed with
+/// 1008), and liveness from its last frame of any kind. After `ping_after`
+/// without a frame the server pings; a peer that answers nothing within
+/// `pong_deadline` is gone. Without this a vanished peer would be found only
+/// when TCP gave up retransmitting (15 minutes or more with Linux's
+/// defaults) or at the idle rule.
+struct Liveness<'a> {
+    settings: &'a EchoSettings,
+    last_message: tokio::time::Instant,
+    last_frame: tokio::time::Instant,
+    pinged: bool,
+}
+
+enum Check {
+    Idle,
+    Ping,
+    Dead,
+}
+
+impl<'a> Liveness<'a> {
+    fn new(settings: &'a EchoSettings) -> Self {
+        let now = tokio::time::Instant::now();
+        Liveness {
+            settings,
+            last_message: now,
+            last_frame: now,
+            pinged: false,
+        }
+    }
+
+    fn idle_at(&self) -> tokio::time::Instant {
+        self.last_message + self.settings.idle
+    }
+
+    fn next_check(&self) -> tokio::time::Instant {
+        let quiet = self.settings.ping_after;
+        let live_at = if self.pinged {
+            self.last_frame + quiet + self.settings.pong_deadline
+        } else {
+            self.last_frame + quiet
+        };
+        self.idle_at().min(live_at)
+    }
+
+    /// A frame arrived: a message, or a ping, pong or close.
+    fn heard(&mut self, message: bool) {
+        let now = tokio::time::Instant::now();
+        self.last_frame = now;
+        self.pinged = false;
+        if message {
+            self.last_message = now;
+        }
+    }
+
+    /// The timer of [`Liveness::next_check`] ran out: what is due.
+    fn on_timer(&mut self) -> Check {
+        if tokio::time::Instant::now() >= self.idle_at() {
+            Check::Idle
+        } else if self.pinged {
+            Check::Dead
+        } else {
+            self.pinged = true;
+            Check::Ping
         }
     }
 }

@@ -98,8 +98,8 @@ fn chatty(events: Events) -> Events {
     interleave(events, CHATTER_EVERY, chatter_line)
 }
 
-/// `events`, with `line` (a comment) sent every `period` besides them: the
-/// chatty fault, and the clock's own `?heartbeat=`. A timer of this stream's
+/// `events`, with `line` sent every `period` besides them: the chatty
+/// fault, and the clock's own `?heartbeat=`, `?ping=` and `?bare_ping=`. A timer of this stream's
 /// own, unlike the shared heartbeat; it ends with the stream.
 pub fn interleave(mut events: Events, period: Duration, line: Bytes) -> Events {
     Box::pin(async_stream::stream! {

@@ -71,7 +71,7 @@ impl Lab {
         Arc::new(Lab {
             next_id: AtomicU64::new(1),
             connections: Mutex::default(),
-            shares: Shares::new("lab streams", "--lab-max-streams", max_streams_per_client),
+            shares: Shares::new("lab streams", "--lab-per-client", max_streams_per_client),
             changed: watch::Sender::new(0),
         })
     }

@@ -105,6 +105,13 @@ pub struct EchoSettings {
     pub max_message: usize,
     /// A socket silent this long is closed with 1008.
     pub idle: Duration,
+    /// After this long without a frame from the client, the server sends a
+    /// ping (`--ws-ping-secs`)...
+    pub ping_after: Duration,
+    /// ...and drops the connection if nothing, not even the pong, comes back
+    /// within this (`--ws-pong-secs`): a peer that vanished without a TCP
+    /// reset is found in seconds, not when TCP gives up retransmitting.
+    pub pong_deadline: Duration,
     /// Open echo sockets, server-wide, accepted before answering 503
     /// (`--max-sockets`).
     pub max_open_sockets: usize,
@@ -118,6 +125,8 @@ impl Default for EchoSettings {
         EchoSettings {
             max_message: 64 * 1024,
             idle: Duration::from_secs(120),
+            ping_after: Duration::from_secs(30),
+            pong_deadline: Duration::from_secs(10),
             max_open_sockets: 2000,
             max_sockets_per_client: PER_CLIENT,
         }
@@ -131,7 +140,7 @@ pub struct RealtimeSettings {
     /// Origins besides the site's own that may open WebSockets.
     pub allowed_origins: Vec<String>,
     /// Lab streams one client address may hold at once, on both lanes
-    /// together (`--lab-max-streams`).
+    /// together (`--lab-per-client`).
     pub lab_streams_per_client: usize,
     /// How long a stopping server waits for open connections (`--drain-secs`).
     pub drain: Duration,

@@ -318,3 +318,18 @@ fn new_writes_a_lesson_at_the_end_of_the_course_that_passes_check() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("give the lesson a title"));
 }
+
+/// `--lab-per-client` was `--lab-max-streams`: hosts' scripts that use the
+/// old name keep working, and both reach the lab's share.
+#[test]
+fn the_lab_share_takes_its_new_name_and_its_old_one() {
+    use clap::Parser;
+    use realtime_lab::config::Config;
+    for flag in ["--lab-per-client", "--lab-max-streams"] {
+        let config = Config::try_parse_from(["realtime-lab", flag, "7"]).expect(flag);
+        assert_eq!(config.realtime().lab_streams_per_client, 7, "{flag}");
+    }
+    let help = binary().arg("--help").output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("--lab-per-client"), "{help}");
+}

@@ -239,6 +239,85 @@ async fn a_quiet_stream_gets_only_the_heartbeat_it_asks_for() {
     assert!(full.contains(": heartbeat"), "the shared heartbeat: {full}");
 }
 
+/// Lesson 8's watchdog pings: `?ping=` sends `event: ping` with a `data:`
+/// line, `?bare_ping=` without one (the mistake a browser never dispatches;
+/// the Chromium claim test shows that side), out of range is a 400.
+#[tokio::test]
+async fn pings_with_and_without_data_on_request() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let read_for = |path: &'static str| {
+        let url = format!("{base}{path}");
+        async move {
+            let mut body = client().get(url).send().await.unwrap().bytes_stream();
+            let mut raw = String::new();
+            let until = tokio::time::Instant::now() + Duration::from_millis(2300);
+            while let Ok(Some(chunk)) = tokio::time::timeout_at(until, body.next()).await {
+                raw.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
+            }
+            raw
+        }
+    };
+    let (with_data, bare) = tokio::join!(
+        read_for("/api/clock?ping=1"),
+        read_for("/api/clock?bare_ping=1")
+    );
+    assert!(
+        with_data.matches("event: ping\ndata: {}\n\n").count() >= 2,
+        "{with_data}"
+    );
+    assert!(bare.matches("event: ping\n\n").count() >= 2, "{bare}");
+    assert!(!bare.contains("event: ping\ndata"), "{bare}");
+    for bad in ["ping=0", "ping=61", "bare_ping=0", "bare_ping=61"] {
+        let response = client()
+            .get(format!("{base}/api/clock?{bad}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{bad}");
+        let name = bad.split('=').next().unwrap();
+        assert_eq!(
+            response.text().await.unwrap(),
+            format!("?{name}= takes a whole number from 1 to 60.\n")
+        );
+    }
+}
+
+/// A new `EventSource` cannot send `Last-Event-ID`: lessons 6 and 8 hand the
+/// id over as `?lastEventId=`, and the clock replays from it as from the
+/// header (which wins when both are there).
+#[tokio::test]
+async fn last_event_id_in_the_query_resumes_like_the_header() {
+    let base = serve_realtime(fast_clock(100)).await;
+    let mut events = open(&base, None).await;
+    hello(&mut events).await;
+    let seen: u64 = next(&mut events).await.id.parse().unwrap();
+    drop(events);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let response = client()
+        .get(format!("{base}/api/clock?lastEventId={seen}"))
+        .send()
+        .await
+        .unwrap();
+    let mut events = response.bytes_stream().boxed().eventsource();
+    let resumed = hello(&mut events).await;
+    assert_eq!(resumed.resumed_after, Some(seen));
+    assert!(resumed.replayed >= 3, "replayed {}", resumed.replayed);
+
+    let response = client()
+        .get(format!("{base}/api/clock?lastEventId={}", seen - 1))
+        .header("last-event-id", seen.to_string())
+        .send()
+        .await
+        .unwrap();
+    let mut events = response.bytes_stream().boxed().eventsource();
+    assert_eq!(
+        hello(&mut events).await.resumed_after,
+        Some(seen),
+        "the header wins"
+    );
+}
+
 #[tokio::test]
 async fn drop_ends_one_stream_cleanly() {
     let base = serve_realtime(fast_clock(50)).await;

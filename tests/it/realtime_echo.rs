@@ -241,6 +241,56 @@ async fn lesson4_close_code_1008_when_idle() {
     assert_eq!(frame.reason.as_str(), "idle for 300ms");
 }
 
+/// A peer that vanished without a TCP reset answers no ping: the server
+/// drops it after its pong deadline, where a client that reads (and so
+/// answers every ping) stays, and a pong does not count as a message for the
+/// idle rule.
+#[tokio::test]
+async fn lesson8_a_client_that_answers_no_ping_is_dropped_after_the_pong_deadline() {
+    let mut quick = settings(1024, Duration::from_secs(60));
+    quick.echo.ping_after = Duration::from_millis(300);
+    quick.echo.pong_deadline = Duration::from_millis(300);
+    let base = serve_realtime(quick).await;
+    let mut silent = connect(&base).await; // never read until the end: no pong goes back
+    let mut alive = connect(&base).await;
+
+    let until = tokio::time::Instant::now() + Duration::from_millis(1500);
+    let mut pings = 0;
+    while let Ok(Some(message)) = tokio::time::timeout_at(until, alive.next()).await {
+        match message.expect("the answering client stays connected") {
+            Message::Ping(_) => pings += 1,
+            other => panic!("only pings while quiet, not {other:?}"),
+        }
+    }
+    assert!(pings >= 2, "pinged while quiet ({pings} pings)");
+    alive.send(Message::text("still here")).await.unwrap();
+    assert_eq!(receive(&mut alive).await, Message::text("still here"));
+
+    let mut pinged = false;
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(5), silent.next())
+            .await
+            .expect("the silent client's connection has ended");
+        match next {
+            Some(Ok(Message::Ping(_))) => pinged = true,
+            Some(Ok(other)) => panic!("a dead peer gets no {other:?}"),
+            Some(Err(_)) | None => break,
+        }
+    }
+    assert!(
+        pinged,
+        "the server pinged the silent client before dropping it"
+    );
+}
+
+/// Lesson 8 quotes the defaults.
+#[test]
+fn the_default_ping_comes_after_30_seconds_with_10_for_the_pong() {
+    let echo = EchoSettings::default();
+    assert_eq!(echo.ping_after, Duration::from_secs(30));
+    assert_eq!(echo.pong_deadline, Duration::from_secs(10));
+}
+
 #[tokio::test]
 async fn refuses_an_upgrade_from_a_foreign_origin_with_403() {
     let base = serve_realtime(RealtimeSettings::default()).await;

@@ -30,8 +30,9 @@ pub fn why(fault: EchoFault) -> &'static str {
         }
         EchoFault::PingStorm => {
             "Pings and pongs are control frames the browser handles by itself: it answers \
-             every ping with a pong, and the page's JavaScript sees neither. Only the server's \
-             report, an ordinary message, shows in the log."
+             pings with pongs, and the page's JavaScript sees neither. Only the server's \
+             report, an ordinary message, shows in the log. The protocol lets a busy endpoint \
+             answer only the latest of several pings, so count on a pong, not on one per ping."
         }
     }
 }
