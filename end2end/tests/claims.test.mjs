@@ -159,6 +159,48 @@ describe("what the lessons claim, in Chromium", () => {
     assert.ok(!result.seen.some((e) => String(e.data ?? "").includes("chatter")));
   });
 
+  test("lesson8_a_ping_event_without_data_never_reaches_its_listener", async () => {
+    const page = await freshPage();
+    // Two streams side by side, each with an `event: ping` every second: one
+    // with `data: {}`, one with no `data:` line. Both are read raw as well, to
+    // show the bare pings were sent.
+    const [pings, raw] = await page.evaluate(async () => {
+      const heard = (path) =>
+        new Promise((resolve) => {
+          const source = new EventSource(path);
+          let count = 0;
+          source.addEventListener("ping", () => count++);
+          setTimeout(() => {
+            source.close();
+            resolve(count);
+          }, 3_500);
+        });
+      const rawText = async (path) => {
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 3_500);
+        const response = await fetch(path, { signal: controller.signal });
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let text = "";
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            text += value;
+          }
+        } catch {}
+        return text;
+      };
+      return Promise.all([
+        Promise.all([heard("/api/clock?ping=1"), heard("/api/clock?bare_ping=1")]),
+        rawText("/api/clock?bare_ping=1"),
+      ]);
+    });
+    const [withData, bare] = pings;
+    assert.ok(raw.split("event: ping\n\n").length - 1 >= 2, `bare pings were sent: ${JSON.stringify(raw)}`);
+    assert.ok(withData >= 2, `pings with data were heard (${withData})`);
+    assert.equal(bare, 0, "a ping with no data: line is never dispatched");
+  });
+
   test("lesson3_eventsource_cannot_send_a_header", async () => {
     const page = await freshPage();
     const sent = [];
