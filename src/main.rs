@@ -54,11 +54,7 @@ async fn run(config: Config) -> ExitCode {
             }
         };
     }
-    let content = match &config.content_dir {
-        Some(dir) => ContentStore::open(dir),
-        None => ContentStore::embedded(),
-    };
-    let content = match content {
+    let content = match ContentStore::for_server(config.content_dir.clone()) {
         Ok(content) => content,
         Err(errors) => {
             eprintln!("{errors}Fix the lessons above and start again.");

@@ -6,6 +6,7 @@
 //! Every `<pre>` is focusable (`tabindex="0"`): a block wider than the page
 //! scrolls, and a keyboard can only scroll what it can focus.
 
+use std::cell::Cell;
 use std::sync::LazyLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::{SyntaxReference, SyntaxSet};
@@ -83,6 +84,29 @@ impl std::fmt::Display for HighlightError {
     }
 }
 
+thread_local! {
+    /// Set by [`uncoloured`] for the code it runs.
+    static UNCOLOURED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `render` with every code block left without colours: the same
+/// `<pre>` and `<code>` with the code escaped, and the fence's language
+/// still checked, but no grammar run. Colouring is most of what rendering
+/// the course costs (the JavaScript grammar alone, some 0.6 s for the
+/// course's 6 KB of JavaScript), so a starting server renders its lessons
+/// so first and colours them in the background (`content::store`). A
+/// grammar that fails on a line is found only by the coloured render.
+pub fn uncoloured<T>(render: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            UNCOLOURED.set(self.0);
+        }
+    }
+    let _reset = Reset(UNCOLOURED.replace(true));
+    render()
+}
+
 /// The whole `<pre>` element for a fenced code block.
 pub fn code_block(code: &str, language: &str) -> Result<String, HighlightError> {
     let language = language.trim().to_ascii_lowercase();
@@ -90,6 +114,15 @@ pub fn code_block(code: &str, language: &str) -> Result<String, HighlightError> 
     if PLAIN.contains(&language.as_str()) {
         return Ok(format!(
             "<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>",
+            escape(code)
+        ));
+    }
+    if UNCOLOURED.get() {
+        if grammar_name(&language).is_none() {
+            return Err(HighlightError::UnknownLanguage(language));
+        }
+        return Ok(format!(
+            "<pre class=\"code\" tabindex=\"0\" data-lang=\"{label}\"><code class=\"language-{label}\">{}</code></pre>",
             escape(code)
         ));
     }
@@ -124,11 +157,16 @@ fn classed_html(
     Ok(html.finalize())
 }
 
-fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
-    let (_, grammar) = LANGUAGES
+/// The grammar a fence's language names, without loading any grammar.
+fn grammar_name(language: &str) -> Option<&'static str> {
+    LANGUAGES
         .iter()
-        .find(|(names, _)| names.contains(&language))?;
-    SYNTAXES.find_syntax_by_name(grammar)
+        .find(|(names, _)| names.contains(&language))
+        .map(|(_, grammar)| *grammar)
+}
+
+fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
+    SYNTAXES.find_syntax_by_name(grammar_name(language)?)
 }
 
 pub fn escape(text: &str) -> String {
@@ -149,6 +187,22 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uncoloured_code_is_escaped_in_the_same_pre_and_the_language_still_checked() {
+        let plain = uncoloured(|| code_block("let a = \"<b>\";\n", "js")).unwrap();
+        assert_eq!(
+            plain,
+            "<pre class=\"code\" tabindex=\"0\" data-lang=\"js\"><code class=\"language-js\">\
+             let a = &quot;&lt;b&gt;&quot;;\n</code></pre>"
+        );
+        assert_eq!(
+            uncoloured(|| code_block("x", "jvascript")),
+            Err(HighlightError::UnknownLanguage("jvascript".into()))
+        );
+        // Only inside: the next block is coloured again.
+        assert!(code_block("let a = 1;\n", "js").unwrap().contains("hl-"));
+    }
 
     #[test]
     fn every_listed_language_has_a_grammar() {

@@ -151,3 +151,52 @@ fn one_save_is_one_reload_though_reading_the_lessons_is_an_event_too() {
         "one save, one reload (and one log entry)"
     );
 }
+
+/// A starting server renders its lessons with their code uncoloured, then
+/// colours them on a thread and swaps that course in: the code ends up
+/// coloured, the lessons unchanged.
+#[test]
+fn a_server_start_colours_the_code_after_the_lessons_are_in() {
+    use realtime_lab::model::course::Segment;
+    let html = |store: &ContentStore| -> String {
+        store
+            .course()
+            .lessons()
+            .iter()
+            .flat_map(|lesson| lesson.segments.iter())
+            .filter_map(|segment| match segment {
+                Segment::Html(html) => Some(html.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let content = crate::common::manifest_dir().join("content");
+    let eager = ContentStore::open(&content).unwrap();
+    let store = ContentStore::for_server(Some(content)).unwrap();
+    assert_eq!(
+        store.course().summaries(),
+        eager.course().summaries(),
+        "every lesson is in from the start"
+    );
+    wait_for("the coloured course", || html(&store) == html(&eager));
+    assert!(html(&store).contains("class=\"hl-"), "the code is coloured");
+    assert!(store.problems().is_none());
+}
+
+/// What an author can get wrong is still refused before the server starts.
+#[test]
+fn a_server_start_still_refuses_an_unknown_code_language() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("01-one.md"),
+        "+++\ntitle = \"One\"\nsummary = \"S\"\n+++\n\n```jvascript\nx\n```\n",
+    )
+    .unwrap();
+    let errors = ContentStore::for_server(Some(dir.path().to_path_buf())).unwrap_err();
+    assert!(
+        errors
+            .to_string()
+            .contains("unknown code language `jvascript`"),
+        "{errors}"
+    );
+}
