@@ -48,6 +48,28 @@ function recordRequests(page, fragment) {
   return requests;
 }
 
+/** The bytes of `path` as the page's `fetch` reads them for `ms` milliseconds. */
+function readRaw(page, path, ms) {
+  return page.evaluate(
+    async ({ path, ms }) => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), ms);
+      const response = await fetch(path, { signal: controller.signal });
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += value;
+        }
+      } catch {}
+      return text;
+    },
+    { path, ms },
+  );
+}
+
 const hellos = ({ seen }) => seen.filter((e) => e.type === "hello").map((e) => JSON.parse(e.data));
 const ticks = ({ seen }) => seen.filter((e) => e.type === "tick");
 
@@ -137,21 +159,9 @@ describe("what the lessons claim, in Chromium", () => {
     const [result, comments] = await Promise.all([
       watchEventSource(page, "/api/clock?fault=chatty", 1_500),
       // The same stream read raw, to count the comments that were sent.
-      page.evaluate(async () => {
-        const controller = new AbortController();
-        setTimeout(() => controller.abort(), 1_500);
-        const response = await fetch("/api/clock?fault=chatty", { signal: controller.signal });
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let text = "";
-        try {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            text += value;
-          }
-        } catch {}
-        return text.split("\n").filter((line) => line.startsWith(":")).length;
-      }),
+      readRaw(page, "/api/clock?fault=chatty", 1_500).then(
+        (text) => text.split("\n").filter((line) => line.startsWith(":")).length,
+      ),
     ]);
     assert.ok(comments >= 8, `the server sent comments (${comments})`);
     const types = new Set(result.seen.map((e) => e.type));
@@ -164,38 +174,22 @@ describe("what the lessons claim, in Chromium", () => {
     // Two streams side by side, each with an `event: ping` every second: one
     // with `data: {}`, one with no `data:` line. Both are read raw as well, to
     // show the bare pings were sent.
-    const [pings, raw] = await page.evaluate(async () => {
-      const heard = (path) =>
-        new Promise((resolve) => {
-          const source = new EventSource(path);
-          let count = 0;
-          source.addEventListener("ping", () => count++);
-          setTimeout(() => {
-            source.close();
-            resolve(count);
-          }, 3_500);
-        });
-      const rawText = async (path) => {
-        const controller = new AbortController();
-        setTimeout(() => controller.abort(), 3_500);
-        const response = await fetch(path, { signal: controller.signal });
-        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-        let text = "";
-        try {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            text += value;
-          }
-        } catch {}
-        return text;
-      };
-      return Promise.all([
-        Promise.all([heard("/api/clock?ping=1"), heard("/api/clock?bare_ping=1")]),
-        rawText("/api/clock?bare_ping=1"),
-      ]);
-    });
-    const [withData, bare] = pings;
+    const [[withData, bare], raw] = await Promise.all([
+      page.evaluate(() => {
+        const heard = (path) =>
+          new Promise((resolve) => {
+            const source = new EventSource(path);
+            let count = 0;
+            source.addEventListener("ping", () => count++);
+            setTimeout(() => {
+              source.close();
+              resolve(count);
+            }, 3_500);
+          });
+        return Promise.all([heard("/api/clock?ping=1"), heard("/api/clock?bare_ping=1")]);
+      }),
+      readRaw(page, "/api/clock?bare_ping=1", 3_500),
+    ]);
     assert.ok(raw.split("event: ping\n\n").length - 1 >= 2, `bare pings were sent: ${JSON.stringify(raw)}`);
     assert.ok(withData >= 2, `pings with data were heard (${withData})`);
     assert.equal(bare, 0, "a ping with no data: line is never dispatched");
