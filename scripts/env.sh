@@ -79,27 +79,6 @@ use_wasm_route() {
     fi
 }
 
-# `cargo leptos build --release --precompress --split`, in two halves: the
-# site, then the server that embeds it. Between them, every site file whose
-# bytes did not change gets its old time back (scripts/keep_site_times.py),
-# so cargo compiles the server again only when the site or the code did.
-build_site_and_server() {
-    local record="target/site-times.json" paths=()
-    for path in target/site target/release/hash.txt; do
-        [ -e "$path" ] && paths+=("$path")
-    done
-    local keep=no
-    if command -v python3 >/dev/null 2>&1 && [ "${#paths[@]}" -gt 0 ]; then
-        python3 scripts/keep_site_times.py save "$record" "${paths[@]}"
-        keep=yes
-    fi
-    cargo leptos build --release --precompress --split --frontend-only "${LEPTOS_BUILD_ARGS[@]}"
-    if [ "$keep" = yes ]; then
-        python3 scripts/keep_site_times.py restore "$record"
-    fi
-    cargo leptos build --release --precompress --split --server-only "${LEPTOS_BUILD_ARGS[@]}"
-}
-
 # The wasm-bindgen version Cargo.lock pins; the CLI must be exactly it.
 locked_wasm_bindgen_version() {
     awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \

@@ -46,7 +46,8 @@ fi
 
 use_wasm_route
 
-step "cargo leptos build --release --precompress --split (site, then server)" build_site_and_server
+step "cargo leptos build --release --precompress --split" \
+    cargo leptos build --release --precompress --split "${LEPTOS_BUILD_ARGS[@]}"
 
 # The tests build with what `cargo leptos build` compiled the server with
 # (env.sh sets the variable leptos reads at compile time), so only the test
