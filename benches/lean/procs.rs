@@ -89,6 +89,10 @@ pub fn our_flags(caps: usize) -> Vec<String> {
         flags.push(flag.to_string());
         flags.push(caps.clone());
     }
+    // The idle echo crowd reads nothing, so it would answer no liveness ping
+    // and be dropped 40 s in: no ping within a run, as Node's servers send
+    // none, so both are measured holding the same idle sockets.
+    flags.extend(["--ws-ping-secs", "600"].map(String::from));
     flags
 }
 
