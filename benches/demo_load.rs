@@ -179,6 +179,10 @@ fn start_server(streams: usize, sockets: usize) -> (Child, String) {
             &(streams + 10).to_string(),
             "--echo-per-client",
             &(sockets + 10).to_string(),
+            // Sockets wait unread between the phases; unread, a socket
+            // answers no liveness ping and would be dropped as dead.
+            "--ws-ping-secs",
+            "600",
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("RUST_LOG", "warn")
