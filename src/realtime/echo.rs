@@ -263,12 +263,9 @@ async fn echo_socket(socket: &mut WebSocket, settings: &EchoSettings, stopping: 
             Ok(None) => return,
             Ok(Some(received)) => received,
         };
-        watch.heard(matches!(
-            received,
-            Ok(Message::Text(_) | Message::Binary(_))
-        ));
         match received {
             Ok(message @ (Message::Text(_) | Message::Binary(_))) => {
+                watch.heard(true);
                 if socket.send(message).await.is_err() {
                     return;
                 }
@@ -276,7 +273,7 @@ async fn echo_socket(socket: &mut WebSocket, settings: &EchoSettings, stopping: 
             // Pings are answered by the WebSocket layer itself; a close frame
             // is echoed with the client's code on the next read, which then
             // ends the loop.
-            Ok(Message::Ping(_) | Message::Pong(_) | Message::Close(_)) => {}
+            Ok(Message::Ping(_) | Message::Pong(_) | Message::Close(_)) => watch.heard(false),
             Err(error) => {
                 if let Some((code, reason)) = close_for(&error, settings.max_message) {
                     Box::pin(close(socket, code, &reason)).await;

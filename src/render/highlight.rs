@@ -117,23 +117,20 @@ pub fn code_block(code: &str, language: &str) -> Result<String, HighlightError> 
             escape(code)
         ));
     }
-    if UNCOLOURED.get() {
-        if grammar_name(&language).is_none() {
-            return Err(HighlightError::UnknownLanguage(language));
-        }
-        return Ok(format!(
-            "<pre class=\"code\" tabindex=\"0\" data-lang=\"{label}\"><code class=\"language-{label}\">{}</code></pre>",
-            escape(code)
-        ));
-    }
-    let syntax =
-        syntax_for(&language).ok_or_else(|| HighlightError::UnknownLanguage(language.clone()))?;
-    let html =
+    let grammar =
+        grammar_name(&language).ok_or_else(|| HighlightError::UnknownLanguage(language.clone()))?;
+    let html = if UNCOLOURED.get() {
+        escape(code)
+    } else {
+        let syntax = SYNTAXES
+            .find_syntax_by_name(grammar)
+            .ok_or_else(|| HighlightError::UnknownLanguage(language.clone()))?;
         classed_html(code, syntax, &SYNTAXES).map_err(|(line, error)| HighlightError::Grammar {
             language: language.clone(),
             line,
             message: error.to_string(),
-        })?;
+        })?
+    };
     Ok(format!(
         "<pre class=\"code\" tabindex=\"0\" data-lang=\"{label}\"><code class=\"language-{label}\">{html}</code></pre>"
     ))
@@ -163,10 +160,6 @@ fn grammar_name(language: &str) -> Option<&'static str> {
         .iter()
         .find(|(names, _)| names.contains(&language))
         .map(|(_, grammar)| *grammar)
-}
-
-fn syntax_for(language: &str) -> Option<&'static SyntaxReference> {
-    SYNTAXES.find_syntax_by_name(grammar_name(language)?)
 }
 
 pub fn escape(text: &str) -> String {

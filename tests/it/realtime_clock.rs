@@ -48,6 +48,17 @@ async fn hello(events: &mut Events) -> ClockHello {
     serde_json::from_str(&event.data).unwrap()
 }
 
+/// The bytes of a GET on `url` as they arrive for `ms`, as text.
+async fn read_raw(url: String, ms: Duration) -> String {
+    let mut body = client().get(url).send().await.unwrap().bytes_stream();
+    let mut raw = String::new();
+    let until = tokio::time::Instant::now() + ms;
+    while let Ok(Some(chunk)) = tokio::time::timeout_at(until, body.next()).await {
+        raw.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
+    }
+    raw
+}
+
 #[tokio::test]
 async fn lesson2_event_stream_response_headers() {
     let base = serve_realtime(fast_clock(50)).await;
@@ -216,18 +227,7 @@ async fn sends_heartbeat_comments() {
 #[tokio::test]
 async fn a_quiet_stream_gets_only_the_heartbeat_it_asks_for() {
     let base = serve_realtime(fast_clock(50)).await;
-    let read_for = |path: &'static str| {
-        let url = format!("{base}{path}");
-        async move {
-            let mut body = client().get(url).send().await.unwrap().bytes_stream();
-            let mut raw = String::new();
-            let until = tokio::time::Instant::now() + Duration::from_millis(800);
-            while let Ok(Some(chunk)) = tokio::time::timeout_at(until, body.next()).await {
-                raw.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
-            }
-            raw
-        }
-    };
+    let read_for = |path: &str| read_raw(format!("{base}{path}"), Duration::from_millis(800));
     // Ticks every 40 ms, a shared heartbeat every 60 ms; every 60th tick is 2.4 s apart.
     let quiet = read_for("/api/clock?every=60").await;
     assert!(quiet.starts_with("event: hello\n"), "{quiet}");
@@ -245,18 +245,7 @@ async fn a_quiet_stream_gets_only_the_heartbeat_it_asks_for() {
 #[tokio::test]
 async fn pings_with_and_without_data_on_request() {
     let base = serve_realtime(RealtimeSettings::default()).await;
-    let read_for = |path: &'static str| {
-        let url = format!("{base}{path}");
-        async move {
-            let mut body = client().get(url).send().await.unwrap().bytes_stream();
-            let mut raw = String::new();
-            let until = tokio::time::Instant::now() + Duration::from_millis(2300);
-            while let Ok(Some(chunk)) = tokio::time::timeout_at(until, body.next()).await {
-                raw.push_str(std::str::from_utf8(&chunk.unwrap()).unwrap());
-            }
-            raw
-        }
-    };
+    let read_for = |path: &str| read_raw(format!("{base}{path}"), Duration::from_millis(2300));
     let (with_data, bare) = tokio::join!(
         read_for("/api/clock?ping=1"),
         read_for("/api/clock?bare_ping=1")

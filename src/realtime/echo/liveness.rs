@@ -48,7 +48,7 @@ impl<'a> Liveness<'a> {
         self.idle_at().min(live_at)
     }
 
-    /// A frame arrived: a message, or a ping, pong or close.
+    /// A frame arrived: a message (`true`), or a ping, pong or close.
     pub(super) fn heard(&mut self, message: bool) {
         let now = tokio::time::Instant::now();
         self.last_frame = now;
