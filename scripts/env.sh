@@ -84,3 +84,41 @@ locked_wasm_bindgen_version() {
     awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
         "$REALTIME_LAB_ROOT/Cargo.lock"
 }
+
+# `cargo leptos build --release --precompress --split` with this machine's
+# arguments, skipped when nothing it reads has changed since it last
+# succeeded. cargo-leptos rewrites every file of target/site on each run (new
+# dates, new gzip headers, a new name for the split loader), and the server,
+# which embeds that folder, then compiles again: three and a half minutes
+# here for a build that changes nothing. The fingerprint covers the sources,
+# the lessons, the manifests, the tools' versions and the build's variables;
+# the binary and the bundle must still be the ones that build wrote.
+# REALTIME_LAB_REBUILD=1 builds anyway.
+SITE_BUILD_STAMP=target/site-build.fingerprint
+site_build_fingerprint() {
+    {
+        printf '%s\n' "$@"
+        cargo leptos --version
+        wasm-bindgen --version
+        rustc -vV
+        env | grep -E '^(RUSTFLAGS|RUSTC_BOOTSTRAP|CARGO_TARGET_[A-Z0-9_]*_RUSTFLAGS|CARGO_PROFILE_|LEPTOS_)' | sort
+        find Cargo.toml Cargo.lock build.rs .cargo src style public content -type f -print0 |
+            sort -z | xargs -0 sha256sum
+    } | sha256sum | cut -d' ' -f1
+}
+site_build_outputs() { # what the build wrote, by size and date
+    stat -c '%n %s %Y' target/release/realtime-lab target/release/hash.txt target/site/pkg/* 2>/dev/null
+}
+build_site() {
+    local args=(--release --precompress --split "${LEPTOS_BUILD_ARGS[@]}") fingerprint
+    fingerprint="$(site_build_fingerprint "${args[@]}")"
+    if [ "${REALTIME_LAB_REBUILD:-0}" != 1 ] && [ -f "$SITE_BUILD_STAMP" ] &&
+        [ "$(cat "$SITE_BUILD_STAMP")" = "$fingerprint
+$(site_build_outputs)" ]; then
+        say "the site and server are built from these very sources: not built again (REALTIME_LAB_REBUILD=1 builds anyway)"
+        return
+    fi
+    rm -f "$SITE_BUILD_STAMP"
+    cargo leptos build "${args[@]}"
+    printf '%s\n%s\n' "$fingerprint" "$(site_build_outputs)" >"$SITE_BUILD_STAMP"
+}

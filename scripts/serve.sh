@@ -9,8 +9,7 @@ trap 'print_step_times "scripts/serve.sh"' EXIT
 step "setup" scripts/setup.sh
 use_wasm_route
 
-step "cargo leptos build --release --precompress --split" \
-    cargo leptos build --release --precompress --split "${LEPTOS_BUILD_ARGS[@]}"
+step "cargo leptos build --release --precompress --split" build_site
 trap - EXIT
 print_step_times "scripts/serve.sh"
 # The binary carries the site and the lessons it was built with. Here it

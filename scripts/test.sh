@@ -46,8 +46,7 @@ fi
 
 use_wasm_route
 
-step "cargo leptos build --release --precompress --split" \
-    cargo leptos build --release --precompress --split "${LEPTOS_BUILD_ARGS[@]}"
+step "cargo leptos build --release --precompress --split" build_site
 
 # The tests build with what `cargo leptos build` compiled the server with
 # (env.sh sets the variable leptos reads at compile time), so only the test
