@@ -49,6 +49,9 @@ function islandStates(page) {
  * Resolves once every island of the page is hydrated: the page has at least
  * one `<leptos-island>`, and each holds an element with `data-hydrated="true"`
  * (set by the island's root when its WebAssembly has taken over).
+ * An island hydrates when it comes near the screen (src/ui/components/island_loader.js),
+ * so this scrolls to each island still waiting, one at a time, as a learner
+ * reading down the page would, and back to the top at the end.
  * Only pages with a live demo have islands; a text page has nothing to wait for.
  */
 export async function waitForHydration(page, { timeout = 15_000 } = {}) {
@@ -56,11 +59,16 @@ export async function waitForHydration(page, { timeout = 15_000 } = {}) {
     await page.waitForFunction(
       () => {
         const islands = [...document.querySelectorAll("leptos-island")];
-        return islands.length > 0 && islands.every((island) => island.querySelector("[data-hydrated=true]"));
+        const waiting = islands.filter((island) => !island.querySelector("[data-hydrated=true]"));
+        // An island with no box of its own (the checks' listener) starts by itself.
+        const next = waiting.find((island) => island.offsetHeight > 0);
+        if (next) next.scrollIntoView({ block: "center" });
+        return islands.length > 0 && waiting.length === 0;
       },
       null,
-      { timeout },
+      { timeout, polling: 100 },
     );
+    await page.evaluate(() => window.scrollTo(0, 0));
   } catch (error) {
     // Say which island is stuck, or that there is none to wait for.
     const states = await islandStates(page).catch(() => []);

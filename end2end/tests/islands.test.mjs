@@ -107,6 +107,42 @@ describe("islands", () => {
     }
   });
 
+  test("on a phone, a demo further down a lesson is neither fetched nor hydrated until the learner scrolls near it", async () => {
+    // The first lesson whose first demo starts well below a phone's screen.
+    const context = await browser.newContext({ viewport: PHONE });
+    let found = null;
+    for (const lesson of WITH_ISLANDS) {
+      const page = await context.newPage();
+      const requests = recordRequests(page);
+      const errors = collectErrors(page);
+      await page.goto(`${server.url}/lessons/${lesson.slug}`, { waitUntil: "networkidle" });
+      const below = await page.evaluate(() => {
+        const island = [...document.querySelectorAll("section.demo leptos-island")][0];
+        return island && island.getBoundingClientRect().top > window.innerHeight + 600 ? island.dataset.component : null;
+      });
+      if (below) {
+        found = { page, requests, errors, lesson, component: below };
+        break;
+      }
+      await page.close();
+    }
+    assert.ok(found, "no lesson has a demo far enough down a phone's screen to test this");
+    const { page, requests, errors, lesson, component } = found;
+    const demo = page.locator("section.demo leptos-island").first();
+    // A lazy island's code is a chunk of its own, named after the island.
+    const chunk = component.replace(/^(.*?)_[0-9a-f]*$/i, "$1").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
+    const chunkFetched = () => requests.some((r) => r.path.includes(`split_${chunk}`));
+    await page.waitForTimeout(500); // a second idle moment: nothing starts by itself
+    assert.equal(await demo.locator("[data-hydrated=true]").count(), 0, `${lesson.slug}: ${component} hydrated off screen`);
+    assert.ok(!chunkFetched(), `${lesson.slug}: the chunk of ${component} was fetched off screen`);
+
+    await demo.scrollIntoViewIfNeeded();
+    await demo.locator("[data-hydrated=true]").first().waitFor({ timeout: 15_000 });
+    assert.ok(chunkFetched(), `${lesson.slug}: ${component} hydrated without its chunk (${requests.map((r) => r.path).join(", ")})`);
+    assert.deepEqual(errors, [], `${lesson.slug} logged errors`);
+    await context.close();
+  });
+
   test("with JavaScript off, the course path and every lesson read in full", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

@@ -55,7 +55,7 @@ async fn only_pages_with_a_demo_or_a_check_load_the_wasm() {
         );
         assert_eq!(html.contains(".wasm"), has_demo, "{}", lesson.summary.slug);
         assert_eq!(
-            html.contains("modulepreload"),
+            html.contains("<script type=\"module\""),
             has_demo,
             "{}",
             lesson.summary.slug

@@ -1,29 +1,34 @@
-//! What a page with a live demo loads to hydrate it: Leptos's island
-//! loader, naming the bundle's script and wasm.
+//! What a page with a live demo loads to hydrate it: an island loader,
+//! naming the bundle's script and wasm.
 //!
-//! Leptos's own `<HydrationScripts islands=true/>` renders the same tags,
-//! but finds the bundle's hashed names by reading cargo-leptos's `hash.txt`
-//! from disk, beside the binary, on every page. The site may be embedded in
-//! the binary with no such file anywhere, so this component takes the names
-//! from [`SiteAssets`] (read once at start-up, from wherever the site is)
-//! and renders the tags Leptos 0.8 renders. `island_script.js` is Leptos's
-//! own loader, copied unchanged (MIT); a test fails if the Leptos in
-//! `Cargo.lock` ships a different one.
+//! Leptos's own `<HydrationScripts islands=true/>` preloads the bundle and
+//! hydrates every island of the page as soon as the browser is idle, and
+//! finds the bundle's hashed names by reading cargo-leptos's `hash.txt` from
+//! disk, beside the binary, on every page. This component renders one inline
+//! module script instead: `island_loader.js`, Leptos's loader changed to
+//! fetch the bundle when the first island comes near the screen (or is
+//! touched first) and to hydrate each island when it does, so that a
+//! learner's phone spends nothing on a demo further down the lesson while
+//! the top is read. The names come from [`SiteAssets`] (read once at
+//! start-up, from wherever the site is: it may be embedded in the binary with
+//! no `hash.txt` anywhere). `island_script.js` is Leptos's own loader, kept
+//! unchanged (MIT) as the reference the changed one follows: a test fails if
+//! the Leptos in `Cargo.lock` ships a different one.
 //!
 //! Left out, as this site has no use for them: Leptos's islands router, the
 //! `root` prefix, nonces (the page's CSP allows inline scripts by hash), and
-//! preloads from the wasm-split manifest (pages render none: the lazy
-//! islands register nothing to preload on the server).
+//! preloads (of the bundle, which waits for a demo to come near, and from the
+//! wasm-split manifest: the lazy islands register nothing to preload on the
+//! server).
 
 use leptos::prelude::*;
 
-use crate::server::assets::bundle::PKG_DIR;
 use crate::server::assets::SiteAssets;
 
-const ISLAND_SCRIPT: &str = include_str!("island_script.js");
+const ISLAND_LOADER: &str = include_str!("island_loader.js");
 
-/// The loader script and the preloads of the bundle. Sets the page to
-/// render no hydration markers outside islands, as Leptos's does.
+/// The loader script. Sets the page to render no hydration markers outside
+/// islands, as Leptos's does.
 #[component]
 pub fn IslandScripts() -> impl IntoView {
     if let Some(context) = Owner::current_shared_context() {
@@ -33,25 +38,15 @@ pub fn IslandScripts() -> impl IntoView {
         return None; // only while the route list is gathered
     };
     let bundle = assets.bundle();
-    let (js, wasm) = (bundle.js_stem(), bundle.wasm_stem());
-    // Leptos's arguments: root, pkg path, script, wasm, defer (unused by islands).
-    let script = format!("{ISLAND_SCRIPT}(\"\", {PKG_DIR:?}, {js:?}, {wasm:?}, false);");
-    Some(view! {
-        <link rel="modulepreload" href=bundle.js_href() crossorigin=true />
-        <link
-            rel="preload"
-            href=bundle.wasm_href()
-            r#as="fetch"
-            r#type="application/wasm"
-            crossorigin=true
-        />
-        <script type="module" inner_html=script></script>
-    })
+    let (js, wasm) = (bundle.js_href(), bundle.wasm_href());
+    let script = format!("{ISLAND_LOADER}({js:?}, {wasm:?});");
+    Some(view! { <script type="module" inner_html=script></script> })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    /// Leptos's loader, which `island_loader.js` follows.
+    const ISLAND_SCRIPT: &str = include_str!("island_script.js");
 
     /// The `island_script.js` of the Leptos that `Cargo.lock` selects, found
     /// through `cargo metadata`.
@@ -80,8 +75,9 @@ mod tests {
         assert!(
             leptos_island_script() == ISLAND_SCRIPT,
             "Leptos's island loader changed: copy its src/hydration/island_script.js to \
-             src/ui/components/island_script.js, and check that IslandScripts still renders \
-             what its <HydrationScripts islands=true/> renders"
+             src/ui/components/island_script.js, and bring what changed into \
+             src/ui/components/island_loader.js (how an island is hydrated, what the \
+             bundle's init is given)"
         );
     }
 }

@@ -23,6 +23,9 @@ pub fn DemoPage() -> impl IntoView {
         <main id="main" class="demo-page">
             <h1>{demo.title()}</h1>
             <p class="lede">{demo.blurb()}</p>
+            // The frame's title is an h3, as under a lesson's h2 sections;
+            // here an h2 for screen readers keeps the outline in order.
+            <h2 class="visually-hidden">"Try it"</h2>
             <DemoFrame name=demo />
             <p><a href="/">"Back to the course path"</a></p>
         </main>
