@@ -47,11 +47,17 @@
 	}
 
 	const started = new WeakSet();
+	let walks = Promise.resolve();
 	const start = (island) => {
 		if (started.has(island)) return;
 		started.add(island);
 		observer?.unobserve(island);
-		load().then((mod) => traverse(island, mod));
+		// One walk at a time, as Leptos walks the page once: the children's
+		// callbacks are a stack shared by every walk.
+		walks = walks
+			.then(() => load())
+			.then((mod) => traverse(island, mod))
+			.catch((error) => console.error(error)); // the next island still gets its turn
 	};
 	const outermost = [...document.querySelectorAll("leptos-island")]
 		.filter((island) => !island.parentElement.closest("leptos-island"));
