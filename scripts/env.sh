@@ -101,7 +101,7 @@ site_build_fingerprint() {
         cargo leptos --version
         wasm-bindgen --version
         rustc -vV
-        env | grep -E '^(RUSTFLAGS|RUSTC_BOOTSTRAP|CARGO_TARGET_[A-Z0-9_]*_RUSTFLAGS|CARGO_PROFILE_|LEPTOS_)' | sort
+        env | { grep -E '^(RUSTFLAGS|RUSTC_BOOTSTRAP|CARGO_TARGET_[A-Z0-9_]*_RUSTFLAGS|CARGO_PROFILE_|LEPTOS_)' || true; } | sort
         find Cargo.toml Cargo.lock build.rs .cargo src style public content -type f -print0 |
             sort -z | xargs -0 sha256sum
     } | sha256sum | cut -d' ' -f1
