@@ -23,8 +23,13 @@ fn fast_clock(window: usize) -> RealtimeSettings {
 }
 
 async fn open(base: &str, last_event_id: Option<u64>) -> Events {
+    open_with_query(base, "", last_event_id).await
+}
+
+/// `open`, with `query` (`?…` or nothing) after `/api/clock`.
+async fn open_with_query(base: &str, query: &str, last_event_id: Option<u64>) -> Events {
     let mut request = client()
-        .get(format!("{base}/api/clock"))
+        .get(format!("{base}/api/clock{query}"))
         .header("accept", "text/event-stream");
     if let Some(id) = last_event_id {
         request = request.header("last-event-id", id.to_string());
@@ -283,23 +288,13 @@ async fn last_event_id_in_the_query_resumes_like_the_header() {
     drop(events);
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    let response = client()
-        .get(format!("{base}/api/clock?lastEventId={seen}"))
-        .send()
-        .await
-        .unwrap();
-    let mut events = response.bytes_stream().boxed().eventsource();
+    let mut events = open_with_query(&base, &format!("?lastEventId={seen}"), None).await;
     let resumed = hello(&mut events).await;
     assert_eq!(resumed.resumed_after, Some(seen));
     assert!(resumed.replayed >= 3, "replayed {}", resumed.replayed);
 
-    let response = client()
-        .get(format!("{base}/api/clock?lastEventId={}", seen - 1))
-        .header("last-event-id", seen.to_string())
-        .send()
-        .await
-        .unwrap();
-    let mut events = response.bytes_stream().boxed().eventsource();
+    let query = format!("?lastEventId={}", seen - 1);
+    let mut events = open_with_query(&base, &query, Some(seen)).await;
     assert_eq!(
         hello(&mut events).await.resumed_after,
         Some(seen),
