@@ -15,7 +15,11 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REALTIME_LAB_ROOT"
-trap 'print_step_times "scripts/test.sh"' EXIT
+# A run that fails stops the build tools building beside it (env.sh).
+trap 'print_step_times "scripts/test.sh" || stop_build_tools' EXIT
+# On a new machine the build tools compile in the background, on one core,
+# while the checks below compile on the other (scripts/setup.sh).
+export REALTIME_LAB_TOOLS_BESIDE=1
 
 QUICK=no
 FILTER=()
@@ -45,6 +49,10 @@ else
 fi
 
 use_wasm_route
+if [ -n "$(build_tools_running)" ]; then
+    step "server's dependencies, release build (beside the build tools)" build_server_dependencies
+    step "waiting for the build tools" wait_for_build_tools
+fi
 
 step "cargo leptos build --release --precompress --split" build_site
 
