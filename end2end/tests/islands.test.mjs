@@ -143,6 +143,40 @@ describe("islands", () => {
     await context.close();
   });
 
+  test("a ticking demo scrolled out of view is not drawn, keeps its stream, and is drawn as it stands when it comes back", async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/lessons/event-stream`);
+    const frame = page.locator('section.demo[data-demo="sse-clock"]');
+    await frame.scrollIntoViewIfNeeded();
+    await frame.locator("[data-hydrated=true]").waitFor({ timeout: 15_000 });
+    const ticks = `section.demo[data-demo="sse-clock"] .tick-count`;
+    await page.waitForFunction((sel) => Number(document.querySelector(sel).textContent) >= 1, ticks);
+    // Chromium says when it starts and stops skipping a content-visibility: auto box.
+    await frame.evaluate((demo) => {
+      window.skipped = [];
+      demo.addEventListener("contentvisibilityautostatechange", (e) => window.skipped.push(e.skipped));
+    });
+
+    // Far away from the demo, above or below it, whichever is further.
+    await frame.evaluate((demo) => {
+      const top = demo.getBoundingClientRect().top + window.scrollY;
+      window.scrollTo(0, top > document.documentElement.scrollHeight / 2 ? 0 : document.documentElement.scrollHeight);
+    });
+    await page.waitForFunction(() => window.skipped.at(-1) === true, null, { timeout: 5_000 });
+    const away = await page.$eval(ticks, (dd) => Number(dd.textContent));
+    // Out of view, the ticks still arrive (the stream is the lesson): only the drawing stops.
+    await page.waitForFunction(([sel, n]) => Number(document.querySelector(sel).textContent) > n, [ticks, away], { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.skipped.at(-1)), true, "the demo was drawn while out of view");
+
+    await frame.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => window.skipped.at(-1) === false, null, { timeout: 5_000 });
+    assert.ok(await frame.locator(".clock-time").isVisible());
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("with JavaScript off, the course path and every lesson read in full", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
