@@ -2,8 +2,10 @@
 # Lighthouse in its default mobile mode (Moto G Power emulation, simulated
 # slow 4G, 4x CPU slowdown) on the release server: performance, accessibility
 # and best-practices scores, the paint and interactivity metrics, and the bytes
-# sent, for the home page and three lessons. Each page is loaded RUNS times and
-# every figure is the median of those runs.
+# sent, for every page kind: the home page, the guide, a search, every lesson
+# and every demo page (as linked from the home page, the guide and the
+# lessons). Each page is loaded RUNS times and every figure is the median of
+# those runs.
 #
 #   benches/lighthouse.sh          # 3 runs per page
 #   RUNS=5 benches/lighthouse.sh   # 1 to 15 runs per page
@@ -14,7 +16,7 @@
 #                     its hash.txt must sit beside it)
 #   SITE_ROOT         the built site (default target/site)
 #   CONTENT_DIR       the lessons (default content)
-#   PAGES             space-separated paths (default: / and three lessons)
+#   PAGES             space-separated paths (default: every page kind, above)
 #   REPORT_DIR        where the JSON reports go (default target/lighthouse)
 #   CHROME_PATH       the browser (default Debian's /usr/bin/chromium)
 #   LIGHTHOUSE_FLAGS  extra Lighthouse flags, split on spaces
@@ -36,7 +38,7 @@ SITE_ROOT="${SITE_ROOT:-target/site}"
 CONTENT_DIR="${CONTENT_DIR:-content}"
 REPORT_DIR="${REPORT_DIR:-target/lighthouse}"
 LIGHTHOUSE_VERSION="${LIGHTHOUSE_VERSION:-12}"
-read -r -a PAGES <<<"${PAGES:-/ /lessons/choosing /lessons/http1-vs-http2 /lessons/event-stream}"
+read -r -a PAGES <<<"${PAGES:-}"
 read -r -a EXTRA_FLAGS <<<"${LIGHTHOUSE_FLAGS:-}"
 CHROME_FLAGS="--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 
@@ -45,7 +47,6 @@ CHROME_FLAGS="--headless=new --no-sandbox --disable-gpu --disable-background-net
     die "no hash.txt beside $BINARY: the server needs it to name the hashed bundle files"
 [ -d "$SITE_ROOT/pkg" ] || die "$SITE_ROOT/pkg does not exist: build the site first"
 [ -d "$CONTENT_DIR" ] || die "$CONTENT_DIR does not exist"
-((${#PAGES[@]} > 0)) || die "PAGES is empty"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -84,6 +85,22 @@ source "$REALTIME_LAB_ROOT/benches/server.sh"
 # 1. The server.
 say "starting $BINARY (site $SITE_ROOT, lessons $CONTENT_DIR)"
 start_server -- --site-root "$SITE_ROOT" --content-dir "$CONTENT_DIR"
+# Every page kind, found as a learner finds them: the lessons the home page
+# lists, the demo pages the lessons link to, and every demo the guide's
+# table names (some are on no lesson).
+links() { curl -fsS "$BASE$1" | grep -o "href=\"/$2/[a-z0-9-]*\"" | sed 's/^href="//; s/"$//' || true; }
+guide_demos() {
+    curl -fsS "$BASE/guide" | grep -o '<td><code>[a-z0-9-]*</code>' | sed 's|<td><code>|/demos/|; s|</code>||' |
+        while read -r page; do
+            [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE$page")" = 200 ] && echo "$page"
+        done
+}
+if [ "${#PAGES[@]}" -eq 0 ]; then
+    lessons=($(links / lessons | awk '!seen[$0]++'))
+    demos=($({ for page in "${lessons[@]}"; do links "$page" demos; done; guide_demos; } | awk '!seen[$0]++'))
+    ((${#lessons[@]} > 0)) || die "the home page at $BASE links to no lesson"
+    PAGES=(/ /guide "/search?q=reconnect" "${lessons[@]}" "${demos[@]}")
+fi
 for path in "${PAGES[@]}"; do
     status="$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path" || true)"
     [ "$status" = 200 ] || die "$BASE$path answered $status, not 200"
