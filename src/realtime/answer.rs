@@ -17,7 +17,7 @@
 //! travel. Streams count against the clock's limits, as every event stream
 //! of the demos does.
 
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
@@ -26,11 +26,11 @@ use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::client::{ClientAddr, ClientRule};
 use super::clock::Clock;
-use super::fair_share::ClientAddr;
 use super::limits::Refused;
 use super::sse::{self, last_event_id};
-use super::{RealtimeState, Stopping};
+use super::stopping::Stopping;
 use crate::model::wire::{AnswerDone, AnswerQuestion, AnswerToken};
 
 /// The demo's bearer token: public, printed on the page. The server checks
@@ -93,13 +93,24 @@ fn answer(question: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn router() -> Router<RealtimeState> {
-    Router::new().route(
-        "/api/answer",
-        get(answer_to_event_source)
-            .post(answer_to_fetch)
-            .layer(DefaultBodyLimit::max(MOST_BODY)),
-    )
+/// What the answer's handlers read: the clock (whose shares and stopping
+/// the answer stream counts in) and the rule naming the client.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub clock: Arc<Clock>,
+    pub stopping: Stopping,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
+    Router::new()
+        .route(
+            "/api/answer",
+            get(answer_to_event_source)
+                .post(answer_to_fetch)
+                .layer(DefaultBodyLimit::max(MOST_BODY)),
+        )
+        .with_state(routes)
 }
 
 /// Why a question was not answered, in words that say what to send.

@@ -12,7 +12,7 @@
 //! one stream misbehave (`super::faults`).
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::Event;
 use axum::response::{IntoResponse, Response};
@@ -26,13 +26,18 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{broadcast, OwnedSemaphorePermit, Semaphore};
 
-use super::fair_share::{ClientAddr, Share, Shares};
+use super::client::{ClientAddr, ClientRule};
+use super::fair_share::{Share, Shares};
 use super::limits::{semaphore_permits, Refused};
 use super::replay::{Backlog, ReplayWindow, Tick};
-use super::{faults, sse, ClockSettings, Stopping};
+use super::stopping::Stopping;
+use super::{faults, sse};
 use crate::model::wire::ClockFault;
 
+mod settings;
 mod stream;
+
+pub use settings::ClockSettings;
 
 /// What the ticker sends every stream at once.
 #[derive(Clone, Debug)]
@@ -271,10 +276,18 @@ async fn stop_streams_when_stopping(clock: std::sync::Weak<Clock>) {
     }
 }
 
-pub fn router() -> Router<super::RealtimeState> {
+/// What the clock's handlers read.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub clock: Arc<Clock>,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
     Router::new()
         .route("/api/clock", get(clock_handler))
         .route("/api/clock/streams/{stream}/drop", post(drop_handler))
+        .with_state(routes)
 }
 
 /// How one stream is shaped: `?fault=…` asks it to misbehave (see

@@ -13,36 +13,30 @@
 //! and the server never queues more than one message per socket.
 
 use axum::body::Bytes;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::Query;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, Uri, Version};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 mod liveness;
+mod settings;
 
 use liveness::{Check, Liveness};
+pub use settings::EchoSettings;
 
-use super::fair_share::{ClientAddr, Share, Shares};
+use super::client::{ClientAddr, ClientRule};
+use super::fair_share::{Share, Shares};
 use super::limits::{semaphore_permits, Refused};
-use super::resume::{resume_handler, Sessions};
-use super::{origin, EchoSettings, RealtimeState, Stopping};
+use super::origin;
+use super::socket::{close, close_code, idle_reason, SOCKET_BUFFER};
+use super::stopping::Stopping;
 use crate::model::wire::{echo_hello, EchoFault, PING_STORM_PREFIX};
-
-pub mod close_code {
-    pub const NORMAL: u16 = 1000;
-    pub const GOING_AWAY: u16 = 1001;
-    pub const PROTOCOL_ERROR: u16 = 1002;
-    pub const UNSUPPORTED_DATA: u16 = 1003;
-    pub const INVALID_PAYLOAD: u16 = 1007;
-    pub const POLICY_VIOLATION: u16 = 1008;
-    pub const MESSAGE_TOO_BIG: u16 = 1009;
-    pub const INTERNAL_ERROR: u16 = 1011;
-}
 
 /// Frames up to this many times the message limit are read whole before the
 /// message is refused. A frame refused from its header alone leaves its
@@ -51,19 +45,11 @@ pub mod close_code {
 /// that still happens, which bounds what one socket can make the server hold.
 const FRAME_ALLOWANCE: usize = 4;
 
-/// tungstenite's read buffer, held (zero-filled) for as long as a socket is
-/// open, and its write buffer: small, so that an idle socket costs little.
-/// A read this small is served from a read-ahead under hyper
-/// (`server::read_ahead`), so a large message still takes one system call.
-pub(super) const SOCKET_BUFFER: usize = 256;
-
 #[derive(Clone, Debug)]
 pub struct Echo {
     pub settings: EchoSettings,
     permits: Arc<Semaphore>,
     shares: Arc<Shares>,
-    /// Lesson 4's resumable echo's sessions (`resume.rs`).
-    pub sessions: Arc<Sessions>,
 }
 
 impl Echo {
@@ -75,7 +61,6 @@ impl Echo {
                 "--echo-per-client",
                 settings.max_sockets_per_client,
             ),
-            sessions: Arc::new(Sessions::new(settings.max_open_sockets)),
             settings,
         }
     }
@@ -97,14 +82,24 @@ impl Echo {
 /// What an open echo socket holds until it ends.
 pub(super) type Held = (OwnedSemaphorePermit, Share);
 
-pub fn router() -> Router<RealtimeState> {
+/// What the echo's handler reads.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub echo: Echo,
+    pub stopping: Stopping,
+    /// Origins besides the site's own that may open WebSockets.
+    pub allowed_origins: Arc<Vec<String>>,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
     Router::new()
         .route("/api/echo", get(echo_handler).connect(echo_handler))
-        .route("/api/echo/resume", get(resume_handler))
+        .with_state(routes)
 }
 
 async fn echo_handler(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     (uri, version): (Uri, Version),
@@ -178,7 +173,7 @@ struct EchoQuery {
 
 /// Pings in a ping storm, and how long the storm waits for their pongs.
 const PING_STORM: u32 = 50;
-const PING_STORM_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+const PING_STORM_WAIT: std::time::Duration = Duration::from_secs(2);
 
 /// Each fault touches no other socket and is over within seconds: it ends
 /// the socket (`false`), or leaves it to echo as usual (`true`).
@@ -301,57 +296,5 @@ fn close_for(error: &axum::Error, max_message: usize) -> Option<(u16, String)> {
             Some((close_code::PROTOCOL_ERROR, "protocol error".into()))
         }
         _ => None,
-    }
-}
-
-/// Why a silent socket was closed (with 1008): `idle for 2m`.
-pub(super) fn idle_reason(idle: std::time::Duration) -> String {
-    format!("idle for {}", humantime::format_duration(idle))
-}
-
-/// Sends a close frame, then waits briefly for the client's answer. A
-/// reason longer than a close frame holds (123 bytes, RFC 6455 §5.5) is
-/// cut short, with an ellipsis.
-pub(super) async fn close(socket: &mut WebSocket, code: u16, reason: &str) {
-    let frame = CloseFrame {
-        code,
-        reason: clipped(reason).into(),
-    };
-    let _ = socket.send(Message::Close(Some(frame))).await;
-    // Wait briefly for the client's answering close frame, as RFC 6455 asks.
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), async {
-        while let Some(Ok(_)) = socket.recv().await {}
-    })
-    .await;
-}
-
-/// `reason`, cut to fit a close frame's 123 bytes at a character boundary.
-fn clipped(reason: &str) -> String {
-    const MOST: usize = 123;
-    if reason.len() <= MOST {
-        return reason.into();
-    }
-    let mut end = MOST - '…'.len_utf8();
-    while !reason.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &reason[..end])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clipped;
-
-    #[test]
-    fn a_close_reason_is_cut_to_123_bytes_at_a_character_boundary() {
-        assert_eq!(clipped("idle for 2m"), "idle for 2m");
-        let long = "é".repeat(100); // 200 bytes
-        let cut = clipped(&long);
-        assert!(
-            cut.len() <= 123 && cut.ends_with('…'),
-            "{} bytes",
-            cut.len()
-        );
-        assert_eq!(cut.trim_end_matches('…'), "é".repeat(60));
     }
 }

@@ -6,16 +6,19 @@
 //! `--trusted-proxy` the client is the address that proxy names in
 //! `X-Forwarded-For` (see [`ClientAddr`]).
 
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::lab::ConnectionTag;
-use super::RealtimeState;
+pub use super::client::ClientAddr;
+
+/// Clock streams, echo sockets and lab streams one client address may hold
+/// by default: a room of a hundred learners behind one NAT, a few tabs
+/// each, fits, while one greedy script gets at most a quarter of the
+/// server's 2000.
+pub const PER_CLIENT: usize = 500;
 
 /// How many of one kind of thing each client address holds, under a limit.
 #[derive(Debug)]
@@ -116,72 +119,9 @@ impl Drop for Share {
     }
 }
 
-/// The address of the client a request is from: the TCP peer (on a lab
-/// lane, the peer its connection tag recorded), or, when that peer is a
-/// trusted proxy, the last address in `X-Forwarded-For` that is not one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ClientAddr(pub IpAddr);
-
-impl FromRequestParts<RealtimeState> for ClientAddr {
-    type Rejection = Response;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &RealtimeState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectionTag>()
-            .map(|tag| tag.remote)
-            .or_else(|| {
-                parts
-                    .extensions
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .map(|info| info.0)
-            })
-            .ok_or_else(|| {
-                let message = "the client address is unknown\n";
-                (StatusCode::INTERNAL_SERVER_ERROR, message).into_response()
-            })?;
-        // Lesson 8's proxy, a hop of this server's own: the learner it
-        // forwards for is the one its `X-Forwarded-For` names.
-        let trusted: &[IpAddr] = if state.proxy.is_hop(peer) {
-            &[peer.ip()]
-        } else {
-            &state.trusted_proxies
-        };
-        Ok(ClientAddr(forwarded_client(
-            peer.ip(),
-            &parts.headers,
-            trusted,
-        )))
-    }
-}
-
-/// `peer` itself unless it is a trusted proxy; then the address it names,
-/// read from the right of `X-Forwarded-For` past any other trusted proxy.
-fn forwarded_client(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
-        return peer;
-    }
-    let forwarded: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .filter_map(|hop| hop.trim().parse().ok())
-        .collect();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|hop| !trusted.contains(hop))
-        .unwrap_or(peer)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderMap;
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
@@ -202,25 +142,5 @@ mod tests {
         );
         drop(first);
         assert!(shares.take(a).is_ok());
-    }
-
-    #[test]
-    fn only_a_trusted_proxy_names_the_client() {
-        let mut headers = HeaderMap::new();
-        headers.insert("x-forwarded-for", "203.0.113.9, 10.0.0.5".parse().unwrap());
-        let proxy = ip("127.0.0.1");
-        assert_eq!(forwarded_client(proxy, &headers, &[]), proxy);
-        assert_eq!(forwarded_client(proxy, &headers, &[proxy]), ip("10.0.0.5"));
-        let two_proxies = [proxy, ip("10.0.0.5")];
-        assert_eq!(
-            forwarded_client(proxy, &headers, &two_proxies),
-            ip("203.0.113.9")
-        );
-        let spoofed = ip("198.51.100.7");
-        assert_eq!(
-            forwarded_client(spoofed, &headers, &[proxy]),
-            spoofed,
-            "not a proxy: its header is ignored"
-        );
     }
 }

@@ -14,7 +14,7 @@
 //! page can read it even when its browser refused the answer (`reports`).
 
 use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRef, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, Extensions, HeaderMap, HeaderValue, Method, StatusCode, Uri, Version};
 use axum::response::sse::{Event, Sse};
@@ -23,10 +23,13 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-use super::{origin, RealtimeState};
+use super::origin;
+use super::stopping::Stopping;
 use crate::model::wire::{HandshakeReport, MessageHead, INSPECTOR_SUBPROTOCOL};
 
 mod reports;
@@ -36,11 +39,24 @@ pub use reports::Reports;
 /// How long an inspector connection stays open after its report.
 const LINGER: Duration = Duration::from_secs(30);
 
-pub fn router() -> Router<RealtimeState> {
+/// What the inspector's handlers read.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    /// The reports, kept for the page to read back.
+    pub inspect_reports: Arc<Reports>,
+    pub stopping: Stopping,
+    /// Where the site listens: a page of the site may read a report.
+    pub site: SocketAddr,
+    /// Origins besides the site's own that may open WebSockets.
+    pub allowed_origins: Arc<Vec<String>>,
+}
+
+pub fn router(routes: Routes) -> Router {
     Router::new()
         .route("/api/inspect/sse", get(inspect_sse))
         .route("/api/inspect/ws", get(inspect_ws).connect(inspect_ws))
         .route("/api/inspect/report/{id}", get(read_report))
+        .with_state(routes)
 }
 
 /// How an event stream answers a page on another origin (`?cors=`).
@@ -131,7 +147,7 @@ impl Asked {
 
 /// A report, sent to the probe and, with `?report=`, kept for the page.
 fn file_report(
-    realtime: &RealtimeState,
+    realtime: &Routes,
     id: Option<&str>,
     request: MessageHead,
     response: &Response,
@@ -151,11 +167,7 @@ fn file_report(
     report
 }
 
-async fn inspect_sse(
-    State(realtime): State<RealtimeState>,
-    asked: Asked,
-    probe: Probe,
-) -> Response {
+async fn inspect_sse(State(realtime): State<Routes>, asked: Asked, probe: Probe) -> Response {
     let (uri, version, headers) = (&asked.uri, asked.version, &asked.headers);
     let id = probe.report.as_deref();
     let stopping = realtime.stopping.clone();
@@ -192,7 +204,7 @@ fn allow_origin(
     cors: Cors,
     request: &HeaderMap,
     uri: &Uri,
-    realtime: &RealtimeState,
+    realtime: &Routes,
 ) {
     match cors {
         Cors::None => {}
@@ -221,7 +233,7 @@ fn allow_origin(
 }
 
 async fn inspect_ws(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     asked: Asked,
     extensions: Extensions,
     probe: Probe,
@@ -294,7 +306,7 @@ fn bad_query(problem: &str) -> Response {
 }
 
 /// A kept report as JSON, or a `404` that says why there is none.
-async fn read_report(State(realtime): State<RealtimeState>, Path(id): Path<String>) -> Response {
+async fn read_report(State(realtime): State<Routes>, Path(id): Path<String>) -> Response {
     match realtime.inspect_reports.get(&id) {
         Some(report) => {
             let mut response = Json(report).into_response();

@@ -13,7 +13,7 @@
 //!   the streams on each, sent again whenever it changes.
 
 use axum::extract::ws::{Message, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::{FromRef, Query, State};
 use axum::http::{header, Extensions, HeaderValue, StatusCode, Version};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -27,17 +27,13 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::sync::watch;
 
-use super::fair_share::{ClientAddr, OverShare, Share, Shares};
-use super::{echo, RealtimeState, Stopping};
+use super::client::{ClientAddr, ClientRule};
+use super::fair_share::{OverShare, Share, Shares};
+use super::socket;
+use super::stopping::Stopping;
 use crate::model::wire::{LabConnection, LabHello, LabPing, LabView, Lane};
 
-/// Which lane and TCP connection a request arrived on; added by the lanes.
-#[derive(Clone, Debug)]
-pub struct ConnectionTag {
-    pub id: u64,
-    pub lane: Lane,
-    pub remote: SocketAddr,
-}
+pub use super::client::ConnectionTag;
 
 /// Every open lab connection, and the lab streams on each.
 #[derive(Debug)]
@@ -185,12 +181,21 @@ impl Drop for StreamGuard {
     }
 }
 
-pub fn router() -> Router<RealtimeState> {
+/// What the lab's handlers read.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub lab: Arc<Lab>,
+    pub stopping: Stopping,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
     Router::new()
         .route("/api/lab/stream", get(lab_stream))
         .route("/api/lab/socket", get(lab_socket).connect(lab_socket))
         .route("/api/lab/ping", get(lab_ping))
         .route("/api/lab/view", get(lab_view))
+        .with_state(routes)
 }
 
 #[derive(serde::Deserialize)]
@@ -232,7 +237,7 @@ async fn lab_stream(
 
 /// The largest message a lab socket reads. It only says hello and waits:
 /// the client has nothing to send, so a message beyond this ends the socket.
-/// Its buffers are the echo's (`echo::SOCKET_BUFFER`): small, for a socket
+/// Its buffers are every socket's (`socket::SOCKET_BUFFER`): small, for a socket
 /// that is idle nearly all its life.
 const SOCKET_MESSAGE: usize = 1024;
 
@@ -267,8 +272,8 @@ async fn lab_socket(
     let held = stopping.hold();
     upgrade
         .max_message_size(SOCKET_MESSAGE)
-        .read_buffer_size(echo::SOCKET_BUFFER)
-        .write_buffer_size(echo::SOCKET_BUFFER)
+        .read_buffer_size(socket::SOCKET_BUFFER)
+        .write_buffer_size(socket::SOCKET_BUFFER)
         .on_upgrade(move |mut socket| async move {
             let (_guard, _held, _connection) = (guard, held, connection);
             let json = serde_json::to_string(&hello).expect("a hello serialises");
@@ -288,9 +293,9 @@ async fn lab_socket(
                     _ = &mut stopping => break,
                 }
             }
-            echo::close(
+            socket::close(
                 &mut socket,
-                echo::close_code::GOING_AWAY,
+                socket::close_code::GOING_AWAY,
                 "the server is restarting",
             )
             .await;

@@ -13,7 +13,7 @@
 //! every naive timer, leaked or not, holds one of the clock's places (its
 //! client's share and the server-wide limit) until it stops.
 
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -27,9 +27,9 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
+use super::client::{ClientAddr, ClientRule};
 use super::clock::Clock;
-use super::fair_share::ClientAddr;
-use super::{RealtimeState, Stopping};
+use super::stopping::Stopping;
 use crate::model::wire::LeakyStats;
 
 /// How long a naive timer goes on firing after its client left, before the
@@ -110,10 +110,21 @@ async fn pulse(leaky: std::sync::Weak<Leaky>, stopping: Stopping) {
     }
 }
 
-pub fn router() -> Router<RealtimeState> {
+/// What the leaky server's handlers read: its own timers, and the shared
+/// clock it is compared with.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub leaky: Arc<Leaky>,
+    pub clock: Arc<Clock>,
+    pub stopping: Stopping,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
     Router::new()
         .route("/api/leaky/naive", get(naive_stream))
         .route("/api/leaky/stats", get(stats_stream))
+        .with_state(routes)
 }
 
 async fn naive_stream(

@@ -18,21 +18,36 @@
 //!   misbehaving proxy in front of the clock and the echo.
 //! - [`room`]: presenter mode: `/room`, `/room/present`, `/api/room/…`, the
 //!   host driving the room's pages over SSE, and polls.
+//!
+//! Below the endpoints, and importing none of them:
+//! - [`client`]: who a request is from (the connection's peer, a lab
+//!   lane's tag, a trusted proxy's `X-Forwarded-For`);
 //! - [`origin`], [`limits`] and [`fair_share`]: who may open a socket, what a
 //!   full demo says, and each client's share;
-//!   [`replay`]: the clock's window of recent ticks; [`sse`]: events
+//! - [`socket`]: what every WebSocket endpoint shares (close codes, buffers,
+//!   the closing handshake); [`ids`]: random ids and tokens;
+//! - [`replay`]: the clock's window of recent ticks; [`sse`]: events
 //!   encoded once and shared by every stream; [`Stopping`]: how each
 //!   endpoint ends when the server stops.
+//!
+//! Each endpoint keeps its settings beside it (`ClockSettings` in the
+//! clock) and takes its own part of the state (`clock::Routes`); this file
+//! starts the parts ([`RealtimeState::start`]) and hands them out
+//! ([`router`]). An endpoint may use another's type (the leaky server
+//! reads the clock, the resumable echo counts in the echo's limits), never
+//! this file.
 //!
 //! What these endpoints send is typed in `crate::model::wire`, shared with
 //! the browser build; this room is server-only (declared so once, in
 //! `lib.rs`). Realtime code never parses Markdown.
 
 pub mod answer;
+mod client;
 pub mod clock;
 pub mod echo;
 pub mod fair_share;
 mod faults;
+mod ids;
 pub mod inspect;
 pub mod lab;
 pub mod leaky;
@@ -42,96 +57,29 @@ pub mod proxy;
 mod replay;
 pub mod resume;
 pub mod room;
+mod socket;
 mod sse;
 mod stopping;
 
-use axum::extract::FromRef;
 use axum::Router;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::model::wire::LabLanes;
+use client::ClientRule;
 use clock::Clock;
 use echo::Echo;
 use lab::Lab;
 use leaky::Leaky;
 use proxy::Proxy;
+use resume::Sessions;
 use room::{Room, RoomSettings};
+
+pub use clock::ClockSettings;
+pub use echo::EchoSettings;
+pub use fair_share::PER_CLIENT;
 pub use stopping::Stopping;
-
-/// Clock streams, echo sockets and lab streams one client address may hold
-/// by default: a room of a hundred learners behind one NAT, a few tabs
-/// each, fits, while one greedy script gets at most a quarter of the
-/// server's 2000.
-pub const PER_CLIENT: usize = 500;
-
-/// The SSE clock's settings. Defaults suit a workshop room.
-#[derive(Clone, Debug)]
-pub struct ClockSettings {
-    /// Time between ticks.
-    pub tick: Duration,
-    /// Time between `: heartbeat` comments (sent on every stream at once).
-    pub heartbeat: Duration,
-    /// The `retry:` hint: how long browsers wait before reconnecting.
-    pub retry: Duration,
-    /// How many recent ticks are kept for replay after `Last-Event-ID`.
-    pub window: usize,
-    /// Open clock streams, server-wide, accepted before answering 503
-    /// (`--max-streams`).
-    pub max_open_streams: usize,
-    /// Open clock streams per client address, before answering 429
-    /// (`--clock-per-client`).
-    pub max_streams_per_client: usize,
-}
-
-impl Default for ClockSettings {
-    fn default() -> Self {
-        ClockSettings {
-            tick: Duration::from_secs(1),
-            heartbeat: Duration::from_secs(15),
-            retry: Duration::from_secs(2),
-            window: 300,
-            max_open_streams: 2000,
-            max_streams_per_client: PER_CLIENT,
-        }
-    }
-}
-
-/// The WebSocket echo's limits.
-#[derive(Clone, Debug)]
-pub struct EchoSettings {
-    /// Largest message (and frame) accepted, in bytes; larger closes with 1009.
-    pub max_message: usize,
-    /// A socket silent this long is closed with 1008.
-    pub idle: Duration,
-    /// After this long without a frame from the client, the server sends a
-    /// ping (`--ws-ping-secs`)...
-    pub ping_after: Duration,
-    /// ...and drops the connection if nothing, not even the pong, comes back
-    /// within this (`--ws-pong-secs`): a peer that vanished without a TCP
-    /// reset is found in seconds, not when TCP gives up retransmitting.
-    pub pong_deadline: Duration,
-    /// Open echo sockets, server-wide, accepted before answering 503
-    /// (`--max-sockets`).
-    pub max_open_sockets: usize,
-    /// Open echo sockets per client address, before answering 429
-    /// (`--echo-per-client`).
-    pub max_sockets_per_client: usize,
-}
-
-impl Default for EchoSettings {
-    fn default() -> Self {
-        EchoSettings {
-            max_message: 64 * 1024,
-            idle: Duration::from_secs(120),
-            ping_after: Duration::from_secs(30),
-            pong_deadline: Duration::from_secs(10),
-            max_open_sockets: 2000,
-            max_sockets_per_client: PER_CLIENT,
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct RealtimeSettings {
@@ -164,11 +112,13 @@ impl Default for RealtimeSettings {
     }
 }
 
-/// What the realtime handlers share; each extracts only its part.
-#[derive(Clone, Debug, FromRef)]
+/// Everything the live endpoints hold; `router` hands each endpoint its part.
+#[derive(Clone, Debug)]
 pub struct RealtimeState {
     pub clock: Arc<Clock>,
     pub echo: Echo,
+    /// Lesson 4's resumable echo's sessions.
+    pub sessions: Arc<Sessions>,
     pub allowed_origins: Arc<Vec<String>>,
     pub lab: Arc<Lab>,
     pub leaky: Arc<Leaky>,
@@ -178,8 +128,8 @@ pub struct RealtimeState {
     pub lab_lanes: Option<LabLanes>,
     /// Set when the server begins to stop.
     pub stopping: Stopping,
-    /// Proxies whose `X-Forwarded-For` names the client.
-    pub trusted_proxies: Arc<Vec<IpAddr>>,
+    /// What names a request's client: the trusted proxies, the proxy's hops.
+    pub client: ClientRule,
     /// Where the site listens (the lanes name its pages by its port).
     pub site: SocketAddr,
     /// The inspector's reports, kept for the page to read back.
@@ -201,16 +151,21 @@ impl RealtimeState {
         let room = settings
             .room
             .map(|room| Room::start(room, stopping.clone()));
+        let proxy = Proxy::new(site);
         RealtimeState {
             clock: Clock::start(settings.clock, stopping.clone()),
+            sessions: Arc::new(Sessions::new(settings.echo.max_open_sockets)),
             echo: Echo::new(settings.echo),
             allowed_origins: Arc::new(settings.allowed_origins),
             lab: Lab::new(settings.lab_streams_per_client),
             leaky: Leaky::start(stopping.clone()),
-            proxy: Proxy::new(site),
+            client: ClientRule {
+                trusted: Arc::new(settings.trusted_proxies),
+                hops: proxy.hops(),
+            },
+            proxy,
             lab_lanes,
             stopping,
-            trusted_proxies: Arc::new(settings.trusted_proxies),
             site,
             inspect_reports: Arc::default(),
             room,
@@ -218,16 +173,67 @@ impl RealtimeState {
     }
 }
 
-/// Every live endpoint, ready to merge into the site's router.
+/// Every live endpoint, ready to merge into the site's router, each with
+/// its own part of the state.
 pub fn router(state: RealtimeState) -> Router {
+    let RealtimeState {
+        clock,
+        echo,
+        sessions,
+        allowed_origins,
+        lab,
+        leaky,
+        proxy,
+        stopping,
+        client,
+        site,
+        inspect_reports,
+        room,
+        lab_lanes: _,
+    } = state;
     Router::new()
-        .merge(answer::router())
-        .merge(clock::router())
-        .merge(echo::router())
-        .merge(inspect::router())
-        .merge(lab::router())
-        .merge(leaky::router())
-        .merge(proxy::router())
-        .merge(room::router())
-        .with_state(state)
+        .merge(answer::router(answer::Routes {
+            clock: clock.clone(),
+            stopping: stopping.clone(),
+            client: client.clone(),
+        }))
+        .merge(clock::router(clock::Routes {
+            clock: clock.clone(),
+            client: client.clone(),
+        }))
+        .merge(echo::router(echo::Routes {
+            echo: echo.clone(),
+            stopping: stopping.clone(),
+            allowed_origins: allowed_origins.clone(),
+            client: client.clone(),
+        }))
+        .merge(resume::router(resume::Routes {
+            echo,
+            sessions,
+            stopping: stopping.clone(),
+            allowed_origins: allowed_origins.clone(),
+            client: client.clone(),
+        }))
+        .merge(inspect::router(inspect::Routes {
+            inspect_reports,
+            stopping: stopping.clone(),
+            site,
+            allowed_origins,
+        }))
+        .merge(lab::router(lab::Routes {
+            lab,
+            stopping: stopping.clone(),
+            client: client.clone(),
+        }))
+        .merge(leaky::router(leaky::Routes {
+            leaky,
+            clock,
+            stopping,
+            client: client.clone(),
+        }))
+        .merge(proxy::router(proxy::Routes {
+            proxy,
+            client: client.clone(),
+        }))
+        .merge(room::router(room::Routes { room, client }))
 }

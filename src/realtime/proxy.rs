@@ -12,7 +12,7 @@
 //!    and builds the upstream request ([`upstream_request`]).
 //! 2. [`Proxy::connect`] opens the hop, remembered while it is open, so
 //!    that the server counts what the hop opens against the learner named
-//!    in its `X-Forwarded-For` (see `fair_share::ClientAddr`), not against
+//!    in its `X-Forwarded-For` (see `client::ClientAddr`), not against
 //!    the proxy.
 //! 3. `relay` passes a response's body on, as the behaviour says; `tunnel`
 //!    carries an upgraded connection.
@@ -26,21 +26,19 @@ mod relay;
 mod tunnel;
 
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
+use axum::extract::{FromRef, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use hyper_util::rt::TokioIo;
-use std::collections::HashSet;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
-use super::fair_share::ClientAddr;
+use super::client::{ClientAddr, ClientRule, ProxyHops};
 use super::limits::too_busy;
-use super::RealtimeState;
 use crate::model::wire::{ProxyBehaviour, PROXY_IDLE_SECS};
 pub use log::Logs;
 
@@ -69,8 +67,8 @@ const HOP_BY_HOP: [&str; 8] = [
 pub struct Proxy {
     upstream: SocketAddr,
     /// The local address of every hop open now: a request from one of
-    /// these is the proxy's own.
-    hops: Mutex<HashSet<SocketAddr>>,
+    /// these is the proxy's own (read by `client::ClientAddr`).
+    hops: Arc<ProxyHops>,
     places: Arc<Semaphore>,
     logs: Logs,
 }
@@ -86,19 +84,15 @@ impl Proxy {
         };
         Arc::new(Proxy {
             upstream: SocketAddr::new(ip, site.port()),
-            hops: Mutex::default(),
+            hops: Arc::default(),
             places: Arc::new(Semaphore::new(MOST_CONNECTIONS)),
             logs: Logs::default(),
         })
     }
 
-    /// True when `peer` is the proxy's own end of an open hop.
-    pub fn is_hop(&self, peer: SocketAddr) -> bool {
-        self.hops().contains(&peer)
-    }
-
-    fn hops(&self) -> MutexGuard<'_, HashSet<SocketAddr>> {
-        self.hops.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The hops open now, for telling the proxy's requests apart.
+    pub fn hops(&self) -> Arc<ProxyHops> {
+        self.hops.clone()
     }
 
     /// Opens a hop to the server and sends `request` on it; the hop is
@@ -113,7 +107,7 @@ impl Proxy {
         // As the site's own connections: no Nagle delay on the hop.
         let _ = stream.set_nodelay(true);
         let local = stream.local_addr().map_err(|e| e.to_string())?;
-        self.hops().insert(local);
+        self.hops.insert(local);
         let forget = HopGuard {
             proxy: self.clone(),
             local,
@@ -140,14 +134,22 @@ struct HopGuard {
 
 impl Drop for HopGuard {
     fn drop(&mut self) {
-        self.proxy.hops().remove(&self.local);
+        self.proxy.hops.remove(self.local);
     }
 }
 
-pub fn router() -> Router<RealtimeState> {
+/// What the proxy's handlers read.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub proxy: Arc<Proxy>,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
     Router::new()
         .route("/api/proxy/log/{id}", get(log_handler))
         .route("/api/proxy/{behaviour}/{target}", get(proxy_handler))
+        .with_state(routes)
 }
 
 /// What the proxy stands in front of.
@@ -184,7 +186,7 @@ fn unknown(what: &str, name: &str, accepted: &str) -> Response {
 }
 
 async fn proxy_handler(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     ClientAddr(client): ClientAddr,
     Path((behaviour, target)): Path<(String, String)>,
     mut request: Request,
@@ -322,7 +324,7 @@ fn bad_gateway(log: &log::Writer, problem: String) -> Response {
 
 /// The log as plain text, a line each, oldest first (empty for an
 /// unknown id): what the page shows, and what a host would `tail`.
-async fn log_handler(State(realtime): State<RealtimeState>, Path(id): Path<String>) -> Response {
+async fn log_handler(State(realtime): State<Routes>, Path(id): Path<String>) -> Response {
     let mut text = realtime.proxy.logs.read(&id).unwrap_or_default().join("\n");
     if !text.is_empty() {
         text.push('\n');

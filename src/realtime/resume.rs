@@ -14,17 +14,21 @@
 //! close with the echo's codes.
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::{FromRef, Query, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::echo::{close, close_code, idle_reason};
-use super::fair_share::ClientAddr;
+use super::client::{ClientAddr, ClientRule};
+use super::echo::Echo;
 use super::limits::too_busy;
-use super::{origin, RealtimeState};
+use super::origin;
+use super::socket::{close, close_code, idle_reason, SOCKET_BUFFER};
+use super::stopping::Stopping;
 use crate::model::wire::{ResumeFromPage, ResumeFromServer, RESUME_MOST_CUT};
 
 /// Echoes a session keeps for a page that comes back.
@@ -114,7 +118,7 @@ impl Sessions {
                         .map(|(_, id)| id.clone())?;
                     sessions.remove(&oldest);
                 }
-                (super::room::random_id(), false)
+                (super::ids::random_id(), false)
             }
         };
         let session = sessions.entry(id.clone()).or_default();
@@ -216,8 +220,26 @@ pub(super) struct ResumeQuery {
     seen: u64,
 }
 
-pub(super) async fn resume_handler(
-    State(realtime): State<RealtimeState>,
+/// What the resumable echo's handler reads: the echo, whose limits its
+/// sockets count in, and the sessions.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub echo: Echo,
+    pub sessions: Arc<Sessions>,
+    pub stopping: Stopping,
+    /// Origins besides the site's own that may open WebSockets.
+    pub allowed_origins: Arc<Vec<String>>,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
+    Router::new()
+        .route("/api/echo/resume", get(resume_handler))
+        .with_state(routes)
+}
+
+async fn resume_handler(
+    State(realtime): State<Routes>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     uri: Uri,
@@ -232,16 +254,17 @@ pub(super) async fn resume_handler(
         Ok(held) => held,
         Err(refused) => return refused.into_response(),
     };
-    let Some(attached) = echo.sessions.attach(asked.session.as_deref(), asked.seen) else {
-        return too_busy("resumable sessions", echo.sessions.most);
+    let sessions = realtime.sessions;
+    let Some(attached) = sessions.attach(asked.session.as_deref(), asked.seen) else {
+        return too_busy("resumable sessions", sessions.most);
     };
-    let holding = Holding::new(echo.sessions.clone(), attached);
+    let holding = Holding::new(sessions.clone(), attached);
     let (idle, stopping) = (echo.settings.idle, realtime.stopping);
     upgrade
         .max_message_size(MOST_MESSAGE)
         .max_frame_size(MOST_MESSAGE)
-        .read_buffer_size(super::echo::SOCKET_BUFFER)
-        .write_buffer_size(super::echo::SOCKET_BUFFER)
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER)
         .on_upgrade(move |mut socket| async move {
             let _held = held;
             // Counted until the close handshake is over, as the echo's are.

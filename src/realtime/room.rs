@@ -33,7 +33,7 @@ mod state;
 mod streams;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -45,11 +45,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, Semaphore};
 
-use super::fair_share::{ClientAddr, Shares};
+use super::client::{ClientAddr, ClientRule};
+use super::fair_share::Shares;
+pub use super::ids::new_token;
 use super::limits::semaphore_permits;
-use super::{RealtimeState, Stopping};
+use super::stopping::Stopping;
 use crate::model::room::{AnswerAsked, MoveAsked, RoomPoll, RoomPosition};
-pub use presenter::{new_token, random_id, Presenter, PRESENTER_COOKIE};
+pub use presenter::{Presenter, PRESENTER_COOKIE};
 use shared::{Counts, Heard, Shared, SharedError};
 pub use shared::{REPORT_EVERY, REPORT_LIFE};
 pub use state::RoomError;
@@ -349,7 +351,28 @@ impl Room {
     }
 }
 
-pub fn router() -> Router<RealtimeState> {
+impl shared::Follower for Room {
+    fn shared(&self) -> Option<&Shared> {
+        self.shared.as_ref()
+    }
+
+    fn stopping(&self) -> &Stopping {
+        &self.stopping
+    }
+
+    fn heard(&self, heard: Heard) {
+        Room::heard(self, heard);
+    }
+}
+
+/// What the room's handlers read: the room, when the host started one.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub room: Option<Arc<Room>>,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
     Router::new()
         .route("/room", get(join))
         .route("/room/present", get(presenter::login))
@@ -360,6 +383,7 @@ pub fn router() -> Router<RealtimeState> {
         .route("/api/room/poll", post(presenter::ask))
         .route("/api/room/poll/reveal", post(presenter::reveal))
         .route("/api/room/poll/close", post(presenter::close))
+        .with_state(routes)
 }
 
 /// Why a room request was refused; each answer says what to do.
@@ -460,12 +484,12 @@ fn sentence(words: &str) -> String {
 }
 
 /// The room, or the answer that presenter mode is off.
-pub(crate) fn room_of(realtime: &RealtimeState) -> Result<Arc<Room>, Refused> {
+pub(crate) fn room_of(realtime: &Routes) -> Result<Arc<Room>, Refused> {
     realtime.room.clone().ok_or(Refused::Off)
 }
 
 /// `GET /room`: the join link. Sends the learner to where the room is.
-async fn join(State(realtime): State<RealtimeState>) -> Result<Redirect, Refused> {
+async fn join(State(realtime): State<Routes>) -> Result<Redirect, Refused> {
     let room = room_of(&realtime)?;
     let href = room
         .state()
@@ -477,7 +501,7 @@ async fn join(State(realtime): State<RealtimeState>) -> Result<Redirect, Refused
 /// `POST /api/room/answer`: one learner's answer, once per browser (its
 /// cookie, set here on the first answer).
 async fn answer(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Json(asked): Json<AnswerAsked>,
@@ -487,7 +511,7 @@ async fn answer(
         return Err(Refused::TooManyAnswers(client));
     }
     let known = presenter::cookie(&headers, VOTER_COOKIE).map(str::to_string);
-    let voter = known.clone().unwrap_or_else(presenter::random_id);
+    let voter = known.clone().unwrap_or_else(super::ids::random_id);
     room.answer(&voter, asked).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if known.is_none() {

@@ -1,7 +1,7 @@
 //! When an echo socket is due a ping, is dead, or is idle: the echo's
 //! liveness rule, apart from the socket it watches.
 
-use crate::realtime::EchoSettings;
+use super::settings::EchoSettings;
 
 /// Two clocks on one socket: the idle rule counts from the client's last
 /// message (a pong is not a message, so a silent page is still closed with

@@ -16,9 +16,9 @@ use cookie::{Cookie, SameSite};
 use ring::hmac;
 use std::sync::Arc;
 
-use super::{room_of, PollChange, Refused, Room};
+use super::{room_of, PollChange, Refused, Room, Routes};
 use crate::model::room::{MoveAsked, PollAsked, RoomPoll, RoomPosition};
-use crate::realtime::RealtimeState;
+use crate::realtime::ids::{hex, unhex};
 
 /// The presenter's cookie.
 pub const PRESENTER_COOKIE: &str = "realtime_lab_presenter";
@@ -62,23 +62,6 @@ impl Presenter {
     }
 }
 
-/// A new random token for `--presenter`: 144 bits, URL-safe.
-pub fn new_token() -> String {
-    use base64::Engine;
-    let mut bytes = [0u8; 18];
-    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
-        .expect("the system's random source works");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// A random id for a learner's answers.
-pub fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes)
-        .expect("the system's random source works");
-    hex(&bytes)
-}
-
 /// The value of the cookie `name`, if the request sent it.
 pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
@@ -91,18 +74,6 @@ pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
         .and_then(|cookie| cookie.value_raw())
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    text.len().is_multiple_of(2).then_some(())?;
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
 #[derive(serde::Deserialize)]
 pub(super) struct Login {
     token: Option<String>,
@@ -110,7 +81,7 @@ pub(super) struct Login {
 
 /// `GET /room/present?token=…`: the presenter's link.
 pub(super) async fn login(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     Query(login): Query<Login>,
 ) -> Result<Response, Refused> {
     let room = room_of(&realtime)?;
@@ -137,7 +108,7 @@ pub(super) async fn login(
 }
 
 /// The room, if this request is the presenter's and may act now.
-fn presenting(realtime: &RealtimeState, headers: &HeaderMap) -> Result<Arc<Room>, Refused> {
+fn presenting(realtime: &Routes, headers: &HeaderMap) -> Result<Arc<Room>, Refused> {
     let room = room_of(realtime)?;
     if !room.presenter.admits(headers) {
         return Err(Refused::NotPresenter);
@@ -150,7 +121,7 @@ fn presenting(realtime: &RealtimeState, headers: &HeaderMap) -> Result<Arc<Room>
 
 /// `POST /api/room/position`: brings everyone to a lesson's section.
 pub(super) async fn move_room(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     headers: HeaderMap,
     Json(asked): Json<MoveAsked>,
 ) -> Result<Json<RoomPosition>, Refused> {
@@ -160,7 +131,7 @@ pub(super) async fn move_room(
 
 /// `POST /api/room/poll`: asks the room a question.
 pub(super) async fn ask(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     headers: HeaderMap,
     Json(asked): Json<PollAsked>,
 ) -> Result<Json<RoomPoll>, Refused> {
@@ -169,7 +140,7 @@ pub(super) async fn ask(
 
 /// `POST /api/room/poll/reveal`: shows everyone the counts.
 pub(super) async fn reveal(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
     change_poll(&realtime, &headers, PollChange::Reveal).await
@@ -177,7 +148,7 @@ pub(super) async fn reveal(
 
 /// `POST /api/room/poll/close`: takes no more answers.
 pub(super) async fn close(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
     change_poll(&realtime, &headers, PollChange::Close).await
@@ -185,7 +156,7 @@ pub(super) async fn close(
 
 /// A presenter's change to the poll, made and sent to every stream.
 async fn change_poll(
-    realtime: &RealtimeState,
+    realtime: &Routes,
     headers: &HeaderMap,
     change: PollChange,
 ) -> Result<Json<RoomPoll>, Refused> {
@@ -213,15 +184,5 @@ mod tests {
         assert!(!Presenter::new("another-token-000000000").admits(&headers));
         assert!(presenter.is_token("a-long-secret-token-0123"));
         assert!(!presenter.is_token("a-long-secret-token-0124"));
-    }
-
-    #[test]
-    fn new_tokens_differ_and_fit_in_a_url() {
-        let (a, b) = (new_token(), new_token());
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 24);
-        assert!(a
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     }
 }

@@ -5,8 +5,9 @@
 //! is one Lua script that changes the state and `PUBLISH`es the result on
 //! the room's channel: Redis runs a script whole, so every server hears the
 //! changes in the order they were made. Each server's subscriber feeds what
-//! it hears into its own streams ([`Room::heard`]), its own changes
-//! included, so a move made on one server reaches every learner the same way.
+//! it hears into its own streams (`Room::heard`, through [`Follower`]), its
+//! own changes included, so a move made on one server reaches every learner
+//! the same way.
 //!
 //! Each server also publishes its own learner and presenter counts every
 //! second; one that stops publishing (stopped, cut off) drops out of the
@@ -25,9 +26,10 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
+use super::state::RoomError;
 use super::state::{self, PollChange, MOST_VOTERS};
-use super::{Room, RoomError};
 use crate::model::room::{AnswerAsked, RoomPoll, RoomPosition};
+use crate::realtime::stopping::Stopping;
 
 /// How long a server's count stays in the room's after its last report.
 pub const REPORT_LIFE: Duration = Duration::from_secs(3);
@@ -225,7 +227,7 @@ impl Shared {
             commands,
             keys: Keys::new(room),
             scripts: Scripts::new(),
-            server: super::presenter::random_id(),
+            server: crate::realtime::ids::random_id(),
             others: Mutex::default(),
         }
     }
@@ -403,17 +405,25 @@ fn from_script<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, redis::R
     })
 }
 
+/// The room as its subscriber sees it (`room.rs` implements it for `Room`):
+/// where its Redis is, when it stops, and where what was heard goes.
+pub(super) trait Follower: Send + Sync + 'static {
+    fn shared(&self) -> Option<&Shared>;
+    fn stopping(&self) -> &Stopping;
+    fn heard(&self, heard: Heard);
+}
+
 /// The subscriber: feeds what the room's channel says into `room`'s
 /// streams, for as long as the room lives. Opens the subscription again
 /// when it is lost, and reads the state afresh each time.
-pub(super) async fn follow(room: Weak<Room>) {
+pub(super) async fn follow<R: Follower>(room: Weak<R>) {
     let mut wait = Duration::from_millis(100);
     let mut lost = false;
     loop {
         let Some((client, channel, stopping)) = room.upgrade().and_then(|room| {
-            let shared = room.shared.as_ref()?;
+            let shared = room.shared()?;
             let channel = shared.keys.channel.clone();
-            Some((shared.client.clone(), channel, room.stopping.clone()))
+            Some((shared.client.clone(), channel, room.stopping().clone()))
         }) else {
             return;
         };
@@ -438,8 +448,8 @@ pub(super) async fn follow(room: Weak<Room>) {
 }
 
 /// One subscription, until it ends.
-async fn listen(
-    room: &Weak<Room>,
+async fn listen<R: Follower>(
+    room: &Weak<R>,
     client: &redis::Client,
     channel: &str,
     lost: &mut bool,
@@ -451,7 +461,7 @@ async fn listen(
     let Some(now) = room.upgrade() else {
         return Ok(());
     };
-    let Some(shared) = &now.shared else {
+    let Some(shared) = now.shared() else {
         return Ok(());
     };
     for heard in shared.now().await? {

@@ -19,12 +19,12 @@ use std::time::Instant;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::OwnedSemaphorePermit;
 
-use super::{room_of, Refused, Room, Said, HEARTBEAT, PRESENTER_GRACE, REPORT_EVERY, TICK};
+use super::{room_of, Refused, Room, Routes, Said, HEARTBEAT, PRESENTER_GRACE, REPORT_EVERY, TICK};
 use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence};
-use crate::realtime::fair_share::{ClientAddr, Share};
+use crate::realtime::client::ClientAddr;
+use crate::realtime::fair_share::Share;
 use crate::realtime::limits::too_busy;
 use crate::realtime::sse::{self, Events};
-use crate::realtime::RealtimeState;
 
 pub fn position_event(position: &RoomPosition) -> Bytes {
     let data = serde_json::to_string(position).unwrap_or_default();
@@ -83,7 +83,7 @@ pub(super) struct Seen {
 
 /// `GET /api/room/events`: a learner's page follows the room.
 pub(super) async fn learner_stream(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Query(seen): Query<Seen>,
@@ -122,7 +122,7 @@ pub(super) async fn learner_stream(
 /// `GET /api/room/presenter/events`: the presenter's page, with the count
 /// and the answers as they come.
 pub(super) async fn presenter_stream(
-    State(realtime): State<RealtimeState>,
+    State(realtime): State<Routes>,
     headers: HeaderMap,
 ) -> Result<Response, Refused> {
     let room = room_of(&realtime)?;
