@@ -3,6 +3,7 @@
 //! a folder.
 
 use clap::Parser;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -12,6 +13,7 @@ use realtime_lab::content::error::CheckReport;
 use realtime_lab::content::skeleton::write_new_lesson;
 use realtime_lab::content::store::Watcher;
 use realtime_lab::content::ContentStore;
+use realtime_lab::model::wire::LabLanes;
 use realtime_lab::realtime::RealtimeState;
 use realtime_lab::server::assets::SiteAssets;
 use realtime_lab::server::{self, AppState, Listeners};
@@ -39,20 +41,7 @@ async fn run(config: Config) -> ExitCode {
         return check(config.content_dir.as_deref(), format);
     }
     if let Some(Command::New { title }) = &config.command {
-        let dir = config
-            .content_dir
-            .as_deref()
-            .unwrap_or(Path::new("content"));
-        return match write_new_lesson(dir, title) {
-            Ok(path) => {
-                println!("{}", path.display());
-                ExitCode::SUCCESS
-            }
-            Err(error) => {
-                eprintln!("error: {error}");
-                ExitCode::FAILURE
-            }
-        };
+        return new_lesson(config.content_dir.as_deref(), title);
     }
     let content = match ContentStore::for_server(config.content_dir.clone()) {
         Ok(content) => content,
@@ -89,10 +78,28 @@ async fn run(config: Config) -> ExitCode {
     };
     tracing::info!("{lessons} lessons from {}", content.origin());
     let state = AppState::new(assets, content, realtime);
-    announce(&format!(
-        "Realtime Lab is running: open http://{}/",
-        listeners.site_addr()
-    ));
+    announce_addresses(&config, listeners.site_addr(), lab.as_ref());
+    server::run(listeners, state, shutdown_signal()).await;
+    ExitCode::SUCCESS
+}
+
+/// `realtime-lab new "Title"`: a new lesson's file, from the skeleton.
+fn new_lesson(dir: Option<&Path>, title: &str) -> ExitCode {
+    match write_new_lesson(dir.unwrap_or(Path::new("content")), title) {
+        Ok(path) => {
+            println!("{}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where the site, the lab's lanes and presenter mode are, for the host.
+fn announce_addresses(config: &Config, site: SocketAddr, lab: Option<&LabLanes>) {
+    announce(&format!("Realtime Lab is running: open http://{site}/"));
     if let Some(lab) = lab {
         announce(&format!(
             "Connection lab lanes: HTTP/2 https://localhost:{}/ and HTTP/1.1 only https://localhost:{}/",
@@ -105,9 +112,8 @@ async fn run(config: Config) -> ExitCode {
             ));
         }
     }
-
     if let Some(token) = &config.presenter_token {
-        announce_room(listeners.site_addr(), &token.0, config.join_url.as_deref());
+        announce_room(site, &token.0, config.join_url.as_deref());
         if let Some(url) = &config.redis_url {
             announce(&format!(
                 "  one room with every server given this token and the Redis at {}",
@@ -115,9 +121,6 @@ async fn run(config: Config) -> ExitCode {
             ));
         }
     }
-
-    server::run(listeners, state, shutdown_signal()).await;
-    ExitCode::SUCCESS
 }
 
 /// `realtime-lab check`: every problem of the lessons, as text or JSON.
@@ -174,7 +177,7 @@ fn watch_lessons(content: &ContentStore, no_watch: bool) -> Option<Watcher> {
 
 /// Presenter mode's two links, on standard output only: the presenter's
 /// holds the token, and no log line does.
-fn announce_room(site: std::net::SocketAddr, token: &str, join_url: Option<&str>) {
+fn announce_room(site: SocketAddr, token: &str, join_url: Option<&str>) {
     let here = if site.ip().is_unspecified() {
         format!("localhost:{}", site.port())
     } else {

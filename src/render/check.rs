@@ -107,6 +107,21 @@ fn parse(source: &str) -> Result<(String, Vec<Choice>), CheckError> {
         }
     }
     let last = source.lines().count().max(1);
+    check_whole(&question, &choices, last)?;
+    Ok((
+        question.join(" "),
+        choices.into_iter().map(|(_, c)| c).collect(),
+    ))
+}
+
+/// What a check must have as a whole, once its lines are read: a question,
+/// 3 or 4 options, each explained, exactly one of them right. Each problem
+/// names the line to fix (`last` when there is no better one).
+fn check_whole(
+    question: &[&str],
+    choices: &[(usize, Choice)],
+    last: usize,
+) -> Result<(), CheckError> {
     if question.is_empty() {
         return Err(error(1, format!("the check has no question; {SYNTAX}")));
     }
@@ -145,10 +160,7 @@ fn parse(source: &str) -> Result<(String, Vec<Choice>), CheckError> {
             ));
         }
     }
-    Ok((
-        question.join(" "),
-        choices.into_iter().map(|(_, c)| c).collect(),
-    ))
+    Ok(())
 }
 
 /// `- [x] text` → `(true, "text")`; `- [ ] text` → `(false, "text")`.

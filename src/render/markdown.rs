@@ -66,18 +66,7 @@ pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
 /// As [`render`], every id it makes (headings, tabs) starting `id_prefix`,
 /// so that several texts can share one page.
 pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<RenderError>> {
-    let mut walk = Walk {
-        text,
-        id_prefix,
-        rendered: Rendered::default(),
-        pending: Vec::new(),
-        table: TableCells::default(),
-        ids: HashSet::new(),
-        errors: Vec::new(),
-        checks: 0,
-        tabs: Vec::new(),
-        tab_groups: 0,
-    };
+    let mut walk = Walk::new(text, id_prefix);
     let mut events = Parser::new_ext(text, options()).into_offset_iter();
     let mut depth = 0usize;
     while let Some((event, range)) = events.next() {
@@ -128,53 +117,15 @@ pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<Rend
                 take_until_end(&mut events);
                 walk.directive(depth, &range);
             }
-            // A wide table scrolls sideways inside a region the keyboard can
-            // reach (and scroll with the arrow keys), on a phone above all.
-            // pulldown-cmark aligns a column with `style="text-align: …"`,
-            // which the site's CSP (`style-src 'self'`) refuses: the
-            // writer gets no alignments, and each aligned cell a class.
-            Event::Start(Tag::Table(alignments)) => {
-                depth += 1;
-                walk.pending.push(Event::Html(TABLE_OPEN.into()));
-                let none = vec![Alignment::None; alignments.len()];
-                walk.table = TableCells {
-                    alignments,
-                    ..TableCells::default()
-                };
-                walk.pending.push(Event::Start(Tag::Table(none)));
-            }
-            Event::Start(Tag::TableHead) => {
-                depth += 1;
-                walk.table.in_head = true;
-                walk.table.column = 0;
-                walk.pending.push(Event::Start(Tag::TableHead));
-            }
-            Event::Start(Tag::TableRow) => {
-                depth += 1;
-                walk.table.in_head = false;
-                walk.table.column = 0;
-                walk.pending.push(Event::Start(Tag::TableRow));
-            }
-            Event::Start(Tag::TableCell) => {
-                depth += 1;
-                let table = &mut walk.table;
-                let class = match table.alignments.get(table.column) {
-                    Some(Alignment::Left) => Some("align-left"),
-                    Some(Alignment::Center) => Some("align-center"),
-                    Some(Alignment::Right) => Some("align-right"),
-                    _ => None,
-                };
-                let cell = if table.in_head { "th" } else { "td" };
-                table.column += 1;
-                walk.pending.push(match class {
-                    Some(class) => Event::Html(format!("<{cell} class=\"{class}\">").into()),
-                    None => Event::Start(Tag::TableCell),
-                });
-            }
-            Event::End(TagEnd::Table) => {
-                depth = depth.saturating_sub(1);
-                walk.pending.push(Event::End(TagEnd::Table));
-                walk.pending.push(Event::Html("</div>\n".into()));
+            event @ (Event::Start(
+                Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell,
+            )
+            | Event::End(TagEnd::Table)) => {
+                match &event {
+                    Event::Start(_) => depth += 1,
+                    _ => depth = depth.saturating_sub(1),
+                }
+                walk.table_event(event);
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 depth += 1;
@@ -232,6 +183,71 @@ struct TableCells {
 }
 
 impl<'a> Walk<'a> {
+    fn new(text: &'a str, id_prefix: &'a str) -> Self {
+        Walk {
+            text,
+            id_prefix,
+            rendered: Rendered::default(),
+            pending: Vec::new(),
+            table: TableCells::default(),
+            ids: HashSet::new(),
+            errors: Vec::new(),
+            checks: 0,
+            tabs: Vec::new(),
+            tab_groups: 0,
+        }
+    }
+
+    /// A table's start, head, row and cell starts, and its end. A wide
+    /// table scrolls sideways inside a region the keyboard can reach (and
+    /// scroll with the arrow keys), on a phone above all. pulldown-cmark
+    /// aligns a column with `style="text-align: …"`, which the site's CSP
+    /// (`style-src 'self'`) refuses: the writer gets no alignments, and
+    /// each aligned cell a class.
+    fn table_event(&mut self, event: Event<'a>) {
+        match event {
+            Event::Start(Tag::Table(alignments)) => {
+                self.pending.push(Event::Html(TABLE_OPEN.into()));
+                let none = vec![Alignment::None; alignments.len()];
+                self.table = TableCells {
+                    alignments,
+                    ..TableCells::default()
+                };
+                self.pending.push(Event::Start(Tag::Table(none)));
+            }
+            Event::Start(Tag::TableHead) => {
+                self.table.in_head = true;
+                self.table.column = 0;
+                self.pending.push(Event::Start(Tag::TableHead));
+            }
+            Event::Start(Tag::TableRow) => {
+                self.table.in_head = false;
+                self.table.column = 0;
+                self.pending.push(Event::Start(Tag::TableRow));
+            }
+            Event::Start(Tag::TableCell) => {
+                let table = &mut self.table;
+                let class = match table.alignments.get(table.column) {
+                    Some(Alignment::Left) => Some("align-left"),
+                    Some(Alignment::Center) => Some("align-center"),
+                    Some(Alignment::Right) => Some("align-right"),
+                    _ => None,
+                };
+                let cell = if table.in_head { "th" } else { "td" };
+                table.column += 1;
+                self.pending.push(match class {
+                    Some(class) => Event::Html(format!("<{cell} class=\"{class}\">").into()),
+                    None => Event::Start(Tag::TableCell),
+                });
+            }
+            Event::End(TagEnd::Table) => {
+                self.pending.push(Event::End(TagEnd::Table));
+                self.pending.push(Event::Html("</div>\n".into()));
+            }
+            event => self.pending.push(event),
+        }
+    }
+
     fn heading(
         &mut self,
         level: HeadingLevel,
