@@ -99,15 +99,15 @@ pub fn router(routes: Routes) -> Router {
 }
 
 async fn echo_handler(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     (uri, version): (Uri, Version),
     Query(asked): Query<EchoQuery>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let (echo, stopping) = (realtime.echo, realtime.stopping);
-    if let Err(refused) = origin::check(&headers, &uri, &realtime.allowed_origins) {
+    let (echo, stopping) = (routes.echo, routes.stopping);
+    if let Err(refused) = origin::check(&headers, &uri, &routes.allowed_origins) {
         return refused.into_response();
     }
     let held = match echo.hold(client) {
@@ -173,7 +173,7 @@ struct EchoQuery {
 
 /// Pings in a ping storm, and how long the storm waits for their pongs.
 const PING_STORM: u32 = 50;
-const PING_STORM_WAIT: std::time::Duration = Duration::from_secs(2);
+const PING_STORM_WAIT: Duration = Duration::from_secs(2);
 
 /// Each fault touches no other socket and is over within seconds: it ends
 /// the socket (`false`), or leaves it to echo as usual (`true`).

@@ -147,7 +147,7 @@ impl Asked {
 
 /// A report, sent to the probe and, with `?report=`, kept for the page.
 fn file_report(
-    realtime: &Routes,
+    routes: &Routes,
     id: Option<&str>,
     request: MessageHead,
     response: &Response,
@@ -162,15 +162,15 @@ fn file_report(
         added_when_written,
     };
     if let Some(id) = id {
-        realtime.inspect_reports.keep(id, &report);
+        routes.inspect_reports.keep(id, &report);
     }
     report
 }
 
-async fn inspect_sse(State(realtime): State<Routes>, asked: Asked, probe: Probe) -> Response {
+async fn inspect_sse(State(routes): State<Routes>, asked: Asked, probe: Probe) -> Response {
     let (uri, version, headers) = (&asked.uri, asked.version, &asked.headers);
     let id = probe.report.as_deref();
-    let stopping = realtime.stopping.clone();
+    let stopping = routes.stopping.clone();
     let request = asked.head();
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
     let stream = async_stream::stream! {
@@ -186,12 +186,12 @@ async fn inspect_sse(State(realtime): State<Routes>, asked: Asked, probe: Probe)
     let mut response = Sse::new(stream).into_response();
     let response_headers = response.headers_mut();
     response_headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
-    allow_origin(response_headers, probe.cors, headers, uri, &realtime);
+    allow_origin(response_headers, probe.cors, headers, uri, &routes);
     let mut added = vec!["date".to_string()];
     if version == Version::HTTP_11 {
         added.push("transfer-encoding: chunked".into());
     }
-    let report = file_report(&realtime, id, request, &response, version, added);
+    let report = file_report(&routes, id, request, &response, version, added);
     let _ = report_tx.send(report);
     response
 }
@@ -204,7 +204,7 @@ fn allow_origin(
     cors: Cors,
     request: &HeaderMap,
     uri: &Uri,
-    realtime: &Routes,
+    routes: &Routes,
 ) {
     match cors {
         Cors::None => {}
@@ -218,10 +218,10 @@ fn allow_origin(
             // The answer depends on the asking page: caches must keep one per origin.
             response.insert(header::VARY, HeaderValue::from_static("origin"));
             let origin = request.get(header::ORIGIN);
-            let site_port = realtime.site.port();
-            if let Some(origin) = origin.filter(|_| {
-                origin::is_site_page(request, uri, site_port, &realtime.allowed_origins)
-            }) {
+            let site_port = routes.site.port();
+            if let Some(origin) = origin
+                .filter(|_| origin::is_site_page(request, uri, site_port, &routes.allowed_origins))
+            {
                 response.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
                 response.insert(
                     header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -233,7 +233,7 @@ fn allow_origin(
 }
 
 async fn inspect_ws(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     asked: Asked,
     extensions: Extensions,
     probe: Probe,
@@ -247,11 +247,11 @@ async fn inspect_ws(
         let line = (":protocol".to_string(), protocol.as_str().to_string());
         request.headers.insert(0, line);
     }
-    if let Err(refused) = origin::check(headers, uri, &realtime.allowed_origins) {
+    if let Err(refused) = origin::check(headers, uri, &routes.allowed_origins) {
         // Kept too: the page sees only a failed socket, never this 403.
         let response = refused.into_response();
         file_report(
-            &realtime,
+            &routes,
             id,
             request,
             &response,
@@ -264,7 +264,7 @@ async fn inspect_ws(
         Some(Subprotocol::Echo) => upgrade.protocols([INSPECTOR_SUBPROTOCOL]),
         Some(Subprotocol::Ignore) | None => upgrade,
     };
-    let stopping = realtime.stopping.clone();
+    let stopping = routes.stopping.clone();
     let (report_tx, report_rx) = oneshot::channel::<HandshakeReport>();
     let response = upgrade.on_upgrade(move |mut socket| async move {
         if let Ok(report) = report_rx.await {
@@ -286,7 +286,7 @@ async fn inspect_ws(
         }
     });
     let report = file_report(
-        &realtime,
+        &routes,
         id,
         request,
         &response,
@@ -306,8 +306,8 @@ fn bad_query(problem: &str) -> Response {
 }
 
 /// A kept report as JSON, or a `404` that says why there is none.
-async fn read_report(State(realtime): State<Routes>, Path(id): Path<String>) -> Response {
-    match realtime.inspect_reports.get(&id) {
+async fn read_report(State(routes): State<Routes>, Path(id): Path<String>) -> Response {
+    match routes.inspect_reports.get(&id) {
         Some(report) => {
             let mut response = Json(report).into_response();
             response

@@ -186,7 +186,7 @@ fn unknown(what: &str, name: &str, accepted: &str) -> Response {
 }
 
 async fn proxy_handler(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     ClientAddr(client): ClientAddr,
     Path((behaviour, target)): Path<(String, String)>,
     mut request: Request,
@@ -200,7 +200,7 @@ async fn proxy_handler(
     let Some(target) = Target::from_name(&target) else {
         return unknown("target", &target, &accepted);
     };
-    let proxy = realtime.proxy.clone();
+    let proxy = routes.proxy.clone();
     let Ok(place) = proxy.places.clone().try_acquire_owned() else {
         return too_busy("proxied connections", MOST_CONNECTIONS);
     };
@@ -324,8 +324,8 @@ fn bad_gateway(log: &log::Writer, problem: String) -> Response {
 
 /// The log as plain text, a line each, oldest first (empty for an
 /// unknown id): what the page shows, and what a host would `tail`.
-async fn log_handler(State(realtime): State<Routes>, Path(id): Path<String>) -> Response {
-    let mut text = realtime.proxy.logs.read(&id).unwrap_or_default().join("\n");
+async fn log_handler(State(routes): State<Routes>, Path(id): Path<String>) -> Response {
+    let mut text = routes.proxy.logs.read(&id).unwrap_or_default().join("\n");
     if !text.is_empty() {
         text.push('\n');
     }

@@ -239,27 +239,27 @@ pub fn router(routes: Routes) -> Router {
 }
 
 async fn resume_handler(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     uri: Uri,
     Query(asked): Query<ResumeQuery>,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    if let Err(refused) = origin::check(&headers, &uri, &realtime.allowed_origins) {
+    if let Err(refused) = origin::check(&headers, &uri, &routes.allowed_origins) {
         return refused.into_response();
     }
-    let echo = realtime.echo;
+    let echo = routes.echo;
     let held = match echo.hold(client) {
         Ok(held) => held,
         Err(refused) => return refused.into_response(),
     };
-    let sessions = realtime.sessions;
+    let sessions = routes.sessions;
     let Some(attached) = sessions.attach(asked.session.as_deref(), asked.seen) else {
         return too_busy("resumable sessions", sessions.most);
     };
     let holding = Holding::new(sessions.clone(), attached);
-    let (idle, stopping) = (echo.settings.idle, realtime.stopping);
+    let (idle, stopping) = (echo.settings.idle, routes.stopping);
     upgrade
         .max_message_size(MOST_MESSAGE)
         .max_frame_size(MOST_MESSAGE)

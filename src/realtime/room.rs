@@ -484,13 +484,13 @@ fn sentence(words: &str) -> String {
 }
 
 /// The room, or the answer that presenter mode is off.
-pub(crate) fn room_of(realtime: &Routes) -> Result<Arc<Room>, Refused> {
-    realtime.room.clone().ok_or(Refused::Off)
+pub(crate) fn room_of(routes: &Routes) -> Result<Arc<Room>, Refused> {
+    routes.room.clone().ok_or(Refused::Off)
 }
 
 /// `GET /room`: the join link. Sends the learner to where the room is.
-async fn join(State(realtime): State<Routes>) -> Result<Redirect, Refused> {
-    let room = room_of(&realtime)?;
+async fn join(State(routes): State<Routes>) -> Result<Redirect, Refused> {
+    let room = room_of(&routes)?;
     let href = room
         .state()
         .position()
@@ -501,12 +501,12 @@ async fn join(State(realtime): State<Routes>) -> Result<Redirect, Refused> {
 /// `POST /api/room/answer`: one learner's answer, once per browser (its
 /// cookie, set here on the first answer).
 async fn answer(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Json(asked): Json<AnswerAsked>,
 ) -> Result<Response, Refused> {
-    let room = room_of(&realtime)?;
+    let room = room_of(&routes)?;
     if !room.take_answer(client, asked.poll) {
         return Err(Refused::TooManyAnswers(client));
     }

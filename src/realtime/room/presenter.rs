@@ -23,7 +23,7 @@ use crate::realtime::ids::{hex, unhex};
 /// The presenter's cookie.
 pub const PRESENTER_COOKIE: &str = "realtime_lab_presenter";
 /// What the cookie signs.
-const LABEL: &[u8] = b"realtime-lab presenter";
+const LABEL: &[u8] = b"routes-lab presenter";
 
 pub struct Presenter {
     key: hmac::Key,
@@ -50,7 +50,7 @@ impl Presenter {
     /// The room's name in Redis: the servers given the same token are one
     /// room. An HMAC under the token, so it reveals nothing of it.
     pub fn room_name(&self) -> String {
-        let tag = hmac::sign(&self.key, b"realtime-lab room name");
+        let tag = hmac::sign(&self.key, b"routes-lab room name");
         hex(&tag.as_ref()[..8])
     }
 
@@ -81,10 +81,10 @@ pub(super) struct Login {
 
 /// `GET /room/present?token=…`: the presenter's link.
 pub(super) async fn login(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     Query(login): Query<Login>,
 ) -> Result<Response, Refused> {
-    let room = room_of(&realtime)?;
+    let room = room_of(&routes)?;
     if !login.token.is_some_and(|t| room.presenter.is_token(&t)) {
         tracing::warn!("a presenter link with a wrong or missing token was refused");
         let message = "This is not the presenter's link: use the one the server printed when it \
@@ -108,8 +108,8 @@ pub(super) async fn login(
 }
 
 /// The room, if this request is the presenter's and may act now.
-fn presenting(realtime: &Routes, headers: &HeaderMap) -> Result<Arc<Room>, Refused> {
-    let room = room_of(realtime)?;
+fn presenting(routes: &Routes, headers: &HeaderMap) -> Result<Arc<Room>, Refused> {
+    let room = room_of(routes)?;
     if !room.presenter.admits(headers) {
         return Err(Refused::NotPresenter);
     }
@@ -121,46 +121,46 @@ fn presenting(realtime: &Routes, headers: &HeaderMap) -> Result<Arc<Room>, Refus
 
 /// `POST /api/room/position`: brings everyone to a lesson's section.
 pub(super) async fn move_room(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     headers: HeaderMap,
     Json(asked): Json<MoveAsked>,
 ) -> Result<Json<RoomPosition>, Refused> {
-    let room = presenting(&realtime, &headers)?;
+    let room = presenting(&routes, &headers)?;
     Ok(Json(room.move_to(asked).await?))
 }
 
 /// `POST /api/room/poll`: asks the room a question.
 pub(super) async fn ask(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     headers: HeaderMap,
     Json(asked): Json<PollAsked>,
 ) -> Result<Json<RoomPoll>, Refused> {
-    change_poll(&realtime, &headers, PollChange::Ask(asked)).await
+    change_poll(&routes, &headers, PollChange::Ask(asked)).await
 }
 
 /// `POST /api/room/poll/reveal`: shows everyone the counts.
 pub(super) async fn reveal(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
-    change_poll(&realtime, &headers, PollChange::Reveal).await
+    change_poll(&routes, &headers, PollChange::Reveal).await
 }
 
 /// `POST /api/room/poll/close`: takes no more answers.
 pub(super) async fn close(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
-    change_poll(&realtime, &headers, PollChange::Close).await
+    change_poll(&routes, &headers, PollChange::Close).await
 }
 
 /// A presenter's change to the poll, made and sent to every stream.
 async fn change_poll(
-    realtime: &Routes,
+    routes: &Routes,
     headers: &HeaderMap,
     change: PollChange,
 ) -> Result<Json<RoomPoll>, Refused> {
-    let room = presenting(realtime, headers)?;
+    let room = presenting(routes, headers)?;
     Ok(Json(room.change_poll(change).await?))
 }
 

@@ -83,12 +83,12 @@ pub(super) struct Seen {
 
 /// `GET /api/room/events`: a learner's page follows the room.
 pub(super) async fn learner_stream(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Query(seen): Query<Seen>,
 ) -> Result<Response, Refused> {
-    let room = room_of(&realtime)?;
+    let room = room_of(&routes)?;
     let Ok(place) = room.places.clone().try_acquire_owned() else {
         return Ok(too_busy("learners in the room", room.max_audience));
     };
@@ -122,10 +122,10 @@ pub(super) async fn learner_stream(
 /// `GET /api/room/presenter/events`: the presenter's page, with the count
 /// and the answers as they come.
 pub(super) async fn presenter_stream(
-    State(realtime): State<Routes>,
+    State(routes): State<Routes>,
     headers: HeaderMap,
 ) -> Result<Response, Refused> {
-    let room = room_of(&realtime)?;
+    let room = room_of(&routes)?;
     if !room.presenter().admits(&headers) {
         return Err(Refused::NotPresenter);
     }
