@@ -129,6 +129,18 @@ build_server_dependencies() {
     cargo rustc --release --no-default-features --features ssr --lib -- -Zno-codegen
 }
 
+# serve.sh and test.sh, after setup: while setup's build tools compile in
+# the background, the server's dependencies compile beside them; then wait
+# for the tools (and say so if their build failed, even if it is over).
+build_beside_build_tools() {
+    if [ -n "$(build_tools_running)" ]; then
+        step "server's dependencies, release build (beside the build tools)" build_server_dependencies
+    fi
+    if [ -f "$BUILD_TOOLS_PID" ]; then
+        step "waiting for the build tools" wait_for_build_tools
+    fi
+}
+
 # The wasm-bindgen version Cargo.lock pins; the CLI must be exactly it.
 locked_wasm_bindgen_version() {
     awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \

@@ -12,10 +12,7 @@ trap 'print_step_times "scripts/serve.sh" || stop_build_tools' EXIT
 export REALTIME_LAB_TOOLS_BESIDE=1
 step "setup" scripts/setup.sh
 use_wasm_route
-if [ -n "$(build_tools_running)" ]; then
-    step "server's dependencies, release build (beside the build tools)" build_server_dependencies
-    step "waiting for the build tools" wait_for_build_tools
-fi
+build_beside_build_tools
 
 step "cargo leptos build --release --precompress --split" build_site
 trap - EXIT

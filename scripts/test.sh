@@ -49,10 +49,7 @@ else
 fi
 
 use_wasm_route
-if [ -n "$(build_tools_running)" ]; then
-    step "server's dependencies, release build (beside the build tools)" build_server_dependencies
-    step "waiting for the build tools" wait_for_build_tools
-fi
+build_beside_build_tools
 
 step "cargo leptos build --release --precompress --split" build_site
 
