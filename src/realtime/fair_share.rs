@@ -12,8 +12,6 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
-pub use super::client::ClientAddr;
-
 /// Clock streams, echo sockets and lab streams one client address may hold
 /// by default: a room of a hundred learners behind one NAT, a few tabs
 /// each, fits, while one greedy script gets at most a quarter of the
