@@ -6,7 +6,7 @@
 //! 1. The built site, `target/site` (the `site-root` of
 //!    `[package.metadata.leptos]`): the browser bundle under `pkg/` with its
 //!    `.br` and `.gz` twins, and the public files. `cargo leptos build`
-//!    writes it before it compiles the server. `src/server/assets/embedded.rs`
+//!    writes it before it compiles the server. `src/http/assets/embedded.rs`
 //!    embeds the folder; this script only makes sure it exists (an empty one
 //!    when the site was never built, so a plain `cargo build` still works and
 //!    the server says at start-up that no site is embedded).

@@ -11,11 +11,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::content::ContentStore;
+use crate::http::assets::SiteAssets;
 use crate::model::course::DemoName;
 use crate::realtime::RealtimeState;
-use crate::server::assets::SiteAssets;
-use crate::server::live_preview::SCRIPT as LIVE_PREVIEW_SCRIPT;
-use crate::ui::components::IslandScripts;
+use crate::ui::components::{IslandScripts, LivePreviewScript};
 use crate::ui::pages::{
     DemoPage, GuidePage, HomePage, LessonPage, NotFound, PresentPage, SearchPage,
 };
@@ -41,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options />
                 {islands.then(|| view! { <IslandScripts /> })}
-                {live_preview.then(|| view! { <script inner_html=LIVE_PREVIEW_SCRIPT></script> })}
+                {live_preview.then(|| view! { <LivePreviewScript /> })}
                 <MetaTags />
             </head>
             <body>

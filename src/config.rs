@@ -4,12 +4,15 @@
 use clap::Parser;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::time::Duration;
 
-use crate::model::wire::Lane;
-use crate::realtime::room::RoomSettings;
-use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings, PER_CLIENT};
-use crate::server::accept::ConnectionLimits;
+/// The share of each kind of connection one client address may hold, by
+/// default (`realtime::PER_CLIENT`).
+///
+/// Every default here is written out rather than read from the endpoints'
+/// settings: a flag's default is public interface, shown by `--help`, and
+/// this file describes the command line without depending on the server.
+/// A test in `server::settings` keeps each equal to its endpoint's default.
+const PER_CLIENT: usize = 500;
 
 #[derive(Parser, Debug, Clone)]
 #[command(
@@ -41,32 +44,32 @@ pub struct Config {
     pub no_watch: bool,
 
     /// Most SSE clock streams open at once; more get 503 with Retry-After.
-    #[arg(long, env = "REALTIME_LAB_MAX_STREAMS", default_value_t = ClockSettings::default().max_open_streams)]
+    #[arg(long, env = "REALTIME_LAB_MAX_STREAMS", default_value_t = 2000)]
     pub max_streams: usize,
 
     /// Most echo WebSockets open at once; more get 503 with Retry-After.
-    #[arg(long, env = "REALTIME_LAB_MAX_SOCKETS", default_value_t = EchoSettings::default().max_open_sockets)]
+    #[arg(long, env = "REALTIME_LAB_MAX_SOCKETS", default_value_t = 2000)]
     pub max_sockets: usize,
 
     /// Largest WebSocket message the echo accepts, in bytes (larger: close 1009).
-    #[arg(long, env = "REALTIME_LAB_WS_MAX_MESSAGE", default_value_t = EchoSettings::default().max_message as u64,
+    #[arg(long, env = "REALTIME_LAB_WS_MAX_MESSAGE", default_value_t = 64 * 1024,
           value_parser = clap::value_parser!(u64).range(125..=16 * 1024 * 1024))]
     pub ws_max_message: u64,
 
     /// Seconds an echo WebSocket may stay silent before it is closed (1008).
-    #[arg(long, env = "REALTIME_LAB_WS_IDLE_SECS", default_value_t = EchoSettings::default().idle.as_secs(),
+    #[arg(long, env = "REALTIME_LAB_WS_IDLE_SECS", default_value_t = 120,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub ws_idle_secs: u64,
 
     /// Seconds without a frame from an echo WebSocket's client before the
     /// server pings it.
-    #[arg(long, env = "REALTIME_LAB_WS_PING_SECS", default_value_t = EchoSettings::default().ping_after.as_secs(),
+    #[arg(long, env = "REALTIME_LAB_WS_PING_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub ws_ping_secs: u64,
 
     /// Seconds the server waits for the answer to that ping before it drops
     /// the connection as dead.
-    #[arg(long, env = "REALTIME_LAB_WS_PONG_SECS", default_value_t = EchoSettings::default().pong_deadline.as_secs(),
+    #[arg(long, env = "REALTIME_LAB_WS_PONG_SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub ws_pong_secs: u64,
 
@@ -141,19 +144,19 @@ pub struct Config {
 
     /// Open connections each listener accepts at once; the next waits,
     /// unanswered, until one closes.
-    #[arg(long, env = "REALTIME_LAB_MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max_connections,
+    #[arg(long, env = "REALTIME_LAB_MAX_CONNECTIONS", default_value_t = 8192,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub max_connections: usize,
 
     /// Seconds a client has to send a request's head before its connection
     /// is closed (slow or silent clients cannot hold a connection).
-    #[arg(long, env = "REALTIME_LAB_HEADER_TIMEOUT_SECS", default_value_t = ConnectionLimits::default().header_read_timeout.as_secs(),
+    #[arg(long, env = "REALTIME_LAB_HEADER_TIMEOUT_SECS", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub header_timeout_secs: u64,
 
     /// Seconds to wait for open connections on SIGTERM or Ctrl-C, after
     /// clock streams are ended and echo sockets closed with 1001.
-    #[arg(long, env = "REALTIME_LAB_DRAIN_SECS", default_value_t = RealtimeSettings::default().drain.as_secs(),
+    #[arg(long, env = "REALTIME_LAB_DRAIN_SECS", default_value_t = 5,
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub drain_secs: u64,
 
@@ -258,72 +261,12 @@ fn parse_token(text: &str) -> Result<PresenterToken, String> {
 }
 
 impl Config {
-    /// The presenter's token: the one given, a new one for `--presenter`,
-    /// or `None` when presenter mode is off. Call once: each call without
-    /// `--presenter-token` makes a new one.
-    pub fn with_presenter_token(mut self) -> Self {
-        if self.presenter && self.presenter_token.is_none() {
-            self.presenter_token = Some(PresenterToken(crate::realtime::room::new_token()));
-        }
-        self
-    }
-
     /// How to report a check, if this run is one (`check` or `--check`).
     pub fn check_format(&self) -> Option<CheckFormat> {
         match &self.command {
             Some(Command::Check { format }) => Some(*format),
             _ => self.check.then_some(CheckFormat::Text),
         }
-    }
-}
-
-impl Config {
-    pub fn realtime(&self) -> RealtimeSettings {
-        RealtimeSettings {
-            clock: ClockSettings {
-                max_open_streams: self.max_streams,
-                max_streams_per_client: self.clock_per_client,
-                ..ClockSettings::default()
-            },
-            echo: EchoSettings {
-                max_message: self.ws_max_message as usize,
-                idle: Duration::from_secs(self.ws_idle_secs),
-                ping_after: Duration::from_secs(self.ws_ping_secs),
-                pong_deadline: Duration::from_secs(self.ws_pong_secs),
-                max_open_sockets: self.max_sockets,
-                max_sockets_per_client: self.echo_per_client,
-            },
-            allowed_origins: self.allowed_origins.clone(),
-            lab_streams_per_client: self.lab_per_client,
-            drain: Duration::from_secs(self.drain_secs),
-            trusted_proxies: self.trusted_proxies.clone(),
-            room: self.presenter_token.as_ref().map(|token| RoomSettings {
-                token: token.0.clone(),
-                max_audience: self.room_max_audience,
-                audience_per_client: PER_CLIENT,
-                join_url: self.join_url.clone(),
-                redis: self.redis_url.as_ref().map(|url| url.0.clone()),
-            }),
-        }
-    }
-
-    pub fn connection_limits(&self) -> ConnectionLimits {
-        ConnectionLimits {
-            max_connections: self.max_connections,
-            header_read_timeout: Duration::from_secs(self.header_timeout_secs),
-        }
-    }
-
-    /// Where a lab lane listens: its flag, or the host of --addr with the
-    /// lane's default port.
-    pub fn lane_addr(&self, lane: Lane) -> SocketAddr {
-        let (flag, port) = match lane {
-            Lane::Http2 => (self.lab_h2_addr, 3443),
-            Lane::Http1 => (self.lab_h1_addr, 3444),
-        };
-        flag.unwrap_or_else(|| {
-            SocketAddr::new(self.addr.ip(), if self.addr.port() == 0 { 0 } else { port })
-        })
     }
 }
 
@@ -348,18 +291,6 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("at least 16 characters"), "{text}");
         assert!(!format!("{:?}", parse_token("a-long-secret-token-0123")).contains("secret"));
-    }
-
-    #[test]
-    fn presenter_mode_gets_a_token_once() {
-        let config = Config::try_parse_from(["realtime-lab", "--presenter"]).unwrap();
-        let config = config.with_presenter_token();
-        let token = config.presenter_token.clone().unwrap();
-        assert_eq!(config.realtime().room.unwrap().token, token.0);
-        let off = Config::try_parse_from(["realtime-lab"])
-            .unwrap()
-            .with_presenter_token();
-        assert!(off.realtime().room.is_none());
     }
 
     #[test]

@@ -5,14 +5,15 @@
 //! from WebAssembly. A page without a demo loads no WebAssembly at all. The
 //! layout follows the path of a request:
 //!
-//! - `main.rs`: flags → [`server::run`], nothing else.
+//! - `main.rs`: flags → [`server::start`], nothing else.
 //! - [`config`]: every flag and environment variable, with defaults.
-//! - [`server`]: binds every listener, builds the state, serves the app
-//!   (pages from a cache rendered once per content version, hashed and
-//!   precompressed files embedded in the binary), shuts down; the tests call
-//!   the same `run`.
-//! - [`lanes`] and [`tls`]: the connection lab's HTTPS ports (HTTP/2 and
-//!   HTTP/1.1 only), each request tagged with its TCP connection.
+//! - [`server`]: the composition root. [`server::start`] binds every
+//!   listener, starts the live endpoints, builds the state and serves the
+//!   app (pages from a cache rendered once per content version) until told
+//!   to stop; the tests call the same `start`.
+//! - [`http`]: the plumbing below it: the accept loop, the connection lab's
+//!   HTTPS lanes (HTTP/2 and HTTP/1.1 only) and their certificates, the
+//!   hashed and precompressed files embedded in the binary.
 //! - [`content`]: lessons from disk or from the binary: front matter,
 //!   directives, loading, the store that reloads a folder on change.
 //! - [`render`]: Markdown → HTML blocks, highlighted code, quoted source; a
@@ -40,15 +41,13 @@ pub mod config;
 #[cfg(feature = "ssr")]
 pub mod content;
 #[cfg(feature = "ssr")]
-pub mod lanes;
+pub mod http;
 #[cfg(feature = "ssr")]
 pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
 pub mod server;
-#[cfg(feature = "ssr")]
-pub mod tls;
 
 /// Entry point of the browser build: hydrate the islands on this page.
 #[cfg(feature = "hydrate")]

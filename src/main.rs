@@ -1,6 +1,7 @@
-//! flags → tracing → content → listeners → state → `server::run`. The site
-//! and the lessons are the ones embedded in the binary unless a flag names
-//! a folder.
+//! flags → tracing → content → `server::start` (the one composition root,
+//! which the tests call too) → the host's messages. The site and the
+//! lessons are the ones embedded in the binary unless a flag names a
+//! folder.
 
 use clap::Parser;
 use std::net::SocketAddr;
@@ -13,13 +14,11 @@ use realtime_lab::content::error::CheckReport;
 use realtime_lab::content::skeleton::write_new_lesson;
 use realtime_lab::content::store::Watcher;
 use realtime_lab::content::ContentStore;
-use realtime_lab::model::wire::LabLanes;
-use realtime_lab::realtime::RealtimeState;
-use realtime_lab::server::assets::SiteAssets;
-use realtime_lab::server::{self, AppState, Listeners};
+use realtime_lab::http::assets::SiteAssets;
+use realtime_lab::server::{self, Running, Settings};
 
 fn main() -> ExitCode {
-    match server::runtime::build() {
+    match realtime_lab::http::runtime::build() {
         Ok(runtime) => runtime.block_on(run(Config::parse())),
         Err(e) => {
             eprintln!("error: the server's runtime did not start: {e}");
@@ -29,7 +28,6 @@ fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> ExitCode {
-    let config = config.with_presenter_token();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -50,37 +48,29 @@ async fn run(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let lessons = content.course().lessons().len();
+    tracing::info!(
+        "{} lessons from {}",
+        content.course().lessons().len(),
+        content.origin()
+    );
     let _watcher = watch_lessons(&content, config.no_watch);
-
-    let listeners = match Listeners::bind(&config) {
-        Ok(listeners) => listeners,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let lab = listeners.lanes.as_ref().map(|lanes| lanes.info().clone());
-    let realtime = RealtimeState::start(config.realtime(), listeners.site_addr(), lab.clone());
-    if let (Some(room), Some(url)) = (&realtime.room, &config.redis_url) {
-        if let Err(e) = room.reach_redis().await {
-            eprintln!(
-                "error: --redis-url: the Redis at {} does not answer ({e}): start redis-server \
-                 there, or leave --redis-url out to run the room in this server alone",
-                url.0.addr()
-            );
-            return ExitCode::FAILURE;
-        }
-    }
     let assets = match &config.site_root {
         Some(folder) => SiteAssets::from_folder(folder),
         None => SiteAssets::embedded(),
     };
-    tracing::info!("{lessons} lessons from {}", content.origin());
-    let state = AppState::new(assets, content, realtime);
-    announce_addresses(&config, listeners.site_addr(), lab.as_ref());
-    server::run(listeners, state, shutdown_signal()).await;
-    ExitCode::SUCCESS
+    let settings = Settings::from_config(&config);
+    let token = settings.presenter_token().map(str::to_string);
+    match server::start(settings, content, assets, shutdown_signal()).await {
+        Ok(running) => {
+            announce_addresses(&config, &running, token.as_deref());
+            running.stopped().await;
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `realtime-lab new "Title"`: a new lesson's file, from the skeleton.
@@ -98,9 +88,10 @@ fn new_lesson(dir: Option<&Path>, title: &str) -> ExitCode {
 }
 
 /// Where the site, the lab's lanes and presenter mode are, for the host.
-fn announce_addresses(config: &Config, site: SocketAddr, lab: Option<&LabLanes>) {
+fn announce_addresses(config: &Config, running: &Running, token: Option<&str>) {
+    let site = running.site;
     announce(&format!("Realtime Lab is running: open http://{site}/"));
-    if let Some(lab) = lab {
+    if let Some(lab) = &running.lab {
         announce(&format!(
             "Connection lab lanes: HTTP/2 https://localhost:{}/ and HTTP/1.1 only https://localhost:{}/",
             lab.http2_port, lab.http1_port
@@ -112,8 +103,8 @@ fn announce_addresses(config: &Config, site: SocketAddr, lab: Option<&LabLanes>)
             ));
         }
     }
-    if let Some(token) = &config.presenter_token {
-        announce_room(site, &token.0, config.join_url.as_deref());
+    if let Some(token) = token {
+        announce_room(site, token, config.join_url.as_deref());
         if let Some(url) = &config.redis_url {
             announce(&format!(
                 "  one room with every server given this token and the Redis at {}",

@@ -1,5 +1,5 @@
 //! The connection lab's endpoints. They answer on the lab's HTTPS lanes
-//! (see `crate::lanes`), where every request carries the [`ConnectionTag`]
+//! (see `crate::http::lanes`), where every request carries the [`ConnectionTag`]
 //! of the TCP connection it arrived on.
 //!
 //! - `GET /api/lab/stream?label=L`: an event stream whose first event says
@@ -150,6 +150,26 @@ impl Lab {
 
     fn bump(&self) {
         self.changed.send_modify(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// The lanes tell the lab of each connection (`http/lanes.rs`); every
+/// request on one carries its tag, and the guard that keeps it in view.
+impl crate::http::lanes::LaneConnections for Lab {
+    type Open = ConnectionGuard;
+
+    fn opened(
+        self: &Arc<Self>,
+        lane: Lane,
+        alpn: Option<String>,
+        remote: SocketAddr,
+    ) -> ConnectionGuard {
+        self.open_connection(lane, alpn, remote)
+    }
+
+    fn mark(open: &Arc<ConnectionGuard>, extensions: &mut Extensions) {
+        extensions.insert(open.tag.clone());
+        extensions.insert(open.clone());
     }
 }
 

@@ -13,7 +13,7 @@
 //! - [`inspect`]: `GET /api/inspect/sse` and `/api/inspect/ws`, which report
 //!   their own handshake.
 //! - [`lab`]: `GET /api/lab/{stream,socket,ping,view}`, the connection lab, answered
-//!   on the HTTPS lanes of `crate::lanes`.
+//!   on the HTTPS lanes of `crate::http::lanes`.
 //! - [`proxy`]: `GET /api/proxy/{behaviour}/{clock|echo}`, lesson 8's
 //!   misbehaving proxy in front of the clock and the echo.
 //! - [`room`]: presenter mode: `/room`, `/room/present`, `/api/room/…`, the

@@ -2,7 +2,7 @@
 //! ends in the way its protocol teaches (lesson 8, "graceful restarts"):
 //! clock streams end their body cleanly, so `EventSource` reconnects to the
 //! next process with `Last-Event-ID`; echo sockets close with 1001, "going
-//! away". `server::run` waits for them up to the drain deadline.
+//! away". `server::start` waits for them up to the drain deadline.
 
 use std::time::Duration;
 use tokio::sync::watch;
@@ -13,7 +13,7 @@ pub struct Held(#[allow(dead_code)] watch::Receiver<bool>);
 #[derive(Clone, Debug)]
 pub struct Stopping {
     stopping: watch::Sender<bool>,
-    /// How long `server::run` waits for open connections once stopping.
+    /// How long `server::start` waits for open connections once stopping.
     pub drain: Duration,
 }
 

@@ -20,10 +20,6 @@ use crate::content::error::CheckReport;
 use crate::content::ContentStore;
 use crate::realtime::RealtimeState;
 
-/// What a page runs when the server watches its lessons (see `app::shell`):
-/// reload after a good save; list the problems of a refused one.
-pub const SCRIPT: &str = r#"(()=>{let s=new EventSource("/api/live-preview"),o;s.addEventListener("reload",()=>location.reload());s.addEventListener("ready",()=>{if(o)location.reload()});s.addEventListener("problems",e=>{let r=JSON.parse(e.data),p=document.createElement("p"),l=document.createElement("ul");o=o||document.body.appendChild(document.createElement("div"));o.id="live-preview-problems";o.setAttribute("role","alert");p.textContent=`Not reloaded: ${r.problems.length} problem(s). This page shows the last good version until the next good save.`;for(let x of r.problems){let i=document.createElement("li");i.textContent=`${x.file}${x.line?":"+x.line:""}: ${x.message}`;l.append(i)}o.replaceChildren(p,l)})})()"#;
-
 pub async fn live_preview(
     State(content): State<ContentStore>,
     State(realtime): State<RealtimeState>,

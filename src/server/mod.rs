@@ -1,10 +1,13 @@
-//! The composition root, shared by `main` and the tests:
+//! The composition root. `main` and the tests start the server through one
+//! function, [`start`], with [`Settings`] made from the same flags:
 //!
 //! 1. [`Listeners::bind`]: every socket the server needs (the site, and the
 //!    lab's two HTTPS lanes), bound before anything else is built, so the
 //!    state knows where everything listens and is never written to later.
-//! 2. [`AppState::new`]: content, realtime state, the built site's files.
-//! 3. [`run`]: serve [`app`] on every listener until `shutdown` resolves.
+//! 2. [`RealtimeState::start`], then Redis checked when presenter mode
+//!    shares its room through one.
+//! 3. [`AppState::new`]: content, realtime state, the built site's files.
+//! 4. [`run`]: serve [`app`] on every listener until `shutdown` resolves.
 //!
 //! [`accept`] takes connections on every listener (a cap, a deadline for a
 //! request's head, HTTP/1.1 and HTTP/2, a graceful stop); [`assets`] serves
@@ -13,15 +16,9 @@
 //! and compressed once per content version; both pick a compressed form
 //! and answer `If-None-Match` through `encoding`.
 
-pub mod accept;
-pub mod assets;
-mod encoding;
 pub mod live_preview;
-mod memory;
 pub mod page_cache;
-mod page_policy;
-mod read_ahead;
-pub mod runtime;
+pub mod settings;
 
 use axum::Router;
 use leptos::prelude::*;
@@ -32,11 +29,60 @@ use tokio::net::TcpListener;
 
 use crate::app::{shell, App};
 use crate::content::ContentStore;
-use crate::lanes::{LabError, LaneListeners};
+use crate::http::accept::{self, ConnectionLimits};
+use crate::http::assets::SiteAssets;
+use crate::http::lanes::{LabError, LaneListeners};
+use crate::model::wire::LabLanes;
 use crate::realtime::{self, RealtimeState};
-use accept::ConnectionLimits;
-use assets::SiteAssets;
 use page_cache::PageCache;
+pub use settings::Settings;
+
+/// A started server: where it listens, and the task serving it.
+pub struct Running {
+    /// The site's address (the port chosen, for `--addr …:0`).
+    pub site: SocketAddr,
+    /// The lab's lanes, unless `--no-lab`.
+    pub lab: Option<LabLanes>,
+    served: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Waits until the server has stopped (after `shutdown` and the drain).
+    pub async fn stopped(self) {
+        if let Err(e) = self.served.await {
+            tracing::error!("the server's task ended abnormally: {e}");
+        }
+    }
+}
+
+/// Binds every listener, starts the live endpoints, checks Redis when the
+/// room uses one, and serves `content` and `assets` until `shutdown`
+/// resolves. Nothing is served unless everything started.
+pub async fn start(
+    settings: Settings,
+    content: ContentStore,
+    assets: SiteAssets,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<Running, StartError> {
+    let listeners = Listeners::bind(&settings)?;
+    let site = listeners.site_addr();
+    let lab = listeners.lanes.as_ref().map(|lanes| lanes.info().clone());
+    let redis = settings
+        .realtime
+        .room
+        .as_ref()
+        .and_then(|room| room.redis.as_ref())
+        .map(|info| info.addr().to_string());
+    let realtime = RealtimeState::start(settings.realtime, site, lab.clone());
+    if let (Some(room), Some(addr)) = (&realtime.room, redis) {
+        room.reach_redis()
+            .await
+            .map_err(|source| StartError::Redis { addr, source })?;
+    }
+    let state = AppState::new(assets, content, realtime);
+    let served = tokio::spawn(run(listeners, state, shutdown));
+    Ok(Running { site, lab, served })
+}
 
 /// What every request handler can reach.
 #[derive(Clone, Debug, axum::extract::FromRef)]
@@ -105,7 +151,7 @@ fn provide_site_context(state: &AppState) {
 
 /// Every socket the server listens on, bound and ready, and what each
 /// allows its connections.
-pub struct Listeners {
+struct Listeners {
     pub site: TcpListener,
     /// The connection lab's lanes; `None` with `--no-lab`.
     pub lanes: Option<LaneListeners>,
@@ -115,24 +161,23 @@ pub struct Listeners {
 impl Listeners {
     /// Binds the site's address and, unless the lab is off, both lanes.
     /// Each error names the address, the flag that sets it, and the fix.
-    pub fn bind(config: &crate::config::Config) -> Result<Self, StartError> {
-        let site = accept::bind(config.addr).map_err(|source| StartError::Site {
-            addr: config.addr,
+    fn bind(settings: &Settings) -> Result<Self, StartError> {
+        let site = accept::bind(settings.site).map_err(|source| StartError::Site {
+            addr: settings.site,
             source,
         })?;
-        let lanes = if config.no_lab {
-            None
-        } else {
-            Some(crate::lanes::bind(config)?)
+        let lanes = match &settings.lanes {
+            Some(lanes) => Some(crate::http::lanes::bind(lanes)?),
+            None => None,
         };
         Ok(Listeners {
             site,
             lanes,
-            limits: config.connection_limits(),
+            limits: settings.limits,
         })
     }
 
-    pub fn site_addr(&self) -> SocketAddr {
+    fn site_addr(&self) -> SocketAddr {
         self.site
             .local_addr()
             .expect("a bound listener has an address")
@@ -148,12 +193,17 @@ pub enum StartError {
     },
     #[error(transparent)]
     Lab(#[from] LabError),
+    #[error("--redis-url: the Redis at {addr} does not answer ({source}): start redis-server there, or leave --redis-url out to run the room in this server alone")]
+    Redis {
+        addr: String,
+        source: redis::RedisError,
+    },
 }
 
 /// Serves `state` on `listeners` until `shutdown` resolves. Then it stops
 /// accepting, tells every stream and socket to end (`realtime::Stopping`),
 /// and waits for open connections up to the drain deadline.
-pub async fn run(
+async fn run(
     listeners: Listeners,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,

@@ -21,9 +21,9 @@ use std::io::Write;
 use std::sync::{Arc, RwLock};
 use tokio::sync::OnceCell;
 
-use super::encoding::{client_has, Encoding};
 use crate::content::course::Course;
 use crate::content::ContentStore;
+use crate::http::encoding::{client_has, Encoding};
 
 /// Distinct paths cached per generation; past this, pages render per request
 /// (only unknown paths can get there, and those are 404s, never cached).
@@ -102,7 +102,7 @@ pub async fn serve_cached(
     if request.uri().query().is_some() || is_presenters(request.uri().path()) {
         return match render_html(request, next).await {
             Ok((content_type, html)) => {
-                let (html, policy) = super::page_policy::finish(&html);
+                let (html, policy) = crate::http::page_policy::finish(&html);
                 let mut response = Response::new(Body::from(html));
                 let headers = response.headers_mut();
                 headers.insert(header::CONTENT_TYPE, content_type);
@@ -169,7 +169,7 @@ async fn render_html(request: Request, next: Next) -> Result<(HeaderValue, Strin
 
 impl CachedPage {
     fn compress(content_type: HeaderValue, html: &str) -> Self {
-        let (html, policy) = super::page_policy::finish(html);
+        let (html, policy) = crate::http::page_policy::finish(html);
         let policy = HeaderValue::from_str(&policy).expect("the policy is ASCII");
         let identity = Bytes::from(html);
         let digest = ring::digest::digest(&ring::digest::SHA256, &identity);

@@ -325,9 +325,11 @@ fn new_writes_a_lesson_at_the_end_of_the_course_that_passes_check() {
 fn the_lab_share_takes_its_new_name_and_its_old_one() {
     use clap::Parser;
     use realtime_lab::config::Config;
+    use realtime_lab::server::Settings;
     for flag in ["--lab-per-client", "--lab-max-streams"] {
         let config = Config::try_parse_from(["realtime-lab", flag, "7"]).expect(flag);
-        assert_eq!(config.realtime().lab_streams_per_client, 7, "{flag}");
+        let settings = Settings::from_config(&config);
+        assert_eq!(settings.realtime.lab_streams_per_client, 7, "{flag}");
     }
     let help = binary().arg("--help").output().unwrap();
     let help = String::from_utf8(help.stdout).unwrap();

@@ -1,8 +1,7 @@
 //! What every listener allows a connection, over raw TCP: a deadline for
 //! the request's head, and a cap on open connections.
 
-use crate::common::{manifest_dir, start};
-use realtime_lab::realtime::RealtimeSettings;
+use crate::common::{as_flagged, manifest_dir, start};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -12,7 +11,7 @@ async fn serve(flags: &[&str]) -> String {
     all.extend_from_slice(flags);
     let content = manifest_dir().join("content");
     let site = manifest_dir().join("target/site");
-    let served = start(&content, &site, RealtimeSettings::default(), &all).await;
+    let served = start(&content, &site, &all, as_flagged).await;
     served.base.trim_start_matches("http://").to_string()
 }
 

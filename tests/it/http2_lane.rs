@@ -45,7 +45,7 @@ async fn lesson6_http2_lane_max_concurrent_streams_is_200() {
     let send = connect(&lane, tls).await;
     assert_eq!(send.current_max_send_streams(), 200);
     assert_eq!(
-        realtime_lab::server::accept::HTTP2_MAX_CONCURRENT_STREAMS,
+        realtime_lab::http::accept::HTTP2_MAX_CONCURRENT_STREAMS,
         200,
         "lesson 6 quotes 200: change the lesson with the setting"
     );

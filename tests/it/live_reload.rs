@@ -78,8 +78,8 @@ async fn live_preview_tells_open_pages_about_each_save() {
     let unwatched = crate::common::start_with(
         store.clone(),
         &crate::common::manifest_dir().join("target/site"),
-        Default::default(),
         &["--no-lab"],
+        crate::common::as_flagged,
     )
     .await;
     let refused = crate::common::client()

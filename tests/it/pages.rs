@@ -134,8 +134,8 @@ async fn a_saved_lesson_replaces_its_cached_page() {
     let served = crate::common::start_with(
         store,
         &manifest_dir().join("target/site"),
-        Default::default(),
         &["--no-lab"],
+        crate::common::as_flagged,
     )
     .await;
     let url = format!("{}/lessons/one", served.base);

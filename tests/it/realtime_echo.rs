@@ -358,3 +358,25 @@ async fn with_hello_the_first_message_says_how_the_socket_arrived() {
     socket.send(Message::text("then the echo")).await.unwrap();
     assert_eq!(receive(&mut socket).await, Message::text("then the echo"));
 }
+
+/// The test server starts through `server::start` with its flags parsed as
+/// `main` parses them, so a realtime flag given to it takes effect (the
+/// harness once built these settings apart and dropped such a flag).
+#[tokio::test]
+async fn a_realtime_flag_given_to_the_test_server_takes_effect() {
+    use crate::common::{as_flagged, manifest_dir, start};
+    let served = start(
+        &manifest_dir().join("content"),
+        &manifest_dir().join("target/site"),
+        &["--no-lab", "--ws-max-message", "200"],
+        as_flagged,
+    )
+    .await;
+    let mut socket = connect(&served.base).await;
+    socket.send(Message::binary(vec![7u8; 200])).await.unwrap();
+    assert_eq!(receive(&mut socket).await, Message::binary(vec![7u8; 200]));
+    socket.send(Message::binary(vec![7u8; 201])).await.unwrap();
+    let frame = close_frame(&mut socket).await;
+    assert_eq!(u16::from(frame.code), 1009);
+    assert_eq!(frame.reason.as_str(), "message over the 200-byte limit");
+}

@@ -101,8 +101,8 @@ async fn a_saved_lesson_is_searchable_at_once() {
     let served = crate::common::start_with(
         store,
         &crate::common::manifest_dir().join("target/site"),
-        Default::default(),
         &["--no-lab"],
+        crate::common::as_flagged,
     )
     .await;
     let search = format!("{}/search?q=heartbeat", served.base);

@@ -23,7 +23,7 @@
 
 use leptos::prelude::*;
 
-use crate::server::assets::SiteAssets;
+use crate::http::assets::SiteAssets;
 
 const ISLAND_LOADER: &str = include_str!("island_loader.js");
 

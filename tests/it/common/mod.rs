@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use realtime_lab::config::Config;
 use realtime_lab::content::ContentStore;
-use realtime_lab::realtime::{ClockSettings, RealtimeSettings, RealtimeState};
-use realtime_lab::server::assets::SiteAssets;
-use realtime_lab::server::{run, AppState, Listeners};
+use realtime_lab::http::assets::SiteAssets;
+use realtime_lab::realtime::{ClockSettings, RealtimeSettings};
+use realtime_lab::server::{self, Settings};
 
 pub fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,47 +35,58 @@ pub struct Served {
     pub http2_lane: String,
 }
 
-/// Starts the app the way `main` does (bind every listener on 127.0.0.1
-/// with free ports, build the state, `server::run`), with `flags` added.
+/// Starts the app through `server::start`, as `main` does: `flags` are
+/// parsed as the command line is (after `--addr 127.0.0.1:0`), and each
+/// reaches the server. `realtime` then adjusts what no flag can say (a
+/// 40 ms tick); [`replace`] swaps in settings built whole.
 pub async fn start(
     content_dir: &Path,
     site_root: &Path,
-    settings: RealtimeSettings,
     flags: &[&str],
+    realtime: impl FnOnce(&mut RealtimeSettings),
 ) -> Served {
     let content = ContentStore::open(content_dir).expect("fixture content loads");
-    start_with(content, site_root, settings, flags).await
+    start_with(content, site_root, flags, realtime).await
 }
 
 /// As [`start`], serving an open content store (a test may watch it).
 pub async fn start_with(
     content: ContentStore,
     site_root: &Path,
-    settings: RealtimeSettings,
     flags: &[&str],
+    realtime: impl FnOnce(&mut RealtimeSettings),
 ) -> Served {
     let mut args = vec!["realtime-lab", "--addr", "127.0.0.1:0"];
     args.extend_from_slice(flags);
     let config = <Config as clap::Parser>::try_parse_from(args).expect("valid test flags");
-    let listeners = Listeners::bind(&config).expect("free ports on 127.0.0.1");
-    let lanes = listeners.lanes.as_ref().map(|l| l.info().clone());
-    let base = format!("http://{}", listeners.site_addr());
-    let state = AppState::new(
-        SiteAssets::from_folder(site_root),
-        content,
-        RealtimeState::start(settings, listeners.site_addr(), lanes.clone()),
-    );
-    tokio::spawn(run(listeners, state, std::future::pending()));
+    let mut settings = Settings::from_config(&config);
+    realtime(&mut settings.realtime);
+    let assets = SiteAssets::from_folder(site_root);
+    let running = server::start(settings, content, assets, std::future::pending())
+        .await
+        .expect("the server starts on free ports of 127.0.0.1");
+    let base = format!("http://{}", running.site);
     let lane = |port: Option<u16>| {
         port.map(|p| format!("https://127.0.0.1:{p}"))
             .unwrap_or_default()
     };
-    Served {
+    let served = Served {
         base,
-        http1_lane: lane(lanes.as_ref().map(|l| l.http1_port)),
-        http2_lane: lane(lanes.as_ref().map(|l| l.http2_port)),
-    }
+        http1_lane: lane(running.lab.as_ref().map(|l| l.http1_port)),
+        http2_lane: lane(running.lab.as_ref().map(|l| l.http2_port)),
+    };
+    tokio::spawn(running.stopped());
+    served
 }
+
+/// For [`start`]: use `settings` as they are, in place of the flags' own
+/// realtime settings (the callers that give settings pass no realtime flag).
+pub fn replace(settings: RealtimeSettings) -> impl FnOnce(&mut RealtimeSettings) {
+    move |realtime| *realtime = settings
+}
+
+/// For [`start`]: the realtime settings just as the flags make them.
+pub fn as_flagged(_: &mut RealtimeSettings) {}
 
 /// Starts the app with the lessons of `content_dir` and returns its base URL.
 pub async fn serve(content_dir: &Path, site_root: &Path) -> String {
@@ -88,7 +99,7 @@ pub async fn serve_with(
     site_root: &Path,
     settings: RealtimeSettings,
 ) -> String {
-    start(content_dir, site_root, settings, &["--no-lab"])
+    start(content_dir, site_root, &["--no-lab"], replace(settings))
         .await
         .base
 }
@@ -158,8 +169,8 @@ pub async fn serve_lab(settings: RealtimeSettings) -> Served {
     start(
         &manifest_dir().join("content"),
         &manifest_dir().join("target/site"),
-        settings,
         &[],
+        replace(settings),
     )
     .await
 }
@@ -186,7 +197,7 @@ pub async fn serve_trusted_lab(settings: RealtimeSettings) -> TrustedLab {
     ];
     let content = manifest_dir().join("content");
     let site = manifest_dir().join("target/site");
-    let served = start(&content, &site, settings, &flags).await;
+    let served = start(&content, &site, &flags, replace(settings)).await;
     let mut roots = tokio_rustls::rustls::RootCertStore::empty();
     roots.add(generated.cert.der().clone()).unwrap();
     let tls = tokio_rustls::rustls::ClientConfig::builder()

@@ -5,7 +5,7 @@
 //!
 //! The site's plain-HTTP listener is served here, HTTP/1.1 only; the lab's
 //! TLS lanes speak HTTP/2 and HTTP/1.1 through hyper-util's auto
-//! [`builder`], behind the same [`Gate`] (`crate::lanes`).
+//! [`builder`], behind the same [`Gate`] (`crate::http::lanes`).
 
 use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
@@ -155,7 +155,7 @@ impl Gate {
 
 /// The site's connections: HTTP/1.1 only, with a deadline for each
 /// request's head. Browsers speak HTTP/2 only over TLS (the lab's lanes,
-/// `crate::lanes`), and a proxy in front speaks HTTP/1.1 to this port, so
+/// `crate::http::lanes`), and a proxy in front speaks HTTP/1.1 to this port, so
 /// the site needs no HTTP/2; and a connection from hyper's HTTP/1.1 builder
 /// costs about 6 KiB less than one from the auto [`builder`], which is
 /// ready for either protocol (docs/lean-under-load.md).

@@ -15,7 +15,7 @@
 //! and bring a router with its own cache rules, where this site needs
 //! `immutable` for the hashed bundle only. The same crate embeds the lessons
 //! as plain data (`crate::content::embedded`). Choosing among the twins is
-//! `crate::server::encoding`, shared with the page cache.
+//! `crate::http::encoding`, shared with the page cache.
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -28,7 +28,7 @@ use std::convert::Infallible;
 use tower::{Service, ServiceExt};
 
 use super::bundle::PKG_DIR;
-use crate::server::encoding::{client_has, etag_of, Accepted, Encoding};
+use crate::http::encoding::{client_has, etag_of, Accepted, Encoding};
 
 /// `target/site` (`site-root` in Cargo.toml) as it was at build time.
 #[derive(RustEmbed)]

@@ -4,21 +4,50 @@
 //! - The HTTP/1.1 lane offers only `http/1.1`, so a browser must open one
 //!   TCP connection per concurrent request there, as it did before HTTP/2.
 //!
-//! Each accepted connection is registered with the [`Lab`] for as long as
-//! it is open, and every request on it carries its [`ConnectionTag`], so a
-//! lab stream can tell the page which connection carries it.
+//! Each accepted connection is told to a [`LaneConnections`] (the lab, in
+//! `realtime/lab.rs`) for as long as it is open, and every request on it
+//! carries what that returned, so a lab stream can tell the page which
+//! connection carries it. This file knows no endpoint: the trait is the
+//! seam, so the plumbing stays below the rooms that use it.
 
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use rustls::ServerConfig;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
+use super::accept::{self, ConnectionLimits, Gate};
 use crate::model::wire::{LabLanes, Lane};
-use crate::realtime::lab::{ConnectionTag, Lab};
-use crate::server::accept::{self, ConnectionLimits, Gate};
+
+/// Who keeps count of the lanes' connections.
+pub trait LaneConnections: Send + Sync + 'static {
+    /// Held while a connection is open; dropped when it ends (or when the
+    /// last request that carries it, such as an upgraded socket, does).
+    type Open: Send + Sync + 'static;
+
+    /// A connection was accepted on `lane` and its TLS handshake done.
+    fn opened(self: &Arc<Self>, lane: Lane, alpn: Option<String>, remote: SocketAddr)
+        -> Self::Open;
+
+    /// Marks a request with the connection it arrived on.
+    fn mark(open: &Arc<Self::Open>, extensions: &mut axum::http::Extensions);
+}
+
+/// Where the lanes listen and which certificate they present
+/// (`--lab-h2-addr`, `--lab-h1-addr`, `--tls-cert`, `--tls-key`, `--tls-host`).
+#[derive(Clone, Debug)]
+pub struct LaneSettings {
+    pub http2: SocketAddr,
+    pub http1: SocketAddr,
+    /// A certificate and key to load; `None`: one generated at start-up.
+    pub tls_cert: Option<std::path::PathBuf>,
+    pub tls_key: Option<std::path::PathBuf>,
+    /// The names a generated certificate is valid for.
+    pub tls_hosts: Vec<String>,
+}
 
 /// A TLS handshake that takes longer than this is dropped.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -32,12 +61,12 @@ pub fn alpn(lane: Lane) -> &'static [&'static [u8]] {
 }
 
 /// Accepts connections on `listener` until the task is dropped, within
-/// the same limits as the site's listener (`crate::server::accept`).
-pub async fn serve(
+/// the same limits as the site's listener (`super::accept`).
+pub async fn serve<C: LaneConnections>(
     listener: TcpListener,
     lane: Lane,
     tls: Arc<ServerConfig>,
-    (app, lab): (Router, Arc<Lab>),
+    (app, connections): (Router, Arc<C>),
     limits: ConnectionLimits,
 ) {
     let acceptor = TlsAcceptor::from(tls);
@@ -48,7 +77,7 @@ pub async fn serve(
     }
     loop {
         let (tcp, remote, permit) = gate.accept(&listener).await;
-        let (acceptor, app, lab) = (acceptor.clone(), app.clone(), lab.clone());
+        let (acceptor, app, connections) = (acceptor.clone(), app.clone(), connections.clone());
         let builder = builder.clone();
         tokio::spawn(async move {
             let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
@@ -74,12 +103,10 @@ pub async fn serve(
                 .map(|p| String::from_utf8_lossy(p).into_owned());
             // Shared with the requests: an upgraded socket outlives hyper's
             // connection future and keeps the connection in the lab's view.
-            let connection = Arc::new(lab.open_connection(lane, negotiated, remote));
-            let tag: ConnectionTag = connection.tag.clone();
+            let connection = Arc::new(connections.opened(lane, negotiated, remote));
             let held = connection.clone();
             let service = accept::hyper_service(app, move |request| {
-                request.extensions_mut().insert(tag.clone());
-                request.extensions_mut().insert(held.clone());
+                C::mark(&held, request.extensions_mut());
             });
             let served = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
             if let Err(error) = served.await {
@@ -94,7 +121,7 @@ pub async fn serve(
 #[derive(Debug, thiserror::Error)]
 pub enum LabError {
     #[error(transparent)]
-    Tls(#[from] crate::tls::TlsError),
+    Tls(#[from] super::tls::TlsError),
     #[error("cannot listen on {addr} for the lab's {lane} lane ({source}). Pick another address with {flag}, or turn the lab off with --no-lab")]
     Bind {
         lane: &'static str,
@@ -127,13 +154,18 @@ impl LaneListeners {
         &self.info
     }
 
-    /// Serves `app` on both lanes, tagging each connection for `lab`.
-    pub fn serve(self, app: Router, lab: Arc<Lab>, limits: ConnectionLimits) -> LanesTask {
+    /// Serves `app` on both lanes, telling `connections` of each one.
+    pub fn serve<C: LaneConnections>(
+        self,
+        app: Router,
+        connections: Arc<C>,
+        limits: ConnectionLimits,
+    ) -> LanesTask {
         LanesTask(
             self.lanes
                 .into_iter()
                 .map(|(lane, listener, tls)| {
-                    let shared = (app.clone(), lab.clone());
+                    let shared = (app.clone(), connections.clone());
                     tokio::spawn(serve(listener, lane, tls, shared, limits))
                 })
                 .collect(),
@@ -142,26 +174,25 @@ impl LaneListeners {
 }
 
 /// Loads or generates the certificate and binds both lanes.
-pub fn bind(config: &crate::config::Config) -> Result<LaneListeners, LabError> {
-    let identity = crate::tls::Identity::load_or_generate(
-        config.tls_cert.as_deref(),
-        config.tls_key.as_deref(),
-        &config.tls_hosts,
+pub fn bind(settings: &LaneSettings) -> Result<LaneListeners, LabError> {
+    let identity = super::tls::Identity::load_or_generate(
+        settings.tls_cert.as_deref(),
+        settings.tls_key.as_deref(),
+        &settings.tls_hosts,
     )?;
     let mut lanes = Vec::new();
     let mut ports = [0u16; 2];
-    for (slot, lane, flag) in [
-        (0, Lane::Http2, "--lab-h2-addr"),
-        (1, Lane::Http1, "--lab-h1-addr"),
+    for (slot, lane, addr, flag) in [
+        (0, Lane::Http2, settings.http2, "--lab-h2-addr"),
+        (1, Lane::Http1, settings.http1, "--lab-h1-addr"),
     ] {
-        let addr = config.lane_addr(lane);
         let bind_error = |source| LabError::Bind {
             lane: lane.label(),
             addr,
             flag,
             source,
         };
-        let listener = crate::server::accept::bind(addr).map_err(bind_error)?;
+        let listener = accept::bind(addr).map_err(bind_error)?;
         ports[slot] = listener.local_addr().map_err(bind_error)?.port();
         lanes.push((lane, listener, identity.server_config(alpn(lane))?));
     }
