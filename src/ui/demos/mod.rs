@@ -27,6 +27,7 @@ mod reconnect_crowd;
 #[cfg(feature = "ssr")]
 mod rolling_deploy;
 mod room;
+pub mod seam;
 mod sse_clock;
 mod which_fits;
 mod widgets;
@@ -38,18 +39,25 @@ pub use connection_lab::ConnectionLab;
 pub use counter::Counter;
 pub use handshake_inspector::HandshakeInspector;
 pub use knowledge_check::KnowledgeChecks;
-#[cfg(feature = "ssr")]
-pub use leaky_server::frame::LeakyServerFrame;
 pub use misbehaving_proxy::MisbehavingProxy;
-#[cfg(feature = "ssr")]
-pub use reconnect_crowd::ReconnectCrowdFrame;
-#[cfg(feature = "ssr")]
-pub use rolling_deploy::RollingDeployFrame;
 pub use room::RoomFollower;
 pub use sse_clock::SseClock;
-#[cfg(not(feature = "hydrate"))]
-pub use which_fits::frame::WhichFitsFrame;
-#[cfg(not(feature = "hydrate"))]
-pub use ws_echo::close_codes as echo_close_codes;
 pub use ws_echo::WsEcho;
 pub use ws_resume::WsResume;
+
+/// Each demo's frame, server only: what its island is given (`seam`) and
+/// the words it shows now and then; `ui::components::DemoFrame` picks one.
+#[cfg(feature = "ssr")]
+pub mod frames {
+    pub use super::answer_stream::frame::AnswerStreamFrame;
+    pub use super::connection_lab::frame::ConnectionLabFrame;
+    pub use super::handshake_inspector::frame::HandshakeInspectorFrame;
+    pub use super::leaky_server::frame::LeakyServerFrame;
+    pub use super::misbehaving_proxy::frame::MisbehavingProxyFrame;
+    pub use super::reconnect_crowd::ReconnectCrowdFrame;
+    pub use super::rolling_deploy::RollingDeployFrame;
+    pub use super::sse_clock::frame::SseClockFrame;
+    pub use super::which_fits::frame::WhichFitsFrame;
+    pub use super::ws_echo::frame::WsEchoFrame;
+    pub use super::ws_resume::frame::WsResumeFrame;
+}

@@ -11,6 +11,8 @@ use state::{AnswerState, Side};
 
 #[cfg(feature = "hydrate")]
 mod browser;
+#[cfg(feature = "ssr")]
+pub mod frame;
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 mod parser;
 mod state;

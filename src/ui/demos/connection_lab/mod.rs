@@ -7,21 +7,29 @@
 
 use leptos::prelude::*;
 
+use super::seam::{frame_input, FrameInput, LabPorts};
 use super::widgets::{hydrated_marker, Toggle};
+use crate::model::course::DemoOptions;
 use crate::model::wire::Lane;
 use state::{Command, LabState, Trust};
 use views::{Diagram, ServerView, SimulationLimits, StreamTable, TrustNotice};
 
 #[cfg(feature = "hydrate")]
 mod browser;
+#[cfg(feature = "ssr")]
+pub mod frame;
 mod pool;
 mod state;
 mod views;
 
 #[island(lazy)]
 pub fn ConnectionLab() -> impl IntoView {
-    let ports = lane_ports();
-    let (lane, count) = start();
+    // `None` when the host turned the lab off: then only the simulation.
+    let ports = frame_input::<LabPorts>().map(|p| (p.http2, p.http1));
+    let LabStart {
+        lane,
+        streams: count,
+    } = frame_input().unwrap_or_default();
     // The buttons' work is done in the browser, by browser::Lab; its
     // handles live as long as the island. The server renders the buttons only.
     #[cfg(feature = "hydrate")]
@@ -93,50 +101,43 @@ pub fn ConnectionLab() -> impl IntoView {
 }
 
 /// The lane and stream count the lab starts with, as the lesson set them
-/// (`::demo[connection-lab]{lane=… streams=…}`): on the server from the
-/// frame's context, in the browser from its `data-lab-start`.
-fn start() -> (Lane, usize) {
-    #[cfg(feature = "ssr")]
-    return use_context::<crate::model::course::DemoOptions>()
-        .unwrap_or_default()
-        .lab_start();
-    #[cfg(not(feature = "ssr"))]
-    {
-        let start = frame_attribute("data-lab-start").unwrap_or_default();
-        let lane = if start.starts_with('2') {
+/// (`::demo[connection-lab]{lane=… streams=…}`): `data-lab-start="1 8"`
+/// for HTTP/1.1 and 8 streams, `2 12` for HTTP/2 and 12.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LabStart {
+    pub lane: Lane,
+    pub streams: usize,
+}
+
+impl Default for LabStart {
+    fn default() -> Self {
+        LabStart::from(&DemoOptions::default())
+    }
+}
+
+impl From<&DemoOptions> for LabStart {
+    fn from(options: &DemoOptions) -> Self {
+        let (lane, streams) = options.lab_start();
+        LabStart { lane, streams }
+    }
+}
+
+impl FrameInput for LabStart {
+    const ATTRIBUTE: &'static str = "data-lab-start";
+    fn to_attribute(&self) -> String {
+        let digit = if self.lane == Lane::Http2 { 2 } else { 1 };
+        format!("{digit} {}", self.streams)
+    }
+    fn from_attribute(text: &str) -> Option<Self> {
+        let (digit, streams) = text.split_once(' ')?;
+        let lane = if digit == "2" {
             Lane::Http2
         } else {
             Lane::Http1
         };
-        // Read as the ports are (u16), to share their parser.
-        let count = start.get(2..).and_then(|n| n.parse::<u16>().ok());
-        let default = crate::model::course::DemoOptions::default().lab_start();
-        (lane, count.map_or(default.1, usize::from))
-    }
-}
-
-/// An attribute of the lab's frame (`ui/components/demo_frame.rs`).
-#[cfg(not(feature = "ssr"))]
-fn frame_attribute(name: &str) -> Option<String> {
-    document()
-        .query_selector("[data-demo=connection-lab]")
-        .ok()??
-        .get_attribute(name)
-}
-
-/// The ports of the HTTP/2 and the HTTP/1.1 lane, or `None` when the host
-/// turned the lab off (then only the simulation is offered). Not a prop:
-/// props would bring serde_json's parser into the page. The server knows
-/// them; the browser reads them from the frame's `data-lab-ports`.
-fn lane_ports() -> Option<(u16, u16)> {
-    #[cfg(feature = "ssr")]
-    return use_context::<crate::realtime::RealtimeState>()?
-        .lab_lanes
-        .map(|lanes| (lanes.http2_port, lanes.http1_port));
-    #[cfg(not(feature = "ssr"))]
-    {
-        let ports = frame_attribute("data-lab-ports")?;
-        let (h2, h1) = ports.split_once(' ')?;
-        Some((h2.parse().ok()?, h1.parse().ok()?))
+        Some(LabStart {
+            lane,
+            streams: streams.parse::<u16>().ok()?.into(),
+        })
     }
 }

@@ -221,12 +221,8 @@ impl Run {
 /// its ping (which allows any origin) fails only if the lane is off or its
 /// certificate is not trusted yet.
 async fn reach_the_other_origin() -> Result<String, String> {
-    let ports = document()
-        .query_selector("[data-demo=handshake-inspector]")
-        .ok()
-        .flatten()
-        .and_then(|frame| frame.get_attribute("data-lab-ports"));
-    let Some(http1_port) = ports.as_deref().and_then(|p| p.split(' ').nth(1)) else {
+    let ports = crate::ui::demos::seam::frame_input::<crate::ui::demos::seam::LabPorts>();
+    let Some(http1_port) = ports.map(|ports| ports.http1) else {
         return Err(demo_text("case-no-lanes"));
     };
     let host = window().location().hostname().unwrap_or_default();

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::markup::{clicked_data, Markup};
+use super::seam::frame_html;
 use super::widgets::hydrated_marker;
 use crate::model::wire::{websocket_accept, HandshakeReport, MessageHead};
 use cases::Case;
@@ -14,6 +15,8 @@ use state::{CaseRun, InspectorState, Outcome};
 #[cfg(feature = "hydrate")]
 mod browser;
 mod cases;
+#[cfg(feature = "ssr")]
+pub mod frame;
 mod state;
 
 #[island(lazy)]
@@ -66,7 +69,7 @@ pub fn HandshakeInspector() -> impl IntoView {
             })}
             <fieldset class="inspector-cases" on:click=pick_case>
                 <legend>"Other origins, credentials, subprotocols"</legend>
-                <div inner_html=cases_html()></div>
+                <div inner_html=frame_html()></div>
                 <div aria-live="polite">
                     {move || state.case.get().map(|run| view! { <CaseResult run /> })}
                 </div>
@@ -112,15 +115,6 @@ fn CaseResult(run: CaseRun) -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// The cases' buttons and words: the server's markup, which hydration keeps
-/// (nothing to compile into the browser build).
-fn cases_html() -> String {
-    #[cfg(feature = "ssr")]
-    return cases::html();
-    #[cfg(not(feature = "ssr"))]
-    String::new()
 }
 
 /// A request and its response as raw HTTP, side by side.

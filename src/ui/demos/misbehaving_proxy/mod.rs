@@ -12,6 +12,7 @@
 use leptos::prelude::*;
 
 use super::markup::Markup;
+use super::seam::{frame_html, frame_input, FrameInput};
 use super::widgets::{format_ms, hydrated_marker, Toggle};
 use crate::model::wire::ProxyBehaviour;
 use arrivals::Arrivals;
@@ -20,15 +21,17 @@ use state::ProxyState;
 mod arrivals;
 #[cfg(feature = "hydrate")]
 mod browser;
+#[cfg(feature = "ssr")]
+pub mod frame;
 mod state;
 
 #[island(lazy)]
 pub fn MisbehavingProxy() -> impl IntoView {
-    let start = starting_behaviour();
+    let start = frame_input().unwrap_or(ProxyBehaviour::Behaves);
     let state = ProxyState::new(start);
     #[cfg(feature = "hydrate")]
     browser::attach(state);
-    // One handler for the four radios (see `choices`); nothing in them
+    // One handler for the four radios (see `frame::choices`); nothing in them
     // changes but what the learner clicks.
     let pick = move |ev: leptos::ev::Event| {
         if let Some(behaviour) = ProxyBehaviour::from_name(&event_target_value(&ev)) {
@@ -48,7 +51,7 @@ pub fn MisbehavingProxy() -> impl IntoView {
             data-behaviour=move || state.behaviour.get().as_str()>
             <fieldset class="proxy-behaviours" on:change=pick>
                 <legend>"What the proxy does"</legend>
-                <div class="proxy-choices" inner_html=choices(start)></div>
+                <div class="proxy-choices" inner_html=frame_html()></div>
             </fieldset>
             <div class="demo-controls">
                 <Toggle checked=state.heartbeat label="Heartbeat every 2 s" />
@@ -74,56 +77,15 @@ pub fn MisbehavingProxy() -> impl IntoView {
     }
 }
 
-/// The four radios, written by the server (with `start` checked) and
-/// kept as they are by hydration: their labels are not compiled into the
-/// WebAssembly, whose static data every island page loads.
-fn choices(start: ProxyBehaviour) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        let mut html = Markup::default();
-        for behaviour in ProxyBehaviour::ALL {
-            html.raw("<label class=\"proxy-choice\"><input type=\"radio\" name=\"proxy-behaviour\" autocomplete=\"off\" value=\"")
-                .raw(behaviour.as_str())
-                .raw(if behaviour == start { "\" checked>" } else { "\">" })
-                .raw(" ")
-                .text(label(behaviour))
-                .raw("</label>");
-        }
-        html.finish()
+/// The behaviour the demo starts with: the frame's `data-proxy-start`.
+impl FrameInput for ProxyBehaviour {
+    const ATTRIBUTE: &'static str = "data-proxy-start";
+    fn to_attribute(&self) -> String {
+        self.as_str().into()
     }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = start;
-        String::new()
+    fn from_attribute(text: &str) -> Option<Self> {
+        ProxyBehaviour::from_name(text)
     }
-}
-
-#[cfg(feature = "ssr")]
-fn label(behaviour: ProxyBehaviour) -> &'static str {
-    match behaviour {
-        ProxyBehaviour::Behaves => "Behaves: passes each read on, and upgrades",
-        ProxyBehaviour::Buffers => "Buffers: holds the response until 512 bytes have come",
-        ProxyBehaviour::IdleClose => {
-            "Closes idle connections: 5 s without a byte from the server (the stream is quiet: a tick every 10 s)"
-        }
-        ProxyBehaviour::StripsUpgrade => "Strips the upgrade: drops Upgrade and Connection",
-    }
-}
-
-/// The behaviour the demo starts with: the frame's `data-proxy-start`
-/// (read as context on the server, from the frame in the browser: not a
-/// prop, which would bring serde_json's parser into the page).
-fn starting_behaviour() -> ProxyBehaviour {
-    #[cfg(feature = "ssr")]
-    let start = use_context::<ProxyBehaviour>();
-    #[cfg(not(feature = "ssr"))]
-    let start = document()
-        .query_selector("[data-proxy-start]")
-        .ok()
-        .flatten()
-        .and_then(|frame| frame.get_attribute("data-proxy-start"))
-        .and_then(|name| ProxyBehaviour::from_name(&name));
-    start.unwrap_or(ProxyBehaviour::Behaves)
 }
 
 /// The event stream through the proxy: counts, and the ticks as they came,

@@ -2,19 +2,20 @@
 //! bytes of the same stream read with `fetch`, a control that makes the
 //! server drop the connection so the learner watches the reconnect and the
 //! resume with `Last-Event-ID`, and "break it": the same stream asked to
-//! misbehave (`faults.rs`), with one sentence on why the browser reacts as
+//! misbehave (`frame/faults.rs`), with one sentence on why the browser reacts as
 //! it does.
 
 use leptos::prelude::*;
 
 use super::markup::Markup;
+use super::seam::frame_html;
 use super::widgets::{hydrated_marker, BreakIt, Toggle};
 use state::{ready_state_label, ClockState};
 
 #[cfg(feature = "hydrate")]
 mod browser;
-#[cfg(not(feature = "hydrate"))]
-mod faults;
+#[cfg(feature = "ssr")]
+pub mod frame;
 mod state;
 
 #[island(lazy)]
@@ -79,7 +80,7 @@ pub fn SseClock() -> impl IntoView {
                 </button>
                 <Toggle checked=state.show_raw label="Show the raw stream" />
             </div>
-            <BreakIt label="Break it:" options=fault_options() fault=state.fault />
+            <BreakIt label="Break it:" options=frame_html() fault=state.fault />
             <p class="demo-note" role="status">{move || state.note.get()}</p>
             <div class="demo-columns">
                 <section class="raw-stream" class:hidden=move || !state.show_raw.get()>
@@ -95,12 +96,4 @@ pub fn SseClock() -> impl IntoView {
             </div>
         </div>
     }
-}
-
-/// The "break it" options, from the server (the browser keeps them).
-fn fault_options() -> String {
-    #[cfg(not(feature = "hydrate"))]
-    return faults::options_html();
-    #[cfg(feature = "hydrate")]
-    String::new()
 }

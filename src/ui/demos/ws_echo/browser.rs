@@ -9,7 +9,7 @@ use super::state::{echo_url, EchoState, LogEntry, Outgoing};
 use crate::model::wire::{ECHO_HELLO_PREFIX, PING_STORM_PREFIX};
 use crate::ui::demos::browser::{demo_text, describe, now_ms, wall_time, WebSocketHandle};
 
-pub fn attach(state: EchoState, root: NodeRef<leptos::html::Div>) {
+pub fn attach(state: EchoState) {
     let socket = StoredValue::new_local(None::<WebSocketHandle>);
     // Send times of messages not yet echoed: the echo keeps their order.
     let in_flight = StoredValue::new_local(VecDeque::<f64>::new());
@@ -45,7 +45,7 @@ pub fn attach(state: EchoState, root: NodeRef<leptos::html::Div>) {
         };
         socket.with_value(|s| {
             if let Some(s) = s {
-                send(&s.socket, outgoing, state, in_flight, root);
+                send(&s.socket, outgoing, state, in_flight);
             }
         });
     });
@@ -136,7 +136,6 @@ fn send(
     outgoing: Outgoing,
     state: EchoState,
     in_flight: StoredValue<VecDeque<f64>, LocalStorage>,
-    root: NodeRef<leptos::html::Div>,
 ) {
     let random_bytes = |size: u32| {
         let bytes: Vec<u8> = (0..size)
@@ -153,7 +152,7 @@ fn send(
             socket.send_with_str(&text),
         ),
         Outgoing::Binary(size) => random_bytes(size),
-        Outgoing::OverLimit => random_bytes(server_limit(root).saturating_add(1)),
+        Outgoing::OverLimit => random_bytes(server_limit().saturating_add(1)),
     };
     match result {
         Ok(()) => {
@@ -171,14 +170,12 @@ fn send(
     }
 }
 
-/// The server's largest message, from the `data-max-message` of the frame
-/// around this island (64 KiB, the server's default, if it is missing).
-fn server_limit(root: NodeRef<leptos::html::Div>) -> u32 {
-    root.get_untracked()
-        .and_then(|el| el.closest("[data-max-message]").ok().flatten())
-        .and_then(|frame| frame.get_attribute("data-max-message"))
-        .and_then(|limit| limit.parse().ok())
-        .unwrap_or(64 * 1024)
+/// The server's largest message, as the frame gave it (64 KiB, the
+/// server's default, if it is missing).
+fn server_limit() -> u32 {
+    crate::ui::demos::seam::frame_input::<super::MaxMessage>().map_or(64 * 1024, |limit| {
+        u32::try_from(limit.0).unwrap_or(u32::MAX)
+    })
 }
 
 fn event_entry(kind: &'static str, text: &str) -> LogEntry {

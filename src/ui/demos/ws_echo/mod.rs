@@ -7,23 +7,33 @@
 use leptos::prelude::*;
 
 use super::markup::Markup;
+use super::seam::{frame_html, FrameInput};
 use super::widgets::{hydrated_marker, BreakIt};
 use state::{ready_state_label, EchoState, Outgoing};
 
 #[cfg(feature = "hydrate")]
 mod browser;
-#[cfg(not(feature = "hydrate"))]
-pub mod close_codes;
-#[cfg(not(feature = "hydrate"))]
-mod faults;
+#[cfg(feature = "ssr")]
+pub mod frame;
 mod state;
 
-/// The server's message limit is not a prop (props would bring serde_json's
-/// parser into the page): the demo's frame carries it as
-/// `data-max-message`, read when the learner sends one byte over it.
+/// The server's largest message, given by the frame
+/// (`data-max-message`), read when the learner sends one byte over it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MaxMessage(pub usize);
+
+impl FrameInput for MaxMessage {
+    const ATTRIBUTE: &'static str = "data-max-message";
+    fn to_attribute(&self) -> String {
+        self.0.to_string()
+    }
+    fn from_attribute(text: &str) -> Option<Self> {
+        text.parse().ok().map(MaxMessage)
+    }
+}
+
 #[island(lazy)]
 pub fn WsEcho() -> impl IntoView {
-    let root = NodeRef::<leptos::html::Div>::new();
     let state = EchoState {
         ready_state: RwSignal::new(3),
         text: RwSignal::new("Hello, WebSocket!".into()),
@@ -36,12 +46,12 @@ pub fn WsEcho() -> impl IntoView {
         send_requests: RwSignal::new(None),
     };
     #[cfg(feature = "hydrate")]
-    browser::attach(state, root);
+    browser::attach(state);
 
     let open = move || state.ready_state.get() == 1;
     // A new socket, broken as asked.
     view! {
-        <div class="echo-demo" node_ref=root data-hydrated=hydrated_marker()>
+        <div class="echo-demo" data-hydrated=hydrated_marker()>
             <div class="demo-controls">
                 <span class=move || format!("ready-state ready-state-{}", state.ready_state.get())>
                     "readyState " {move || state.ready_state.get()} " " {move || ready_state_label(state.ready_state.get())}
@@ -78,7 +88,7 @@ pub fn WsEcho() -> impl IntoView {
                     "Send one byte over the server's limit"
                 </button>
             </div>
-            <BreakIt label="Break it (a new socket):" options=fault_options() fault=state.fault />
+            <BreakIt label="Break it (a new socket):" options=frame_html() fault=state.fault />
             <p class="demo-note close-info" role="status">{move || state.closed.get()}</p>
             <MessageLog state />
         </div>
@@ -128,12 +138,4 @@ fn MessageLog(state: EchoState) -> impl IntoView {
             </table>
         </div>
     }
-}
-
-/// The "break it" options, from the server (the browser keeps them).
-fn fault_options() -> String {
-    #[cfg(not(feature = "hydrate"))]
-    return faults::options_html();
-    #[cfg(feature = "hydrate")]
-    String::new()
 }

@@ -13,6 +13,8 @@ use state::{Ledger, ResumeState};
 
 #[cfg(feature = "hydrate")]
 mod browser;
+#[cfg(feature = "ssr")]
+pub mod frame;
 mod state;
 
 #[island(lazy)]

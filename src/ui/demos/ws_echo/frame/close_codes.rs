@@ -1,5 +1,5 @@
 //! What each close code the echo can report means, in words. Server only:
-//! `DemoFrame` lists them beside the island (a hidden `<dl>`), and the
+//! the echo's frame lists them beside the island (a hidden `<dl>`), and the
 //! browser code reads the one it needs, so the text is not in the
 //! WebAssembly every island page loads.
 

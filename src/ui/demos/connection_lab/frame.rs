@@ -1,0 +1,57 @@
+//! The lab's frame, server only: its notices, and what the island is given
+//! (the lanes' ports when they are on, where the lesson starts it).
+
+use leptos::prelude::*;
+
+use super::{ConnectionLab, LabStart};
+use crate::model::course::DemoOptions;
+use crate::realtime::RealtimeState;
+use crate::ui::demos::seam::{give, LabPorts};
+
+/// Shows the lab's proxy note when this page came over HTTPS on a port that
+/// is not one of the lanes: this server serves its pages over plain HTTP,
+/// so something in front of it (nginx, Caddy) answered. A few inline bytes,
+/// allowed by the page's CSP hash; the page is cached, so the server cannot
+/// tell per request.
+const LAB_PROXY_SCRIPT: &str = r#"(()=>{let f=document.querySelector("[data-lab-ports]"),n=document.getElementById("lab-proxy-note");if(f&&n&&location.protocol=="https:"&&!f.dataset.labPorts.split(" ").includes(location.port))n.hidden=!1})()"#;
+
+/// The lanes' ports, when this server runs them.
+pub fn lab_ports() -> Option<LabPorts> {
+    let realtime = expect_context::<RealtimeState>();
+    realtime.lab_lanes.map(|lanes| LabPorts {
+        http2: lanes.http2_port,
+        http1: lanes.http1_port,
+    })
+}
+
+#[component]
+pub fn ConnectionLabFrame(options: DemoOptions) -> impl IntoView {
+    let ports = lab_ports();
+    let note = match ports {
+        Some(_) => view! {
+            <p class="lab-notice" id="lab-proxy-note" hidden>
+                "This page reached you through a proxy: this server sends its own pages over plain \
+                 HTTP, and this one came over HTTPS. The lab's lanes are HTTPS ports of the server \
+                 itself, which your browser must reach directly, not through the proxy. If the lab \
+                 below cannot reach them, tick “Simulate instead”."
+            </p>
+        }
+        .into_any(),
+        // Known here, so not in the island: the server runs without the lanes.
+        None => view! {
+            <p class="lab-notice">
+                "This server runs without the lab's HTTPS lanes (--no-lab). The simulation below \
+                 shows the same idea."
+            </p>
+        }
+        .into_any(),
+    };
+    let island = give(LabStart::from(&options), view! { <ConnectionLab /> });
+    let island = match ports {
+        Some(ports) => give(ports, island).into_any(),
+        None => island.into_any(),
+    };
+    // After the island, whose frame carries the ports the script reads.
+    let script = ports.map(|_| view! { <script inner_html=LAB_PROXY_SCRIPT></script> });
+    view! { {note} {island} {script} }
+}
