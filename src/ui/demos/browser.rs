@@ -325,3 +325,16 @@ pub fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
     let value = js_sys::JSON::parse(json).ok()?;
     serde_wasm_bindgen::from_value(value).ok()
 }
+
+/// Puts `entry` first in a newest-first log and keeps the newest `keep`.
+pub fn push_newest<T: Send + Sync + 'static>(
+    log: leptos::prelude::RwSignal<Vec<T>>,
+    entry: T,
+    keep: usize,
+) {
+    use leptos::prelude::Update;
+    log.update(|log| {
+        log.insert(0, entry);
+        log.truncate(keep);
+    });
+}

@@ -62,15 +62,6 @@ pub fn hydrated_marker() -> Signal<Option<&'static str>> {
     Signal::derive(move || hydrated.get().then_some("true"))
 }
 
-/// Puts `entry` first in a newest-first log and keeps the newest `keep`.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub fn push_newest<T: Send + Sync + 'static>(log: RwSignal<Vec<T>>, entry: T, keep: usize) {
-    log.update(|log| {
-        log.insert(0, entry);
-        log.truncate(keep);
-    });
-}
-
 /// Milliseconds as text with `decimals` (0 or 1) digits after the point,
 /// through integers: formatting an `f64` would pull Rust's float printing
 /// (about 20 KB of WebAssembly) into every demo that shows a time.

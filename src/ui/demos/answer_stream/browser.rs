@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortController, MessageEvent};
 
 use super::parser::EventStreamParser;
-use super::state::{AnswerState, Side, CUT_AFTER};
+use super::state::{AnswerState, Side};
 use crate::model::wire::{AnswerDone, AnswerQuestion, AnswerToken};
 use crate::ui::demos::browser::{
     demo_text, demo_text_with, describe, get_text, parse, read_body_text, sleep, to_json,
@@ -265,4 +265,20 @@ fn open(
         });
     });
     Ok(source)
+}
+
+/// Tokens the `fetch` side reads before it cuts the connection, when asked
+/// to (the toggle's label in `mod.rs` and the note in
+/// `frame.rs` say the number).
+const CUT_AFTER: u32 = 10;
+
+/// What only the browser does with a side of the demo.
+impl Side {
+    /// Empties the side for a new answer.
+    pub fn restart(&self) {
+        self.answer.set(String::new());
+        self.tokens.set(0);
+        self.requests.set(0);
+        self.busy.set(true);
+    }
 }

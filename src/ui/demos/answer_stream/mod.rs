@@ -13,7 +13,7 @@ use state::{AnswerState, Side};
 mod browser;
 #[cfg(feature = "ssr")]
 pub mod frame;
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg(any(feature = "hydrate", test))]
 mod parser;
 mod state;
 

@@ -24,21 +24,12 @@ impl Side {
             busy: RwSignal::new(false),
         }
     }
-
-    /// Empties the side for a new answer.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn restart(&self) {
-        self.answer.set(String::new());
-        self.tokens.set(0);
-        self.requests.set(0);
-        self.busy.set(true);
-    }
 }
 
 #[derive(Clone, Copy)]
 pub struct AnswerState {
     pub question: RwSignal<String>,
-    /// The `fetch` side cuts its connection after [`CUT_AFTER`] tokens and
+    /// The `fetch` side cuts its connection after `CUT_AFTER` tokens (`browser.rs`) and
     /// resumes with `Last-Event-ID`.
     pub cut: RwSignal<bool>,
     /// The `EventSource` side puts the token in the URL.
@@ -48,12 +39,6 @@ pub struct AnswerState {
     pub raw: RwSignal<String>,
     pub event_source: Side,
 }
-
-/// Tokens the `fetch` side reads before it cuts the connection, when asked
-/// to (the toggle's label in `mod.rs` and the note in
-/// `ui::components::demo_frame` say the number).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub const CUT_AFTER: u32 = 10;
 
 /// The question the demo starts with.
 pub const FIRST_QUESTION: &str = "How does a client resume a stream it lost?";

@@ -27,13 +27,6 @@ pub struct Arrivals {
     pub status: RwSignal<String>,
 }
 
-/// Arrivals closer than this came in one burst.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub const BURST_MS: f64 = 50.0;
-
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-const KEPT: usize = 12;
-
 impl Arrivals {
     pub fn new() -> Self {
         Arrivals {
@@ -44,28 +37,5 @@ impl Arrivals {
             drops: RwSignal::new(0),
             status: RwSignal::new("Starts when the page is ready.".into()),
         }
-    }
-
-    /// Back to nothing, for a new run.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn reset(&self) {
-        self.log.set(Vec::new());
-        for count in [self.ticks, self.bunched, self.drops] {
-            count.set(0);
-        }
-        self.longest_ms.set(0.0);
-    }
-
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn record(&self, arrival: Arrival) {
-        if let Some(after) = arrival.after_ms {
-            self.longest_ms
-                .update(|longest| *longest = longest.max(after));
-            if after < BURST_MS {
-                self.bunched.update(|n| *n += 1);
-            }
-        }
-        self.ticks.update(|n| *n += 1);
-        crate::ui::demos::widgets::push_newest(self.log, arrival, KEPT);
     }
 }

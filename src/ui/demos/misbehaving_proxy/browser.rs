@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 use web_sys::{CloseEvent, MessageEvent};
 
-use super::arrivals::Arrival;
+use super::arrivals::{Arrival, Arrivals};
 use super::state::ProxyState;
 use crate::model::wire::ProxyBehaviour;
 use crate::ui::demos::browser::{demo_text, get_text, now_ms, EventSourceHandle, WebSocketHandle};
@@ -205,4 +205,45 @@ fn every_second(state: ProxyState, run: Runs) {
             state.log.set(lines);
         }
     });
+}
+
+/// Arrivals closer than this came in one burst.
+const BURST_MS: f64 = 50.0;
+
+const KEPT: usize = 12;
+
+/// What only the browser does with the stream's arrivals.
+impl Arrivals {
+    /// Back to nothing, for a new run.
+    pub fn reset(&self) {
+        self.log.set(Vec::new());
+        for count in [self.ticks, self.bunched, self.drops] {
+            count.set(0);
+        }
+        self.longest_ms.set(0.0);
+    }
+
+    pub fn record(&self, arrival: Arrival) {
+        if let Some(after) = arrival.after_ms {
+            self.longest_ms
+                .update(|longest| *longest = longest.max(after));
+            if after < BURST_MS {
+                self.bunched.update(|n| *n += 1);
+            }
+        }
+        self.ticks.update(|n| *n += 1);
+        crate::ui::demos::browser::push_newest(self.log, arrival, KEPT);
+    }
+}
+
+/// What only the browser does with the demo's state.
+impl ProxyState {
+    /// Back to zero, for a new behaviour or heartbeat setting.
+    pub fn reset(&self) {
+        self.stream.reset();
+        self.echoed.set(0);
+        self.socket_closes.set(0);
+        self.close_code.set("–".into());
+        self.log.set(Vec::new());
+    }
 }

@@ -37,14 +37,4 @@ impl ProxyState {
             log: RwSignal::new(Vec::new()),
         }
     }
-
-    /// Back to zero, for a new behaviour or heartbeat setting.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn reset(&self) {
-        self.stream.reset();
-        self.echoed.set(0);
-        self.socket_closes.set(0);
-        self.close_code.set("–".into());
-        self.log.set(Vec::new());
-    }
 }

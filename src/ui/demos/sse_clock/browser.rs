@@ -6,7 +6,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, MessageEvent};
 
-use super::state::{clock_url, ClockState};
+use super::state::{ClockState, Parsed};
+use crate::ui::demos::widgets::ChosenFault;
 
 use crate::model::wire::ClockHello;
 use crate::ui::demos::browser::{
@@ -203,3 +204,26 @@ async fn pump_raw(
     state.raw.update(|raw| raw.push_str("\n[end of body]\n"));
     Ok(())
 }
+
+/// What only the browser does with the clock's state.
+impl ClockState {
+    pub fn record(&self, at: String, kind: &str, id: String, data: String) {
+        let entry = Parsed {
+            at,
+            kind: kind.into(),
+            id,
+            data,
+        };
+        crate::ui::demos::browser::push_newest(self.events, entry, KEPT_EVENTS);
+    }
+}
+
+/// The stream's URL: `/api/clock`, with `?fault=…` when one is asked for.
+fn clock_url(fault: Option<&ChosenFault>) -> String {
+    match fault {
+        Some(fault) => format!("/api/clock?fault={}", fault.query),
+        None => "/api/clock".into(),
+    }
+}
+
+const KEPT_EVENTS: usize = 60;

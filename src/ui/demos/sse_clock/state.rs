@@ -30,8 +30,6 @@ pub struct ClockState {
     pub note: RwSignal<String>,
 }
 
-const KEPT_EVENTS: usize = 60;
-
 impl ClockState {
     pub fn new() -> Self {
         ClockState {
@@ -49,17 +47,6 @@ impl ClockState {
             note: RwSignal::new(String::new()),
         }
     }
-
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn record(&self, at: String, kind: &str, id: String, data: String) {
-        let entry = Parsed {
-            at,
-            kind: kind.into(),
-            id,
-            data,
-        };
-        crate::ui::demos::widgets::push_newest(self.events, entry, KEPT_EVENTS);
-    }
 }
 
 pub fn ready_state_label(state: u16) -> &'static str {
@@ -67,14 +54,5 @@ pub fn ready_state_label(state: u16) -> &'static str {
         0 => "CONNECTING",
         1 => "OPEN",
         _ => "CLOSED",
-    }
-}
-
-/// The stream's URL: `/api/clock`, with `?fault=…` when one is asked for.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub fn clock_url(fault: Option<&ChosenFault>) -> String {
-    match fault {
-        Some(fault) => format!("/api/clock?fault={}", fault.query),
-        None => "/api/clock".into(),
     }
 }

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use std::collections::VecDeque;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use super::state::{echo_url, EchoState, LogEntry, Outgoing};
+use super::state::{EchoState, LogEntry, Outgoing};
 use crate::model::wire::{ECHO_HELLO_PREFIX, PING_STORM_PREFIX};
 use crate::ui::demos::browser::{demo_text, describe, now_ms, wall_time, WebSocketHandle};
+use crate::ui::demos::widgets::ChosenFault;
 
 pub fn attach(state: EchoState) {
     let socket = StoredValue::new_local(None::<WebSocketHandle>);
@@ -197,3 +198,21 @@ fn hex_preview(bytes: &[u8]) -> String {
         if bytes.len() > 12 { " …" } else { "" }
     )
 }
+
+/// What only the browser does with the echo's state.
+impl EchoState {
+    pub fn record(&self, entry: LogEntry) {
+        crate::ui::demos::browser::push_newest(self.log, entry, KEPT_ENTRIES);
+    }
+}
+
+/// The socket's URL: `?hello` (the server first says how the socket reached
+/// it), and `&fault=…` when one is asked for.
+fn echo_url(fault: Option<&ChosenFault>) -> String {
+    match fault {
+        Some(fault) => format!("/api/echo?hello&fault={}", fault.query),
+        None => "/api/echo?hello".into(),
+    }
+}
+
+const KEPT_ENTRIES: usize = 50;

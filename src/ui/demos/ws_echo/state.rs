@@ -36,30 +36,11 @@ pub enum Outgoing {
     OverLimit,
 }
 
-const KEPT_ENTRIES: usize = 50;
-
-impl EchoState {
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn record(&self, entry: LogEntry) {
-        crate::ui::demos::widgets::push_newest(self.log, entry, KEPT_ENTRIES);
-    }
-}
-
 pub fn ready_state_label(state: u16) -> &'static str {
     match state {
         0 => "CONNECTING",
         1 => "OPEN",
         2 => "CLOSING",
         _ => "CLOSED",
-    }
-}
-
-/// The socket's URL: `?hello` (the server first says how the socket reached
-/// it), and `&fault=…` when one is asked for.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub fn echo_url(fault: Option<&ChosenFault>) -> String {
-    match fault {
-        Some(fault) => format!("/api/echo?hello&fault={}", fault.query),
-        None => "/api/echo?hello".into(),
     }
 }
