@@ -9,7 +9,6 @@ use web_sys::{AbortController, CloseEvent, EventSource, MessageEvent};
 use super::state::{
     Command, LabState, StreamRow, StreamState, Trust, NO_CONNECTIONS, SOCKET_INDEX,
 };
-use super::views::lane_links_html;
 use crate::model::wire::{LabHello, LabPing, LabView, Lane};
 use crate::ui::demos::browser::{describe, now_ms, parse, EventSourceHandle, WebSocketHandle};
 use crate::ui::demos::markup::Markup;
@@ -320,6 +319,54 @@ pub fn server_view_html(view: &LabView) -> String {
             html.raw(", ").number(c.sockets as u64).raw(" WebSocket(s)");
         }
         html.raw("</li>");
+    }
+    html.finish()
+}
+
+/// What only the browser does with a row.
+impl StreamRow {
+    /// A stream just asked for: no event yet.
+    pub fn waiting(index: usize) -> Self {
+        StreamRow {
+            index,
+            state: StreamState::Waiting,
+            first_event_ms: None,
+            connection: None,
+            protocol: String::new(),
+            socket: false,
+        }
+    }
+}
+
+/// What only the browser does with the lab's rows.
+impl LabState {
+    /// Marks a stream or socket failed, saying why where its protocol would be.
+    pub fn fail_row(&self, index: usize, why: String) {
+        self.update_row(index, |row| {
+            row.state = StreamState::Failed;
+            row.protocol = why;
+        });
+    }
+
+    pub fn update_row(&self, index: usize, change: impl FnOnce(&mut StreamRow)) {
+        self.rows.update(|rows| {
+            if let Some(row) = rows.iter_mut().find(|r| r.index == index) {
+                change(row);
+            }
+        });
+    }
+}
+
+/// Links to open each lane in a tab of its own, `https://{host}:{port}/`
+/// (the browser build fills them in: only the page knows its host).
+fn lane_links_html((h2, h1): &(String, String)) -> String {
+    let mut html = Markup::default();
+    for (url, label) in [(h2, "HTTP/2"), (h1, "HTTP/1.1")] {
+        html.raw(if label == "HTTP/2" { "" } else { " and " });
+        html.raw("<a href=\"")
+            .text(url)
+            .raw("/\" target=\"_blank\" rel=\"noopener\">");
+        html.text(url).raw("/</a> (").raw(label).raw(")");
     }
     html.finish()
 }

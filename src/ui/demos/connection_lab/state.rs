@@ -30,18 +30,6 @@ pub struct StreamRow {
 }
 
 impl StreamRow {
-    /// A stream just asked for: no event yet.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn waiting(index: usize) -> Self {
-        StreamRow {
-            index,
-            state: StreamState::Waiting,
-            first_event_ms: None,
-            connection: None,
-            protocol: String::new(),
-            socket: false,
-        }
-    }
 
     /// How the row is named in the table and the diagram: a stream by its
     /// number, a socket as `WS` and its number.
@@ -54,7 +42,6 @@ impl StreamRow {
 }
 
 /// Sockets are numbered from here, apart from the streams (at most 50).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub const SOCKET_INDEX: usize = 1000;
 
 /// Whether the lanes answer this browser; learned in the browser build.
@@ -119,21 +106,4 @@ impl LabState {
         }
     }
 
-    /// Marks a stream or socket failed, saying why where its protocol would be.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn fail_row(&self, index: usize, why: String) {
-        self.update_row(index, |row| {
-            row.state = StreamState::Failed;
-            row.protocol = why;
-        });
-    }
-
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-    pub fn update_row(&self, index: usize, change: impl FnOnce(&mut StreamRow)) {
-        self.rows.update(|rows| {
-            if let Some(row) = rows.iter_mut().find(|r| r.index == index) {
-                change(row);
-            }
-        });
-    }
 }

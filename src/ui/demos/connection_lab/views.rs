@@ -23,21 +23,6 @@ pub fn TrustNotice(state: LabState) -> impl IntoView {
     }
 }
 
-/// Links to open each lane in a tab of its own, `https://{host}:{port}/`
-/// (the browser build fills them in: only the page knows its host).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub fn lane_links_html((h2, h1): &(String, String)) -> String {
-    let mut html = Markup::default();
-    for (url, label) in [(h2, "HTTP/2"), (h1, "HTTP/1.1")] {
-        html.raw(if label == "HTTP/2" { "" } else { " and " });
-        html.raw("<a href=\"")
-            .text(url)
-            .raw("/\" target=\"_blank\" rel=\"noopener\">");
-        html.text(url).raw("/</a> (").raw(label).raw(")");
-    }
-    html.finish()
-}
-
 /// TCP connections as lanes, with the streams each carries; waiting
 /// streams queue at the side. Live, as measured; or the model's, when the
 /// learner simulates.
