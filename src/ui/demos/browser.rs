@@ -338,3 +338,15 @@ pub fn push_newest<T: Send + Sync + 'static>(
         log.truncate(keep);
     });
 }
+
+/// Runs `act` each time the island asks through `requests` (a count its
+/// button bumps), never when the island starts. What `act` reads is not
+/// tracked, so nothing else makes it run again.
+pub fn on_request(requests: leptos::prelude::RwSignal<u32>, act: impl Fn() + 'static) {
+    use leptos::prelude::{Effect, Get};
+    Effect::new(move |_| {
+        if requests.get() > 0 {
+            leptos::prelude::untrack(&act);
+        }
+    });
+}

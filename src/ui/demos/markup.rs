@@ -17,7 +17,7 @@ use std::fmt::Write;
 
 /// HTML text, built with everything from outside escaped.
 #[derive(Default)]
-pub struct Markup(String);
+pub struct Markup(pub(in crate::ui::demos) String);
 
 impl Markup {
     /// Markup written by this program: tags and fixed text.
@@ -48,56 +48,13 @@ impl Markup {
         self
     }
 
-    /// A chart drawn on the server: an `<svg>` of `width` by `height`
-    /// units, with its title for screen readers; close it with `</svg>`.
-    #[cfg(feature = "ssr")]
-    pub fn chart(&mut self, class: &str, width: u32, height: u32, title: &str) -> &mut Self {
-        self.raw("<svg class=\"")
-            .raw(class)
-            .raw("\" viewBox=\"0 0 ")
-            .number(width)
-            .raw(" ")
-            .number(height)
-            .raw("\" role=\"img\"><title>")
-            .text(title)
-            .raw("</title>")
-    }
-
-    /// An SVG rectangle of a chart drawn on the server, styled by its class;
-    /// never thinner than half a unit, so a small bar still shows.
-    #[cfg(feature = "ssr")]
-    pub fn rect(&mut self, class: &str, x: f64, y: f64, width: f64, height: f64) -> &mut Self {
-        let _ = write!(
-            self.0,
-            "<rect class=\"{class}\" x=\"{x:.2}\" y=\"{y:.2}\" width=\"{width:.2}\" height=\"{:.2}\"/>",
-            height.max(0.5)
-        );
-        self
-    }
-
     pub fn finish(&mut self) -> String {
         std::mem::take(&mut self.0)
     }
 }
 
-/// The `<option>`s of a "break it" `<select>`: `first` (value empty, the
-/// demo as it is), then each `(value, label, why)`, the explanation in
-/// `data-why`. Built on the server only (see `widgets::BreakIt`).
-#[cfg(not(feature = "hydrate"))]
-pub fn fault_options(first: &str, options: &[(&str, &str, &str)]) -> String {
-    let mut html = Markup::default();
-    html.raw("<option value=\"\">").text(first).raw("</option>");
-    for (value, label, why) in options {
-        html.raw("<option value=\"").text(value);
-        html.raw("\" data-why=\"").text(why).raw("\">");
-        html.text(label).raw("</option>");
-    }
-    html.finish()
-}
-
 /// The value of `attribute` on the element clicked, or on the nearest
 /// ancestor that has it: which of a list's buttons was pressed.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub fn clicked_data(event: &leptos::ev::MouseEvent, attribute: &str) -> Option<String> {
     use leptos::wasm_bindgen::JsCast;
     let target = event

@@ -21,13 +21,13 @@ mod leaky_server;
 mod markup;
 mod misbehaving_proxy;
 #[cfg(feature = "ssr")]
-mod query_form;
-#[cfg(feature = "ssr")]
 mod reconnect_crowd;
 #[cfg(feature = "ssr")]
 mod rolling_deploy;
 mod room;
 pub mod seam;
+#[cfg(feature = "ssr")]
+mod server_side;
 mod sse_clock;
 mod which_fits;
 mod widgets;

@@ -11,8 +11,8 @@ use super::parser::EventStreamParser;
 use super::state::{AnswerState, Side};
 use crate::model::wire::{AnswerDone, AnswerQuestion, AnswerToken};
 use crate::ui::demos::browser::{
-    demo_text, demo_text_with, describe, get_text, parse, read_body_text, sleep, to_json,
-    EventSourceHandle,
+    demo_text, demo_text_with, describe, get_text, on_request, parse, read_body_text, sleep,
+    to_json, EventSourceHandle,
 };
 
 /// The demo's public token (`realtime::answer::DEMO_TOKEN` on the server).
@@ -31,7 +31,18 @@ enum Ended {
     Broken(String),
 }
 
-pub fn ask_with_fetch(state: AnswerState) {
+/// Each Ask button's work, for as long as the island lives; the
+/// `EventSource` side's connection closes with it.
+pub fn attach(state: AnswerState) {
+    let connection = StoredValue::new_local(None);
+    on_cleanup(move || connection.set_value(None));
+    on_request(state.fetch_requests, move || ask_with_fetch(state));
+    on_request(state.event_source_requests, move || {
+        ask_with_event_source(state, connection)
+    });
+}
+
+fn ask_with_fetch(state: AnswerState) {
     let side = state.fetch;
     side.restart();
     state.raw.set(String::new());
@@ -195,7 +206,7 @@ async fn read_answer(
 }
 
 /// The `EventSource` side: the same question in the URL, and no header.
-pub fn ask_with_event_source(
+fn ask_with_event_source(
     state: AnswerState,
     connection: StoredValue<Option<EventSourceHandle>, LocalStorage>,
 ) {

@@ -21,17 +21,9 @@ mod state;
 pub fn AnswerStream() -> impl IntoView {
     let state = AnswerState::new();
     #[cfg(feature = "hydrate")]
-    let connection = StoredValue::new_local(None);
-    #[cfg(feature = "hydrate")]
-    on_cleanup(move || connection.set_value(None));
-    let ask_fetch = move |_| {
-        #[cfg(feature = "hydrate")]
-        browser::ask_with_fetch(state);
-    };
-    let ask_event_source = move |_| {
-        #[cfg(feature = "hydrate")]
-        browser::ask_with_event_source(state, connection);
-    };
+    browser::attach(state);
+    let ask_fetch = move |_| state.fetch_requests.update(|n| *n += 1);
+    let ask_event_source = move |_| state.event_source_requests.update(|n| *n += 1);
     view! {
         <div class="answer-demo" data-hydrated=hydrated_marker()>
             <label class="answer-question">

@@ -38,6 +38,9 @@ pub struct AnswerState {
     /// The bytes the `fetch` side read, every request's one after another.
     pub raw: RwSignal<String>,
     pub event_source: Side,
+    /// Bumped by the two Ask buttons.
+    pub fetch_requests: RwSignal<u32>,
+    pub event_source_requests: RwSignal<u32>,
 }
 
 /// The question the demo starts with.
@@ -52,6 +55,8 @@ impl AnswerState {
             fetch: Side::new(),
             raw: RwSignal::new(String::new()),
             event_source: Side::new(),
+            fetch_requests: RwSignal::new(0),
+            event_source_requests: RwSignal::new(0),
         }
     }
 }

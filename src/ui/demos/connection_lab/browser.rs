@@ -34,7 +34,7 @@ pub struct Lab {
 }
 
 /// Opens the server's view and checks the lanes' certificate.
-pub fn attach(state: LabState, ports: Option<(u16, u16)>) -> Lab {
+pub fn attach(state: LabState, ports: Option<(u16, u16)>) {
     let lab = Lab {
         state,
         held: StoredValue::new_local(Connections::default()),
@@ -58,7 +58,13 @@ pub fn attach(state: LabState, ports: Option<(u16, u16)>) -> Lab {
             *held = Connections::default();
         });
     });
-    lab
+    // Each command the learner gives, once; what running it reads is not
+    // tracked, so nothing else runs it again.
+    Effect::new(move |_| {
+        if let Some(command) = state.command.get() {
+            untrack(|| lab.run(command));
+        }
+    });
 }
 
 impl Lab {

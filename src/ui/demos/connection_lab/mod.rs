@@ -30,25 +30,11 @@ pub fn ConnectionLab() -> impl IntoView {
         lane,
         streams: count,
     } = frame_input().unwrap_or_default();
-    // The buttons' work is done in the browser, by browser::Lab; its
-    // handles live as long as the island. The server renders the buttons only.
+    let state = LabState::new(ports.is_none(), lane, count);
+    // The buttons' work is done in the browser, by browser::Lab, for as
+    // long as the island lives. The server renders the buttons only.
     #[cfg(feature = "hydrate")]
-    let lab = StoredValue::new(None::<browser::Lab>);
-    let state = LabState::new(
-        ports.is_none(),
-        lane,
-        count,
-        Callback::new(move |command: Command| {
-            #[cfg(feature = "hydrate")]
-            if let Some(lab) = lab.get_value() {
-                lab.run(command);
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = command;
-        }),
-    );
-    #[cfg(feature = "hydrate")]
-    lab.set_value(Some(browser::attach(state, ports)));
+    browser::attach(state, ports);
 
     // Every part is in the page from the start and shown or hidden: a part
     // built in the browser on demand (an Either, a <Show>) costs the
@@ -79,17 +65,17 @@ pub fn ConnectionLab() -> impl IntoView {
             <TrustNotice state />
             <div class="demo-controls" hidden=simulated>
                 <button class="button" disabled=move || state.trust.get() != Trust::Trusted
-                    on:click=move |_| state.run.run(Command::OpenStreams)>
+                    on:click=move |_| state.ask(Command::OpenStreams)>
                     {move || format!("Open {} streams on {}", state.count.get(), state.lane.get().label())}
                 </button>
                 <button class="button" disabled=move || state.trust.get() != Trust::Trusted
-                    on:click=move |_| state.run.run(Command::OpenSocket)>
+                    on:click=move |_| state.ask(Command::OpenSocket)>
                     {move || format!("Open a WebSocket on {}", state.lane.get().label())}
                 </button>
                 <button class="button secondary" disabled=move || state.rows.get().is_empty()
-                    on:click=move |_| state.run.run(Command::CloseAll)>"Close all"</button>
+                    on:click=move |_| state.ask(Command::CloseAll)>"Close all"</button>
                 <button class="button secondary" disabled=move || state.trust.get() != Trust::Trusted
-                    on:click=move |_| state.run.run(Command::Ping)>"Send an ordinary request"</button>
+                    on:click=move |_| state.ask(Command::Ping)>"Send an ordinary request"</button>
             </div>
             <p class="demo-note lab-ping" role="status" hidden=simulated>{move || state.ping.get()}</p>
             <SimulationLimits state hidden=Signal::derive(live) />

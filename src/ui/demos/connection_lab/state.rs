@@ -30,7 +30,6 @@ pub struct StreamRow {
 }
 
 impl StreamRow {
-
     /// How the row is named in the table and the diagram: a stream by its
     /// number, a socket as `WS` and its number.
     pub fn label(&self) -> String {
@@ -80,13 +79,14 @@ pub struct LabState {
     pub max_concurrent_streams: RwSignal<usize>,
     /// Links to both lanes, as markup, once the page knows its host.
     pub lane_links: RwSignal<String>,
-    /// Carries out a [`Command`] (in the browser; nothing on the server).
-    pub run: Callback<Command>,
+    /// The learner's latest [`Command`], which the browser carries out
+    /// (`browser.rs`); nothing on the server.
+    pub command: RwSignal<Option<Command>>,
 }
 
 impl LabState {
     /// With no lanes (the lab is off), the simulation is all there is.
-    pub fn new(lab_off: bool, lane: Lane, count: usize, run: Callback<Command>) -> Self {
+    pub fn new(lab_off: bool, lane: Lane, count: usize) -> Self {
         LabState {
             lane: RwSignal::new(lane),
             count: RwSignal::new(count),
@@ -102,8 +102,12 @@ impl LabState {
             per_host: RwSignal::new(6),
             max_concurrent_streams: RwSignal::new(100),
             lane_links: RwSignal::new(String::new()),
-            run,
+            command: RwSignal::new(None),
         }
     }
 
+    /// Asks the lab to carry out `command`.
+    pub fn ask(&self, command: Command) {
+        self.command.set(Some(command));
+    }
 }

@@ -17,7 +17,7 @@ pub fn TrustNotice(state: LabState) -> impl IntoView {
             " The lab's HTTPS lanes use a self-signed certificate, generated when the server started. "
             "Open each lane once in a new tab, accept the warning, then come back:"</p>
             <p class="lane-links" inner_html=move || state.lane_links.get()></p>
-            <button class="button" on:click=move |_| state.run.run(Command::CheckTrust)>"Check again"</button>
+            <button class="button" on:click=move |_| state.ask(Command::CheckTrust)>"Check again"</button>
             <p class="hint">"Or tick “Simulate instead” to explore the same idea with a model."</p>
         </div>
     }
@@ -163,7 +163,7 @@ pub fn StreamTable(state: LabState, hidden: Signal<bool>) -> impl IntoView {
     // One listener for every row's Close button.
     let close = move |event: leptos::ev::MouseEvent| {
         if let Some(index) = clicked_data(&event, "data-close").and_then(|i| i.parse().ok()) {
-            state.run.run(Command::Close(index));
+            state.ask(Command::Close(index));
         }
     };
     view! {

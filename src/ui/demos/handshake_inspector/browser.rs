@@ -9,7 +9,7 @@ use web_sys::{CloseEvent, MessageEvent};
 
 use super::cases::Case;
 use super::state::{CaseRun, CaseWords, InspectorState, Outcome};
-use crate::model::wire::HandshakeReport;
+use crate::model::wire::{HandshakeReport, INSPECTOR_SUBPROTOCOL};
 use crate::ui::demos::browser::{demo_text, get_text, parse, EventSourceHandle, WebSocketHandle};
 
 /// What is open while a handshake is being inspected. Kept only to stay
@@ -230,5 +230,26 @@ async fn reach_the_other_origin() -> Result<String, String> {
     match get_text(&format!("{lane}/api/lab/ping")).await {
         Ok(_) => Ok(lane),
         Err(_) => Err(format!("{} {lane}", demo_text("case-untrusted"))),
+    }
+}
+
+/// How the browser runs each case.
+impl Case {
+    /// Sent to the lab's HTTP/1.1 lane, another origin, rather than here.
+    pub fn other_origin(self) -> bool {
+        matches!(
+            self,
+            Case::CorsNone
+                | Case::CorsAny
+                | Case::CredentialsAny
+                | Case::CredentialsExact
+                | Case::SocketOtherOrigin
+        )
+    }
+
+    /// The subprotocol the page offers, if any.
+    pub fn offers(self) -> Option<&'static str> {
+        matches!(self, Case::SubprotocolAnswered | Case::SubprotocolIgnored)
+            .then_some(INSPECTOR_SUBPROTOCOL)
     }
 }

@@ -9,8 +9,6 @@
 //! every page with a demo, not only this one. The browser reads them back
 //! by `data-demo-text` key ([`Case::text_key`]).
 
-use crate::model::wire::INSPECTOR_SUBPROTOCOL;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Case {
     CorsNone,
@@ -22,8 +20,6 @@ pub enum Case {
     SubprotocolIgnored,
 }
 
-// The server renders the cases; the browser build runs them (the rest).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 impl Case {
     pub const ALL: [Case; 7] = [
         Case::CorsNone,
@@ -58,6 +54,19 @@ impl Case {
         format!("case-{part}-{}", self.id())
     }
 
+    /// Whether the standards say the page gets the answer.
+    pub fn opens(self) -> bool {
+        matches!(
+            self,
+            Case::CorsAny | Case::CredentialsExact | Case::SubprotocolAnswered
+        )
+    }
+}
+
+/// What each case asks of the server: the browser build runs the cases,
+/// and the tests check them against the words the server shows.
+#[cfg(any(feature = "hydrate", test))]
+impl Case {
     /// The request's path and query, before the report's id is added.
     pub fn target(self) -> &'static str {
         match self {
@@ -70,18 +79,6 @@ impl Case {
         }
     }
 
-    /// Sent to the lab's HTTP/1.1 lane, another origin, rather than here.
-    pub fn other_origin(self) -> bool {
-        matches!(
-            self,
-            Case::CorsNone
-                | Case::CorsAny
-                | Case::CredentialsAny
-                | Case::CredentialsExact
-                | Case::SocketOtherOrigin
-        )
-    }
-
     pub fn socket(self) -> bool {
         matches!(
             self,
@@ -91,19 +88,5 @@ impl Case {
 
     pub fn with_credentials(self) -> bool {
         matches!(self, Case::CredentialsAny | Case::CredentialsExact)
-    }
-
-    /// The subprotocol the page offers, if any.
-    pub fn offers(self) -> Option<&'static str> {
-        matches!(self, Case::SubprotocolAnswered | Case::SubprotocolIgnored)
-            .then_some(INSPECTOR_SUBPROTOCOL)
-    }
-
-    /// Whether the standards say the page gets the answer.
-    pub fn opens(self) -> bool {
-        matches!(
-            self,
-            Case::CorsAny | Case::CredentialsExact | Case::SubprotocolAnswered
-        )
     }
 }

@@ -10,7 +10,7 @@ mod simulation;
 
 use leptos::prelude::*;
 
-use super::query_form::{carried, problems_note, query_pairs, Number};
+use super::server_side::query_form::{carried, problems_note, query_pairs, Number};
 use simulation::{Crowd, Policy, BUCKET_MS};
 
 static CLIENTS: Number = Number {

@@ -9,7 +9,7 @@ mod simulation;
 
 use leptos::prelude::*;
 
-use super::query_form::{carried, problems_note, query_pairs, Choice, Number, Switch};
+use super::server_side::query_form::{carried, problems_note, query_pairs, Choice, Number, Switch};
 use simulation::{Balancer, Delivery, Fleet, Retry, CYCLE_MS, DOWN_MS, FIRST_DRAIN_MS};
 
 static SERVERS: Number = Number {

@@ -18,6 +18,7 @@ use crate::ui::demos::browser::{
 const KEPT_RAW_BYTES: usize = 4000;
 
 pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
+    crate::ui::demos::browser::on_request(state.drop_requests, move || drop_stream(state));
     // Keep the newest bytes in view as they arrive.
     Effect::new(move |_| {
         state.raw.track();
@@ -134,7 +135,7 @@ fn open(state: ClockState, url: &str) -> Result<EventSourceHandle, String> {
     Ok(clock)
 }
 
-pub fn drop_stream(state: ClockState) {
+fn drop_stream(state: ClockState) {
     let Some(stream) = state.stream.get_untracked() else {
         return;
     };

@@ -25,10 +25,7 @@ pub fn SseClock() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     browser::attach(state, raw_view);
 
-    let drop_connection = move |_| {
-        #[cfg(feature = "hydrate")]
-        browser::drop_stream(state);
-    };
+    let drop_connection = move |_| state.drop_requests.update(|n| *n += 1);
     // Redrawn whole on every event, as text (see `markup`).
     let events = move || {
         let mut html = Markup::default();

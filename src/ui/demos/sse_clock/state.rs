@@ -25,6 +25,8 @@ pub struct ClockState {
     pub ticks: RwSignal<u32>,
     pub connections: RwSignal<u32>,
     pub stream: RwSignal<Option<u64>>,
+    /// Bumped by "Make the server drop this connection".
+    pub drop_requests: RwSignal<u32>,
     pub events: RwSignal<Vec<Parsed>>,
     pub raw: RwSignal<String>,
     pub note: RwSignal<String>,
@@ -42,6 +44,7 @@ impl ClockState {
             ticks: RwSignal::new(0),
             connections: RwSignal::new(0),
             stream: RwSignal::new(None),
+            drop_requests: RwSignal::new(0),
             events: RwSignal::new(Vec::new()),
             raw: RwSignal::new(String::new()),
             note: RwSignal::new(String::new()),

@@ -10,10 +10,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "hydrate")]
 mod browser;
-#[cfg(not(feature = "hydrate"))]
+#[cfg(feature = "ssr")]
 pub mod frame;
-#[cfg(not(feature = "hydrate"))]
-mod scenarios;
 
 #[island(lazy)]
 pub fn WhichFits() -> impl IntoView {

@@ -9,7 +9,9 @@ use web_sys::{CloseEvent, MessageEvent};
 
 use super::state::{Ledger, ResumeState};
 use crate::model::wire::{ResumeFromPage, ResumeFromServer};
-use crate::ui::demos::browser::{demo_text_with, parse, sleep, to_json, WebSocketHandle};
+use crate::ui::demos::browser::{
+    demo_text_with, on_request, parse, sleep, to_json, WebSocketHandle,
+};
 
 /// The socket, while there is one.
 pub type Socket = StoredValue<Option<WebSocketHandle>, LocalStorage>;
@@ -22,11 +24,14 @@ pub const CUT_AFTER: u64 = 3;
 const FIRST_DELAY_MS: f64 = 250.0;
 const MOST_DELAY_MS: f64 = 5000.0;
 
-pub fn attach(state: ResumeState) -> Socket {
+pub fn attach(state: ResumeState) {
     let socket = StoredValue::new_local(None);
     connect(state, socket, 0);
     on_cleanup(move || socket.set_value(None));
-    socket
+    on_request(state.write_requests, move || {
+        write(state, socket, state.text.get_untracked())
+    });
+    on_request(state.burst_requests, move || burst(state, socket));
 }
 
 /// Opens a socket; `failures` in a row so far set the next delay.
@@ -102,7 +107,7 @@ fn connect(state: ResumeState, socket: Socket, failures: u32) {
 }
 
 /// Sends one message on the open socket (the caller knows it is welcomed).
-pub fn send(socket: Socket, message: &ResumeFromPage) {
+fn send(socket: Socket, message: &ResumeFromPage) {
     socket.with_value(|s| {
         if let Some(s) = s {
             let _ = s.socket.send_with_str(&to_json(message));
@@ -111,7 +116,7 @@ pub fn send(socket: Socket, message: &ResumeFromPage) {
 }
 
 /// The learner's message: sent now, or kept for the next welcome.
-pub fn write(state: ResumeState, socket: Socket, text: String) {
+fn write(state: ResumeState, socket: Socket, text: String) {
     match state.ledger.try_update(|l| l.write(text)).flatten() {
         Some((num, text)) => send(socket, &ResumeFromPage::Send { num, text }),
         None => state.note.set(demo_text_with("resume-queued", &[])),
@@ -120,7 +125,7 @@ pub fn write(state: ResumeState, socket: Socket, text: String) {
 
 /// "Lose the link after 3": the server is told to lose the next echoes and
 /// drop the connection; six messages follow at once.
-pub fn burst(state: ResumeState, socket: Socket) {
+fn burst(state: ResumeState, socket: Socket) {
     send(socket, &ResumeFromPage::Cut { after: CUT_AFTER });
     for n in 1..=BURST {
         write(state, socket, format!("burst {n} of {BURST}"));

@@ -21,17 +21,13 @@ mod state;
 pub fn WsResume() -> impl IntoView {
     let state = ResumeState::new();
     #[cfg(feature = "hydrate")]
-    let socket = browser::attach(state);
+    browser::attach(state);
     let welcomed = move || state.ledger.with(|l| l.welcomed);
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        #[cfg(feature = "hydrate")]
-        browser::write(state, socket, state.text.get_untracked());
+        state.write_requests.update(|n| *n += 1);
     };
-    let burst = move |_| {
-        #[cfg(feature = "hydrate")]
-        browser::burst(state, socket);
-    };
+    let burst = move |_| state.burst_requests.update(|n| *n += 1);
     let stat = move |f: fn(&Ledger) -> u64| move || state.ledger.with(f);
     view! {
         <div class="resume-demo" data-hydrated=hydrated_marker()>

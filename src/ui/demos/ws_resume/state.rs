@@ -63,6 +63,9 @@ pub struct ResumeState {
     /// The socket's `readyState`.
     pub ready_state: RwSignal<u16>,
     pub note: RwSignal<String>,
+    /// Bumped by the form's Send and by "Lose the link after 3".
+    pub write_requests: RwSignal<u32>,
+    pub burst_requests: RwSignal<u32>,
 }
 
 impl ResumeState {
@@ -73,6 +76,8 @@ impl ResumeState {
             resume: RwSignal::new(true),
             ready_state: RwSignal::new(0),
             note: RwSignal::new(String::new()),
+            write_requests: RwSignal::new(0),
+            burst_requests: RwSignal::new(0),
         }
     }
 }

@@ -68,5 +68,5 @@ pub fn why(fault: ClockFault) -> &'static str {
 /// The `<option>`s of the control, the plain clock first.
 pub fn options_html() -> String {
     let options = ClockFault::ALL.map(|fault| (fault.query(), label(fault), why(fault)));
-    crate::ui::demos::markup::fault_options("The clock as it is", &options)
+    crate::ui::demos::server_side::markup::fault_options("The clock as it is", &options)
 }

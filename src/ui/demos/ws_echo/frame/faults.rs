@@ -40,5 +40,5 @@ pub fn why(fault: EchoFault) -> &'static str {
 /// The `<option>`s of the control, the plain echo first.
 pub fn options_html() -> String {
     let options = EchoFault::ALL.map(|fault| (fault.query(), label(fault), why(fault)));
-    crate::ui::demos::markup::fault_options("The echo as it is", &options)
+    crate::ui::demos::server_side::markup::fault_options("The echo as it is", &options)
 }

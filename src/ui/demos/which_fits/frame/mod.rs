@@ -2,10 +2,12 @@
 //! scenario, each option's verdict and reasoning hidden beside it, and a
 //! live region the island fills with the chosen one.
 
+mod scenarios;
+
 use leptos::prelude::*;
 
-use super::scenarios::{Verdict, SCENARIOS};
 use super::WhichFits;
+use scenarios::{Verdict, SCENARIOS};
 
 #[component]
 pub fn WhichFitsFrame() -> impl IntoView {
