@@ -90,28 +90,13 @@ pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<Rend
                     attrs,
                 });
             }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.split_whitespace().next() == Some("check") =>
-            {
-                let inner = take_until_end(&mut events);
-                walk.check(depth, &inner, &range);
-            }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if example_kind(&info).is_some() =>
-            {
-                let inner = take_until_end(&mut events);
-                walk.example(depth, &info, &inner, &range);
-            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let inner = take_until_end(&mut events);
-                walk.code_block(&kind, &inner, &range);
+                walk.any_code_block(depth, &kind, &inner, &range);
             }
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(claims::SCHEME) => {
                 let label = plain_text(&take_until_end(&mut events));
-                match claims::marker_html(&dest_url, &label) {
-                    Ok(html) => walk.pending.push(Event::InlineHtml(html.into())),
-                    Err(message) => walk.error(range.start, message),
-                }
+                walk.claim(&dest_url, &label, &range);
             }
             Event::Start(Tag::Paragraph) if text[range.clone()].trim_start().starts_with("::") => {
                 take_until_end(&mut events);
@@ -287,6 +272,35 @@ impl<'a> Walk<'a> {
         self.pending.extend(inner);
         self.pending.push(Event::InlineHtml(anchor.into()));
         self.pending.push(Event::End(TagEnd::Heading(level)));
+    }
+
+    /// A fenced or indented block: a knowledge check, an example of the
+    /// authors' guide, or code to highlight.
+    fn any_code_block(
+        &mut self,
+        depth: usize,
+        kind: &CodeBlockKind<'a>,
+        inner: &[Event<'a>],
+        range: &Range<usize>,
+    ) {
+        match kind {
+            CodeBlockKind::Fenced(info) if info.split_whitespace().next() == Some("check") => {
+                self.check(depth, inner, range)
+            }
+            CodeBlockKind::Fenced(info) if example_kind(info).is_some() => {
+                self.example(depth, info, inner, range)
+            }
+            _ => self.code_block(kind, inner, range),
+        }
+    }
+
+    /// `[checked by a test](test:NAME)`: the claim's note, or an error at
+    /// its line.
+    fn claim(&mut self, url: &str, label: &str, range: &Range<usize>) {
+        match claims::marker_html(url, label) {
+            Ok(html) => self.pending.push(Event::InlineHtml(html.into())),
+            Err(message) => self.error(range.start, message),
+        }
     }
 
     fn code_block(&mut self, kind: &CodeBlockKind<'a>, inner: &[Event<'a>], range: &Range<usize>) {

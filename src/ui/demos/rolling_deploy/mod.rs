@@ -10,7 +10,7 @@ mod simulation;
 use leptos::prelude::*;
 
 use super::server_side::query_form::{carried, problems_note, query_pairs, Choice, Number, Switch};
-use simulation::{Balancer, Delivery, Fleet, Retry, CYCLE_MS, DOWN_MS, FIRST_DRAIN_MS};
+use simulation::{Balancer, Delivery, Fleet, Outcome, Retry, CYCLE_MS, DOWN_MS, FIRST_DRAIN_MS};
 
 static SERVERS: Number = Number {
     name: "deploy-servers",
@@ -73,36 +73,6 @@ pub fn RollingDeployFrame() -> impl IntoView {
         max_age: MAX_AGE.read(&query),
     };
     let run = fleet.run();
-    let most = run.most_held();
-    let charts = run.servers.iter().enumerate().map(|(n, server)| {
-        let number = n + 1;
-        let (drained, back) = server.down;
-        let title = format!(
-            "Server {number}: connections held each second; down from {} s to {} s; {} at the end",
-            drained / 1000,
-            back / 1000,
-            run.at_end[n]
-        );
-        view! {
-            <figure class="sim-row" data-server=number>
-                <figcaption>"Server " {number}</figcaption>
-                <div inner_html=chart::svg(server, most, &title)></div>
-            </figure>
-        }
-    });
-    let rows = run.servers.iter().enumerate().map(|(n, server)| {
-        let most_held = server.held.iter().max().copied().unwrap_or(0);
-        view! {
-            <tr data-server=n + 1>
-                <th scope="row">"Server " {n + 1}</th>
-                <td class="num" data-start=server.held[0]>{server.held[0]}</td>
-                <td class="num" data-most=most_held>{most_held}</td>
-                <td class="num" data-end=run.at_end[n]>{run.at_end[n]}</td>
-                <td class="num" data-accepted=server.most_accepted()>{server.most_accepted()}</td>
-            </tr>
-        }
-    });
-    let deliveries = u64::from(run.events) * u64::from(fleet.clients);
     view! {
         <div class="sim-demo" id="rolling-deploy">
             <p class="hint">
@@ -128,47 +98,101 @@ pub fn RollingDeployFrame() -> impl IntoView {
                 <button class="button" type="submit">"Run this deploy"</button>
             </form>
             {problems_note(problems)}
-            <dl class="sim-figures">
-                <div>
-                    <dt>"Events each client missed, summed"</dt>
-                    <dd data-missed=run.missed>{format!("{} of {deliveries}", run.missed)}</dd>
-                </div>
-                <div>
-                    <dt>"Clients that missed any"</dt>
-                    <dd data-clients-missing=run.clients_missing>
-                        {format!("{} of {}", run.clients_missing, fleet.clients)}
-                    </dd>
-                </div>
-                <div>
-                    <dt>"Most missed by one client"</dt>
-                    <dd data-most-missed=run.most_missed data-events=run.events>
-                        {format!("{} of {}", run.most_missed, run.events)}
-                    </dd>
-                </div>
-                <div>
-                    <dt>"Most new connections one server took in a second"</dt>
-                    <dd data-most-accepted=run.most_accepted()>{run.most_accepted()}</dd>
-                </div>
-            </dl>
-            <div class="sim-rows">{charts.collect_view()}</div>
-            <div class="crowd-axis" aria-hidden="true">
-                <span>"0 s"</span>
-                <span>{run.horizon_ms / 1000} " s"</span>
+            <Figures run=run.clone() clients=fleet.clients />
+            <Charts run=run.clone() />
+            <ServerTable run />
+        </div>
+    }
+}
+
+/// What the deploy cost the clients, in four figures.
+#[component]
+fn Figures(run: Outcome, clients: u32) -> impl IntoView {
+    let deliveries = u64::from(run.events) * u64::from(clients);
+    view! {
+        <dl class="sim-figures">
+            <div>
+                <dt>"Events each client missed, summed"</dt>
+                <dd data-missed=run.missed>{format!("{} of {deliveries}", run.missed)}</dd>
             </div>
-            <div class="table-wide" tabindex="0" role="region" aria-label="Each server in figures">
-                <table class="crowd-table sim-table">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Server"</th>
-                            <th scope="col">"Connections at first"</th>
-                            <th scope="col">"Most at once"</th>
-                            <th scope="col">"At the end"</th>
-                            <th scope="col">"Most new in a second"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows.collect_view()}</tbody>
-                </table>
+            <div>
+                <dt>"Clients that missed any"</dt>
+                <dd data-clients-missing=run.clients_missing>
+                    {format!("{} of {}", run.clients_missing, clients)}
+                </dd>
             </div>
+            <div>
+                <dt>"Most missed by one client"</dt>
+                <dd data-most-missed=run.most_missed data-events=run.events>
+                    {format!("{} of {}", run.most_missed, run.events)}
+                </dd>
+            </div>
+            <div>
+                <dt>"Most new connections one server took in a second"</dt>
+                <dd data-most-accepted=run.most_accepted()>{run.most_accepted()}</dd>
+            </div>
+        </dl>
+    }
+}
+
+/// One chart per server, on one scale, and the time axis under them.
+#[component]
+fn Charts(run: Outcome) -> impl IntoView {
+    let most = run.most_held();
+    let charts = run.servers.iter().enumerate().map(|(n, server)| {
+        let number = n + 1;
+        let (drained, back) = server.down;
+        let title = format!(
+            "Server {number}: connections held each second; down from {} s to {} s; {} at the end",
+            drained / 1000,
+            back / 1000,
+            run.at_end[n]
+        );
+        view! {
+            <figure class="sim-row" data-server=number>
+                <figcaption>"Server " {number}</figcaption>
+                <div inner_html=chart::svg(server, most, &title)></div>
+            </figure>
+        }
+    });
+    view! {
+        <div class="sim-rows">{charts.collect_view()}</div>
+        <div class="crowd-axis" aria-hidden="true">
+            <span>"0 s"</span>
+            <span>{run.horizon_ms / 1000} " s"</span>
+        </div>
+    }
+}
+
+/// Each server in figures, for a screen reader and a careful reader.
+#[component]
+fn ServerTable(run: Outcome) -> impl IntoView {
+    let rows = run.servers.iter().enumerate().map(|(n, server)| {
+        let most_held = server.held.iter().max().copied().unwrap_or(0);
+        view! {
+            <tr data-server=n + 1>
+                <th scope="row">"Server " {n + 1}</th>
+                <td class="num" data-start=server.held[0]>{server.held[0]}</td>
+                <td class="num" data-most=most_held>{most_held}</td>
+                <td class="num" data-end=run.at_end[n]>{run.at_end[n]}</td>
+                <td class="num" data-accepted=server.most_accepted()>{server.most_accepted()}</td>
+            </tr>
+        }
+    });
+    view! {
+        <div class="table-wide" tabindex="0" role="region" aria-label="Each server in figures">
+            <table class="crowd-table sim-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Server"</th>
+                        <th scope="col">"Connections at first"</th>
+                        <th scope="col">"Most at once"</th>
+                        <th scope="col">"At the end"</th>
+                        <th scope="col">"Most new in a second"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows.collect_view()}</tbody>
+            </table>
         </div>
     }
 }

@@ -7,6 +7,8 @@
 //! Deterministic: the same fleet gives the same result, so a test and a
 //! learner see the same thing.
 
+mod run;
+
 /// The simulation's step.
 const STEP_MS: u32 = 100;
 /// An event every second.
@@ -120,173 +122,20 @@ impl Outcome {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Link {
-    /// On a server, until the server ends the stream (its maximum age).
-    On { server: usize, ends_at: u32 },
-    /// Waiting out the `retry:` delay.
-    Away { reconnect_at: u32 },
-}
-
-#[derive(Clone, Copy)]
-struct Client {
-    link: Link,
-    /// The last event received (0: none yet).
-    last: u32,
-    received: u32,
-}
-
 impl Fleet {
     pub fn horizon_ms(self) -> u32 {
         FIRST_DRAIN_MS + self.servers * CYCLE_MS + AFTER_MS
     }
 
+    /// When `server` is drained, and when it is back.
     fn down(self, server: usize) -> (u32, u32) {
         let drained = FIRST_DRAIN_MS + server as u32 * CYCLE_MS;
         (drained, drained + DOWN_MS)
     }
 
+    /// The whole run, step by step (`run.rs`).
     pub fn run(self) -> Outcome {
-        let mut rng = fastrand::Rng::with_seed(
-            (u64::from(self.clients) << 32)
-                ^ (u64::from(self.servers) << 16)
-                ^ (self.delivery as u64 * 7)
-                ^ (self.retry as u64 * 3)
-                ^ (self.balancer as u64 * 5)
-                ^ u64::from(self.max_age),
-        );
-        let servers = self.servers as usize;
-        let horizon = self.horizon_ms();
-        let seconds = (horizon / 1000) as usize;
-        let mut traces: Vec<Server> = (0..servers)
-            .map(|s| Server {
-                held: vec![0; seconds],
-                accepted: vec![0; seconds],
-                down: self.down(s),
-            })
-            .collect();
-        let mut held = vec![0u32; servers];
-        let ends_at = |rng: &mut fastrand::Rng, now: u32| {
-            if self.max_age {
-                now + rng.u32(MAX_AGE_MS.0..MAX_AGE_MS.1)
-            } else {
-                u32::MAX
-            }
-        };
-        let retry = |rng: &mut fastrand::Rng| match self.retry {
-            Retry::Fixed => FIXED_RETRY_MS,
-            Retry::Random => rng.u32(RANDOM_RETRY_MS.0..RANDOM_RETRY_MS.1),
-        };
-        // The crowd starts spread evenly, each stream at its own age.
-        let mut clients: Vec<Client> = (0..self.clients as usize)
-            .map(|c| {
-                let server = c % servers;
-                held[server] += 1;
-                let age = if self.max_age {
-                    rng.u32(0..MAX_AGE_MS.0)
-                } else {
-                    0
-                };
-                Client {
-                    link: Link::On {
-                        server,
-                        ends_at: ends_at(&mut rng, 0).saturating_sub(age),
-                    },
-                    last: 0,
-                    received: 0,
-                }
-            })
-            .collect();
-        let mut turn = 0usize;
-        let mut events = 0u32;
-        for now in (0..horizon).step_by(STEP_MS as usize) {
-            let second = (now / 1000) as usize;
-            let running: Vec<bool> = (0..servers)
-                .map(|s| {
-                    let (drained, back) = self.down(s);
-                    !(drained..back).contains(&now)
-                })
-                .collect();
-            // Streams end: on a server being drained, or at their age.
-            for client in &mut clients {
-                if let Link::On { server, ends_at } = client.link {
-                    if !running[server] || now >= ends_at {
-                        held[server] -= 1;
-                        client.link = Link::Away {
-                            reconnect_at: now + retry(&mut rng),
-                        };
-                    }
-                }
-            }
-            // Reconnects, through the balancer, with Last-Event-ID.
-            for client in &mut clients {
-                let Link::Away { reconnect_at } = client.link else {
-                    continue;
-                };
-                if now < reconnect_at {
-                    continue;
-                }
-                let server = match self.balancer {
-                    Balancer::RoundRobin => {
-                        while !running[turn % servers] {
-                            turn += 1;
-                        }
-                        turn += 1;
-                        (turn - 1) % servers
-                    }
-                    Balancer::LeastConnections => (0..servers)
-                        .filter(|&s| running[s])
-                        .min_by_key(|&s| held[s])
-                        .expect("one server is down at a time"),
-                };
-                held[server] += 1;
-                traces[server].accepted[second] += 1;
-                client.link = Link::On {
-                    server,
-                    ends_at: ends_at(&mut rng, now),
-                };
-                if self.delivery == Delivery::Log {
-                    client.received += events - client.last;
-                    client.last = events;
-                }
-            }
-            if now % 1000 == 0 {
-                for (trace, &n) in traces.iter_mut().zip(&held) {
-                    trace.held[second] = n;
-                }
-            }
-            // An event, published on a running server.
-            if now > 0 && now % EVENT_EVERY_MS == 0 {
-                events += 1;
-                let up: Vec<usize> = (0..servers).filter(|&s| running[s]).collect();
-                let origin = up[events as usize % up.len()];
-                for client in &mut clients {
-                    if let Link::On { server, .. } = client.link {
-                        if self.delivery != Delivery::Alone || server == origin {
-                            client.received += 1;
-                            client.last = events;
-                        }
-                    }
-                }
-            }
-        }
-        // A client still waiting out its retry when the run ends reads the
-        // log as soon as it is back: with a log, it will miss nothing.
-        if self.delivery == Delivery::Log {
-            for client in &mut clients {
-                client.received += events - client.last;
-            }
-        }
-        let missed_each = clients.iter().map(|c| events - c.received);
-        Outcome {
-            horizon_ms: horizon,
-            events,
-            at_end: held,
-            missed: missed_each.clone().map(u64::from).sum(),
-            clients_missing: missed_each.clone().filter(|&m| m > 0).count() as u32,
-            most_missed: missed_each.max().unwrap_or(0),
-            servers: traces,
-        }
+        run::Run::new(self).through()
     }
 }
 
