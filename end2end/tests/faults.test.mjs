@@ -156,6 +156,18 @@ describe("break the clock", () => {
     assert.ok(close >= 2, `ticks a second apart, not in bursts: ${sorted.join(", ")}`);
     await page.close();
   });
+
+  test("late-head: readyState stays 0 until the head comes, 5 s later, then open", async () => {
+    const { page } = await clockWith(browser, server, "late-head");
+    await page.waitForFunction(() => document.querySelector(".ready-state")?.textContent.includes("CONNECTING"));
+    const waiting = Date.now();
+    await page.waitForFunction(() => document.querySelector(".ready-state")?.textContent.includes("OPEN"), null, {
+      timeout: 15_000,
+    });
+    const waited = Date.now() - waiting;
+    assert.ok(waited >= 4_000, `open came with the head, 5 s after the request, not after ${waited} ms`);
+    await page.close();
+  });
 });
 
 describe("break the echo", () => {
@@ -211,6 +223,18 @@ describe("break the echo", () => {
     const received = page.locator("tr[data-direction=received]").first();
     await received.waitFor();
     assert.equal(await received.locator(".preview").textContent(), "after the storm");
+    await page.close();
+  });
+
+  test("expire: the socket echoes, then the server closes it with 1008 when its login expires", async () => {
+    const page = await echoWith("expire");
+    await page.waitForFunction(() => document.querySelector(".close-info")?.textContent.includes("1008"), null, {
+      timeout: 20_000,
+    });
+    assert.match(
+      await text(page, ".close-info"),
+      /Closed with code 1008, reason “token expired: get a new one, then reconnect” \(clean close handshake\)\. 1008 is a policy violation/,
+    );
     await page.close();
   });
 });

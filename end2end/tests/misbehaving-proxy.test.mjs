@@ -98,4 +98,20 @@ describe("the misbehaving proxy", () => {
     // The browser reports the failed handshake in the console, as it would behind a real proxy.
     assert.ok(errors.every((e) => /WebSocket connection to .* failed/.test(e)), errors.join("\n"));
   });
+
+  test("capping a request's life cuts the busy stream and socket after 15 s, heartbeat or not; the stream resumes", async () => {
+    const { page } = await open();
+    await page.getByRole("checkbox", { name: "Heartbeat every 2 s" }).check();
+    await choose(page, /^Caps a request's life/);
+    await page.waitForFunction(() => document.querySelector(".proxy-demo").dataset.behaviour === "caps-life");
+    await waitForCount(page, ".proxy-stream .tick-count", 10, 15_000);
+    await waitForCount(page, ".proxy-stream .stream-drops", 1, 25_000);
+    await waitForCount(page, ".proxy-socket .socket-closes", 1, 25_000);
+    assert.equal(await page.textContent(".close-code"), "1006");
+    await waitForLog(page, /the response has lived 15 s, the most this proxy allows: cutting it, busy or not/);
+    await waitForLog(page, /the tunnel has lived 15 s, the most this proxy allows: closing it, busy or not/);
+    // EventSource came back with Last-Event-ID: the ticks go on.
+    const ticks = await number(page, ".proxy-stream .tick-count");
+    await waitForCount(page, ".proxy-stream .tick-count", ticks + 2, 10_000);
+  });
 });

@@ -225,11 +225,18 @@ pub enum ClockFault {
     /// An ordinary stream held back and released every few seconds, as a
     /// buffering proxy would.
     Buffered,
+    /// An ordinary stream whose response head waits [`LATE_HEAD_SECS`], as
+    /// from a server that sends nothing until it has an event: the page's
+    /// `EventSource` stays CONNECTING, and `open` fires only then.
+    LateHead,
 }
+
+/// How long `?fault=late-head` holds the clock's response head.
+pub const LATE_HEAD_SECS: u64 = 5;
 
 impl ClockFault {
     /// Every fault, in the order the clock's "break it" control lists them.
-    pub const ALL: [ClockFault; 9] = [
+    pub const ALL: [ClockFault; 10] = [
         ClockFault::NoContent,
         ClockFault::ServerError,
         ClockFault::WrongType,
@@ -239,6 +246,7 @@ impl ClockFault {
         ClockFault::SlowRetry,
         ClockFault::Chatty,
         ClockFault::Buffered,
+        ClockFault::LateHead,
     ];
 
     /// The value of `?fault=` (serde's name for it).
@@ -253,6 +261,7 @@ impl ClockFault {
             ClockFault::SlowRetry => "slow-retry",
             ClockFault::Chatty => "chatty",
             ClockFault::Buffered => "buffered",
+            ClockFault::LateHead => "late-head",
         }
     }
 }
@@ -285,14 +294,24 @@ pub enum EchoFault {
     /// and the page sees none of them. The server then says in a
     /// text message how many pongs came back, and echoes as usual.
     PingStorm,
+    /// Echoes as usual, then closes with 1008 after [`TOKEN_LIFE_SECS`], as
+    /// a server does when the token the socket was opened with expires.
+    Expire,
 }
+
+/// How long an `?fault=expire` socket lives: its pretend token's life.
+pub const TOKEN_LIFE_SECS: u64 = 10;
+
+/// The reason of that socket's close frame.
+pub const TOKEN_EXPIRED: &str = "token expired: get a new one, then reconnect";
 
 impl EchoFault {
     /// Every fault, in the order the echo's "break it" control lists them.
-    pub const ALL: [EchoFault; 3] = [
+    pub const ALL: [EchoFault; 4] = [
         EchoFault::Drop,
         EchoFault::ServerError,
         EchoFault::PingStorm,
+        EchoFault::Expire,
     ];
 
     /// The value of `?fault=` (serde's name for it).
@@ -301,6 +320,7 @@ impl EchoFault {
             EchoFault::ServerError => "server-error",
             EchoFault::Drop => "drop",
             EchoFault::PingStorm => "ping-storm",
+            EchoFault::Expire => "expire",
         }
     }
 }
@@ -323,14 +343,18 @@ pub enum ProxyBehaviour {
     /// Drops `Upgrade` and `Connection`, as any proxy does with hop-by-hop
     /// headers unless told to pass them.
     StripsUpgrade,
+    /// Cuts every response and tunnel [`PROXY_LIFE_SECS`] after it began,
+    /// busy or not, as a gateway's or a platform's request timeout does.
+    CapsLife,
 }
 
 impl ProxyBehaviour {
-    pub const ALL: [ProxyBehaviour; 4] = [
+    pub const ALL: [ProxyBehaviour; 5] = [
         ProxyBehaviour::Behaves,
         ProxyBehaviour::Buffers,
         ProxyBehaviour::IdleClose,
         ProxyBehaviour::StripsUpgrade,
+        ProxyBehaviour::CapsLife,
     ];
 
     /// The path segment (serde's name for it).
@@ -340,6 +364,7 @@ impl ProxyBehaviour {
             ProxyBehaviour::Buffers => "buffers",
             ProxyBehaviour::IdleClose => "idle-close",
             ProxyBehaviour::StripsUpgrade => "strips-upgrade",
+            ProxyBehaviour::CapsLife => "caps-life",
         }
     }
 
@@ -353,6 +378,9 @@ pub const PROXY_BUFFER_BYTES: usize = 512;
 
 /// How long the idle-closing proxy waits for a byte from the server.
 pub const PROXY_IDLE_SECS: u64 = 5;
+
+/// How long the life-capping proxy lets a response or a tunnel live.
+pub const PROXY_LIFE_SECS: u64 = 15;
 
 /// What lesson 3's streamed answer is asked (`POST /api/answer`, JSON).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

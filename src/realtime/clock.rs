@@ -377,6 +377,9 @@ async fn clock_handler(
             events = faults::interleave(events, Duration::from_secs(seconds), line);
         }
     }
+    if let Some(delay) = asked.fault.and_then(faults::head_delay) {
+        tokio::time::sleep(delay).await;
+    }
     let response = sse::response(events);
     match asked.fault {
         Some(fault) => faults::finish(fault, response),

@@ -36,7 +36,9 @@ use super::limits::{semaphore_permits, Refused};
 use super::origin;
 use super::socket::{close, close_code, idle_reason, SOCKET_BUFFER};
 use super::stopping::Stopping;
-use crate::model::wire::{echo_hello, EchoFault, PING_STORM_PREFIX};
+use crate::model::wire::{
+    echo_hello, EchoFault, PING_STORM_PREFIX, TOKEN_EXPIRED, TOKEN_LIFE_SECS,
+};
 
 /// Frames up to this many times the message limit are read whole before the
 /// message is refused. A frame refused from its header alone leaves its
@@ -153,6 +155,9 @@ fn serve(
             }
         }
         // Boxed: a rare path should not make every socket's task larger.
+        if fault == Some(EchoFault::Expire) {
+            return Box::pin(expiring(&mut socket, &settings, &stopping)).await;
+        }
         if let Some(fault) = fault {
             if !Box::pin(misbehave(&mut socket, fault)).await {
                 return;
@@ -187,6 +192,21 @@ async fn misbehave(socket: &mut WebSocket, fault: EchoFault) -> bool {
         // Dropping the socket closes TCP without a close frame: the page sees 1006.
         EchoFault::Drop => false,
         EchoFault::PingStorm => ping_storm(socket).await.is_some(),
+        // Its own path in `serve`: the fault lasts the socket's whole life.
+        EchoFault::Expire => true,
+    }
+}
+
+/// Echoes until the socket's pretend token expires, then closes with 1008
+/// and a reason that says what to do: what a server that checks a token's
+/// life on open sockets sends (the page must fetch a new token first).
+async fn expiring(socket: &mut WebSocket, settings: &EchoSettings, stopping: &Stopping) {
+    let life = Duration::from_secs(TOKEN_LIFE_SECS);
+    if tokio::time::timeout(life, echo_socket(socket, settings, stopping))
+        .await
+        .is_err()
+    {
+        close(socket, close_code::POLICY_VIOLATION, TOKEN_EXPIRED).await;
     }
 }
 

@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use std::time::Duration;
 
 use super::sse::{encode, Events};
-use crate::model::wire::ClockFault;
+use crate::model::wire::{ClockFault, LATE_HEAD_SECS};
 
 /// How long a buffered stream holds its events before releasing them.
 const BUFFER_FOR: Duration = Duration::from_secs(4);
@@ -54,8 +54,17 @@ pub fn reshape(fault: ClockFault, events: Events) -> Events {
         }
         ClockFault::Chatty => chatty(events),
         ClockFault::Buffered => buffered(events),
-        ClockFault::NoContent | ClockFault::ServerError | ClockFault::WrongType => events,
+        ClockFault::NoContent
+        | ClockFault::ServerError
+        | ClockFault::WrongType
+        | ClockFault::LateHead => events,
     }
+}
+
+/// How long the fault holds the response head back, if it does: a server
+/// that writes nothing, head included, until its first event is ready.
+pub fn head_delay(fault: ClockFault) -> Option<Duration> {
+    (fault == ClockFault::LateHead).then_some(Duration::from_secs(LATE_HEAD_SECS))
 }
 
 /// The response as sent, for the faults that change its head or its last bytes.

@@ -39,7 +39,7 @@ use tokio::sync::Semaphore;
 
 use super::client::{ClientAddr, ClientRule, ProxyHops};
 use super::limits::too_busy;
-use crate::model::wire::{ProxyBehaviour, PROXY_IDLE_SECS};
+use crate::model::wire::{ProxyBehaviour, PROXY_IDLE_SECS, PROXY_LIFE_SECS};
 pub use log::Logs;
 
 /// Connections the proxy carries at once, server-wide. Each also holds a
@@ -217,12 +217,15 @@ async fn proxy_handler(
     let status = answer.status();
     if status == StatusCode::SWITCHING_PROTOCOLS {
         let upstream_upgrade = hyper::upgrade::on(&mut answer);
-        let idle = (behaviour == ProxyBehaviour::IdleClose).then_some(idle_limit());
+        let limits = tunnel::Limits {
+            idle: (behaviour == ProxyBehaviour::IdleClose).then_some(idle_limit()),
+            life: (behaviour == ProxyBehaviour::CapsLife).then_some(life_limit()),
+        };
         log.line("the server switched protocols (101): carrying the bytes both ways".into());
         tokio::spawn(tunnel::carry(
             downstream_upgrade,
             upstream_upgrade,
-            idle,
+            limits,
             log.clone(),
             place,
         ));
@@ -236,6 +239,11 @@ async fn proxy_handler(
 /// How long [`ProxyBehaviour::IdleClose`] waits for the server.
 fn idle_limit() -> Duration {
     Duration::from_secs(PROXY_IDLE_SECS)
+}
+
+/// How long [`ProxyBehaviour::CapsLife`] lets a response or tunnel live.
+fn life_limit() -> Duration {
+    Duration::from_secs(PROXY_LIFE_SECS)
 }
 
 /// The request as the proxy forwards it, and a log line saying how.

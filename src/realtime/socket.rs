@@ -19,7 +19,7 @@ pub mod close_code {
 /// tungstenite's read buffer, held (zero-filled) for as long as a socket is
 /// open, and its write buffer: small, so that an idle socket costs little.
 /// A read this small is served from a read-ahead under hyper
-/// (`server::read_ahead`), so a large message still takes one system call.
+/// (`http::read_ahead`), so a large message still takes one system call.
 pub const SOCKET_BUFFER: usize = 256;
 
 /// Why a silent socket was closed (with 1008): `idle for 2m`.

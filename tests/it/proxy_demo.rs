@@ -265,7 +265,7 @@ async fn an_unknown_behaviour_or_target_says_what_the_proxy_serves() {
         assert_eq!(response.status(), 404);
         let message = response.text().await.unwrap();
         assert!(
-            message.contains("`behaves`, `buffers`, `idle-close`, `strips-upgrade`"),
+            message.contains("`behaves`, `buffers`, `idle-close`, `strips-upgrade`, `caps-life`"),
             "{message}"
         );
     }
@@ -278,5 +278,102 @@ async fn an_unknown_behaviour_or_target_says_what_the_proxy_serves() {
     assert_eq!(
         bad.text().await.unwrap(),
         "?every= takes a whole number from 1 to 60.\n"
+    );
+}
+
+/// A platform's request timeout counts a response's whole life: the
+/// life-capping proxy cuts a stream that never went quiet (ticks and
+/// heartbeats all along), and a client that comes back with `Last-Event-ID`
+/// loses nothing.
+#[tokio::test]
+async fn lesson8_a_life_capping_proxy_cuts_a_busy_stream_and_a_resume_loses_nothing() {
+    let base = serve_realtime(clock_ticking_every(Duration::from_millis(200))).await;
+    let url = format!("{base}/api/proxy/caps-life/clock?heartbeat=1&log=life-1");
+    let started = Instant::now();
+    let response = client().get(&url).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let mut events = response.bytes_stream().eventsource();
+    let (mut ticks, mut last_id) = (0, 0u64);
+    let read_until_cut = async {
+        while let Some(Ok(event)) = events.next().await {
+            if event.event == "tick" {
+                ticks += 1;
+                last_id = event.id.parse().unwrap();
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), read_until_cut)
+        .await
+        .expect("cut within 30 s");
+    let lived = started.elapsed();
+    assert!(
+        lived >= Duration::from_millis(14_500) && lived < Duration::from_secs(20),
+        "cut 15 s after it began, not {lived:?}"
+    );
+    assert!(ticks >= 50, "busy all along: {ticks} ticks");
+
+    let resumed = client()
+        .get(&url)
+        .header("last-event-id", last_id.to_string())
+        .send()
+        .await
+        .unwrap();
+    let mut events = resumed.bytes_stream().eventsource();
+    let first_tick = loop {
+        let event = tokio::time::timeout(Duration::from_secs(5), events.next())
+            .await
+            .expect("an event within 5 s")
+            .unwrap()
+            .unwrap();
+        if event.event == "tick" {
+            break event.id.parse::<u64>().unwrap();
+        }
+    };
+    assert_eq!(first_tick, last_id + 1, "the next tick, none lost");
+    let log = log_of(&base, "life-1").await;
+    assert!(
+        log.iter().any(|line| line.ends_with(
+            "the response has lived 15 s, the most this proxy allows: cutting it, busy or not"
+        )),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_life_capping_proxy_closes_a_chatty_websocket_after_its_time() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let url = ws(&base, "/api/proxy/caps-life/echo?log=life-ws");
+    let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let started = Instant::now();
+    let chatty = async {
+        for n in 0.. {
+            if socket
+                .send(Message::text(format!("still here {n}")))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            match socket.next().await {
+                Some(Ok(Message::Text(_))) => {}
+                _ => return,
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), chatty)
+        .await
+        .expect("closed within 30 s");
+    let lived = started.elapsed();
+    assert!(
+        lived >= Duration::from_millis(14_500) && lived < Duration::from_secs(20),
+        "closed 15 s after it opened, not {lived:?}"
+    );
+    let log = log_of(&base, "life-ws").await;
+    assert!(
+        log.iter().any(|line| line.ends_with(
+            "the tunnel has lived 15 s, the most this proxy allows: closing it, busy or not"
+        )),
+        "{log:?}"
     );
 }

@@ -449,3 +449,29 @@ async fn a_last_event_id_that_is_not_a_u64_starts_a_new_stream() {
         assert_eq!(hello.resumed_after, None, "Last-Event-ID: {id:?}");
     }
 }
+
+/// `?fault=late-head`: nothing, head included, for 5 s; then an ordinary
+/// stream. A browser's `open` waits for the head (lesson 8's debugging kit).
+#[tokio::test]
+async fn lesson8_a_stream_whose_head_comes_late_is_not_open_until_it_comes() {
+    let base = serve_realtime(clock_ticking_every(Duration::from_millis(200))).await;
+    let asked = Instant::now();
+    let response = client()
+        .get(format!("{base}/api/clock?fault=late-head"))
+        .send()
+        .await
+        .unwrap();
+    let head_after = asked.elapsed();
+    assert_eq!(response.status(), 200);
+    assert!(
+        head_after >= Duration::from_millis(4_800) && head_after < Duration::from_secs(9),
+        "the head came after 5 s, not {head_after:?}"
+    );
+    let mut events = response.bytes_stream().boxed().eventsource();
+    hello(&mut events).await;
+    assert_eq!(
+        next(&mut events).await.event,
+        "tick",
+        "then an ordinary stream"
+    );
+}

@@ -380,3 +380,32 @@ async fn a_realtime_flag_given_to_the_test_server_takes_effect() {
     assert_eq!(u16::from(frame.code), 1009);
     assert_eq!(frame.reason.as_str(), "message over the 200-byte limit");
 }
+
+/// `?fault=expire`: the socket echoes as usual until its pretend token's
+/// 10 s are up, then the server closes it with 1008 and says why.
+#[tokio::test]
+async fn lesson8_a_socket_is_closed_with_1008_when_its_login_expires() {
+    let base = serve_realtime(RealtimeSettings::default()).await;
+    let url = format!("{}/api/echo?fault=expire", base.replace("http://", "ws://"));
+    let (mut socket, _) = connect_async(url).await.unwrap();
+    let opened = std::time::Instant::now();
+    socket.send(Message::text("still mine")).await.unwrap();
+    assert_eq!(receive(&mut socket).await, Message::text("still mine"));
+    // Nothing else comes until then: wait longer than `receive` does.
+    let closed = tokio::time::timeout(Duration::from_secs(15), socket.next())
+        .await
+        .expect("closed within 15 s");
+    let Some(Ok(Message::Close(Some(frame)))) = closed else {
+        panic!("a close frame, not {closed:?}");
+    };
+    let lived = opened.elapsed();
+    assert_eq!(u16::from(frame.code), 1008);
+    assert_eq!(
+        frame.reason.as_str(),
+        "token expired: get a new one, then reconnect"
+    );
+    assert!(
+        lived >= Duration::from_millis(9_500) && lived < Duration::from_secs(14),
+        "closed when the 10 s were up, not after {lived:?}"
+    );
+}

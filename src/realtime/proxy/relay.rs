@@ -1,7 +1,8 @@
 //! A response's way back through the proxy: its head as the server sent
 //! it (less the hop-by-hop headers), and its body passed on as the
-//! behaviour says: each read at once, held until a buffer fills, or cut
-//! off when the server has been quiet too long.
+//! behaviour says: each read at once, held until a buffer fills, cut off
+//! when the server has been quiet too long, or cut off when it has lived
+//! as long as the proxy allows.
 
 use axum::body::{Body, Bytes};
 use axum::response::Response;
@@ -10,8 +11,8 @@ use futures_util::{Stream, StreamExt};
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::log::Writer;
-use super::{idle_limit, HOP_BY_HOP};
-use crate::model::wire::{ProxyBehaviour, PROXY_BUFFER_BYTES, PROXY_IDLE_SECS};
+use super::{idle_limit, life_limit, HOP_BY_HOP};
+use crate::model::wire::{ProxyBehaviour, PROXY_BUFFER_BYTES, PROXY_IDLE_SECS, PROXY_LIFE_SECS};
 
 /// The most of an error answer's body quoted in the log.
 const QUOTED: usize = 200;
@@ -46,6 +47,7 @@ pub async fn response(
         ProxyBehaviour::Behaves | ProxyBehaviour::StripsUpgrade => chunks,
         ProxyBehaviour::Buffers => buffered(chunks, log),
         ProxyBehaviour::IdleClose => closed_when_idle(chunks, log),
+        ProxyBehaviour::CapsLife => cut_when_old(chunks, log),
     };
     let chunks = chunks.map(move |chunk| {
         let _place = &place;
@@ -123,3 +125,34 @@ fn closed_when_idle(mut chunks: Chunks, log: Writer) -> Chunks {
 #[derive(Debug, thiserror::Error)]
 #[error("the server sent nothing for {PROXY_IDLE_SECS} s")]
 struct IdleTimeout;
+
+/// Passes each read on, and cuts the connection [`PROXY_LIFE_SECS`] after
+/// the response began, however busy: a request timeout that counts the
+/// whole request, as API gateways and serverless platforms have.
+/// Heartbeats cannot help; a client that resumes can.
+fn cut_when_old(mut chunks: Chunks, log: Writer) -> Chunks {
+    Box::pin(async_stream::stream! {
+        let deadline = tokio::time::sleep(life_limit());
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                chunk = chunks.next() => match chunk {
+                    Some(chunk) => yield chunk,
+                    None => return,
+                },
+                () = &mut deadline => {
+                    log.line(format!(
+                        "the response has lived {PROXY_LIFE_SECS} s, the most this proxy allows: \
+                         cutting it, busy or not"
+                    ));
+                    yield Err(axum::Error::new(LifeOver));
+                    return;
+                }
+            }
+        }
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the response lived {PROXY_LIFE_SECS} s")]
+struct LifeOver;

@@ -1,5 +1,5 @@
 //! The proxy demo's frame, server only: the words its island shows now and
-//! then, the four radios with their labels, and the behaviour it starts on
+//! then, the radios with their labels, and the behaviour it starts on
 //! (`buffered-clock` is this demo started on "buffers").
 
 use leptos::context::Provider;
@@ -42,7 +42,7 @@ pub fn MisbehavingProxyFrame(name: DemoName) -> impl IntoView {
     }
 }
 
-/// The four radios, with `start` checked, kept as they are by hydration:
+/// The radios, one per behaviour, with `start` checked, kept as they are by hydration:
 /// their labels are not compiled into the WebAssembly, whose static data
 /// every island page loads.
 fn choices(start: ProxyBehaviour) -> String {
@@ -66,5 +66,8 @@ fn label(behaviour: ProxyBehaviour) -> &'static str {
             "Closes idle connections: 5 s without a byte from the server (the stream is quiet: a tick every 10 s)"
         }
         ProxyBehaviour::StripsUpgrade => "Strips the upgrade: drops Upgrade and Connection",
+        ProxyBehaviour::CapsLife => {
+            "Caps a request's life: cuts every response and socket after 15 s, busy or not (as a gateway's request timeout does)"
+        }
     }
 }

@@ -31,7 +31,7 @@ pub fn MisbehavingProxy() -> impl IntoView {
     let state = ProxyState::new(start);
     #[cfg(feature = "hydrate")]
     browser::attach(state);
-    // One handler for the four radios (see `frame::choices`); nothing in them
+    // One handler for the radios (see `frame::choices`); nothing in them
     // changes but what the learner clicks.
     let pick = move |ev: leptos::ev::Event| {
         if let Some(behaviour) = ProxyBehaviour::from_name(&event_target_value(&ev)) {

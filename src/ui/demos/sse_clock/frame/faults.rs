@@ -18,6 +18,7 @@ pub fn label(fault: ClockFault) -> &'static str {
         ClockFault::SlowRetry => "Send retry: 10000, then end the body",
         ClockFault::Chatty => "Add a comment line every 100 ms",
         ClockFault::Buffered => "Hold the ticks back, as a buffering proxy does",
+        ClockFault::LateHead => "Send nothing, head included, for 5 s",
     }
 }
 
@@ -61,6 +62,12 @@ pub fn why(fault: ClockFault) -> &'static str {
         ClockFault::Buffered => {
             "The server still writes a tick every second, but something on the path holds the \
              bytes back: the ticks arrive in bursts, several at once, every few seconds."
+        }
+        ClockFault::LateHead => {
+            "EventSource fires open when the response head arrives, not when the request \
+             leaves: a server that writes nothing until its first event keeps the page \
+             CONNECTING (readyState 0) that long. Send the head at once, with a comment or the \
+             first event, and open fires at once."
         }
     }
 }

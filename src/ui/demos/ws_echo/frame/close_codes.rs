@@ -16,7 +16,7 @@ pub fn close_meaning(code: u16) -> &'static str {
              503: the server is full). Reconnect by hand, after a pause."
         }
         1007 => "1007 means the payload was invalid, such as text that is not UTF-8.",
-        1008 => "1008 is a policy violation: here, the socket was idle too long.",
+        1008 => "1008 is a policy violation: here, the socket was idle too long, or its login expired (the reason says which).",
         1009 => "1009 means the message was too big for the server.",
         1011 => "1011 means the server hit an unexpected error.",
         _ => "",

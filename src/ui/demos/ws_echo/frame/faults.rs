@@ -12,6 +12,7 @@ pub fn label(fault: EchoFault) -> &'static str {
         EchoFault::Drop => "Drop the TCP connection, no close frame",
         EchoFault::ServerError => "Close with 1011 (server error)",
         EchoFault::PingStorm => "Send a storm of 50 pings",
+        EchoFault::Expire => "Let the login expire after 10 s",
     }
 }
 
@@ -33,6 +34,12 @@ pub fn why(fault: EchoFault) -> &'static str {
              pings with pongs, and the page's JavaScript sees neither. Only the server's \
              report, an ordinary message, shows in the log. The protocol lets a busy endpoint \
              answer only the latest of several pings, so count on a pong, not on one per ping."
+        }
+        EchoFault::Expire => {
+            "The socket was opened with a token that lives 10 s: the server echoes until then, \
+             and closes with 1008 (policy violation) and a reason that says so. An open socket \
+             outlives the login that opened it unless the server checks: the page must fetch a \
+             new token before it reconnects, or it will be refused again."
         }
     }
 }
