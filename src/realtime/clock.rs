@@ -32,11 +32,12 @@ use super::limits::{semaphore_permits, Refused};
 use super::replay::{Backlog, ReplayWindow, Tick};
 use super::stopping::Stopping;
 use super::{faults, sse};
-use crate::model::wire::ClockFault;
 
+mod query;
 mod settings;
 mod stream;
 
+use query::{ClockQuery, BARE_PING, PING};
 pub use settings::ClockSettings;
 
 /// What the ticker sends every stream at once.
@@ -288,53 +289,6 @@ pub fn router(routes: Routes) -> Router {
         .route("/api/clock", get(clock_handler))
         .route("/api/clock/streams/{stream}/drop", post(drop_handler))
         .with_state(routes)
-}
-
-/// How one stream is shaped: `?fault=…` asks it to misbehave (see
-/// `super::faults`); `?every=N` sends only every Nth tick and none of the
-/// shared heartbeats (a quiet stream, as lesson 8's idle timeouts need: a
-/// shared heartbeat landing between two ticks would put the proxy's cut off
-/// by up to a period); `?heartbeat=S` adds a `: heartbeat` comment every S
-/// seconds; `?ping=S` an `event: ping` with `data: {}` every S seconds, the
-/// real event lesson 8's watchdog listens for, and `?bare_ping=S` the same
-/// event with no `data:` line, which a browser never dispatches;
-/// `?lastEventId=N` stands for a `Last-Event-ID` header.
-#[derive(serde::Deserialize)]
-struct ClockQuery {
-    fault: Option<ClockFault>,
-    every: Option<u64>,
-    heartbeat: Option<u64>,
-    ping: Option<u64>,
-    bare_ping: Option<u64>,
-    /// The last id seen, for a new `EventSource` (which cannot send the
-    /// header): lessons 6 and 8 pass it on so. The header wins.
-    #[serde(rename = "lastEventId")]
-    last_event_id: Option<u64>,
-}
-
-/// The largest `every`, `heartbeat`, `ping` and `bare_ping` accepted, in
-/// ticks and seconds.
-const MOST_SECONDS: u64 = 60;
-
-/// `?ping=`'s event, and `?bare_ping=`'s: the same without its `data:` line.
-const PING: &[u8] = b"event: ping\ndata: {}\n\n";
-const BARE_PING: &[u8] = b"event: ping\n\n";
-
-impl ClockQuery {
-    /// A bad number, in words that say what is accepted.
-    fn problem(&self) -> Option<Response> {
-        let out_of_range = |n: &Option<u64>| n.is_some_and(|n| !(1..=MOST_SECONDS).contains(&n));
-        let name = [
-            ("every", &self.every),
-            ("heartbeat", &self.heartbeat),
-            ("ping", &self.ping),
-            ("bare_ping", &self.bare_ping),
-        ]
-        .into_iter()
-        .find_map(|(name, n)| out_of_range(n).then_some(name))?;
-        let message = format!("?{name}= takes a whole number from 1 to {MOST_SECONDS}.\n");
-        Some((StatusCode::BAD_REQUEST, message).into_response())
-    }
 }
 
 async fn clock_handler(

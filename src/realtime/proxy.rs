@@ -21,13 +21,14 @@
 //! the page reads back (`GET /api/proxy/log/{id}`, plain text, see `log`),
 //! as a host reads nginx's error log.
 
+mod forward;
 mod log;
 mod relay;
 mod tunnel;
 
 use axum::body::Body;
 use axum::extract::{FromRef, Path, Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -40,6 +41,7 @@ use tokio::sync::Semaphore;
 use super::client::{ClientAddr, ClientRule, ProxyHops};
 use super::limits::too_busy;
 use crate::model::wire::{ProxyBehaviour, PROXY_IDLE_SECS, PROXY_LIFE_SECS};
+use forward::{upstream_request, HOP_BY_HOP};
 pub use log::Logs;
 
 /// Connections the proxy carries at once, server-wide. Each also holds a
@@ -48,19 +50,6 @@ const MOST_CONNECTIONS: usize = 1024;
 
 /// How long the hop may take to connect and to answer with a head.
 const UPSTREAM_DEADLINE: Duration = Duration::from_secs(10);
-
-/// Headers that belong to one hop of a connection (RFC 9110, section 7.6.1),
-/// never forwarded as they are.
-const HOP_BY_HOP: [&str; 8] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-];
 
 /// The proxy: where the server it fronts listens, and the hops open now.
 #[derive(Debug)]
@@ -246,84 +235,6 @@ fn life_limit() -> Duration {
     Duration::from_secs(PROXY_LIFE_SECS)
 }
 
-/// The request as the proxy forwards it, and a log line saying how.
-fn upstream_request(
-    request: &Request,
-    behaviour: ProxyBehaviour,
-    target: Target,
-    client: IpAddr,
-) -> (axum::http::Request<Body>, String) {
-    let query = log::without_log_id(request.uri().query());
-    let path = match &query {
-        Some(query) => format!("{}?{query}", target.path()),
-        None => target.path().to_string(),
-    };
-    let mut headers = end_to_end(request.headers());
-    let asks_upgrade = wants_upgrade(request.headers());
-    let mut note = format!("GET {path}");
-    match (asks_upgrade, behaviour) {
-        (Some(protocol), ProxyBehaviour::StripsUpgrade) => {
-            headers.remove(header::UPGRADE);
-            note.push_str(&format!(
-                ": forwarded without `Upgrade: {}` and `Connection: upgrade` (hop-by-hop \
-                 headers, and this proxy was not told to pass them)",
-                protocol.to_str().unwrap_or("?")
-            ));
-        }
-        (Some(protocol), _) => {
-            headers.insert(header::UPGRADE, protocol);
-            headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
-            note.push_str(": forwarded with `Upgrade` and `Connection: upgrade`");
-        }
-        (None, _) => note.push_str(": forwarded"),
-    }
-    if let Ok(client) = HeaderValue::from_str(&client.to_string()) {
-        headers.insert(HeaderName::from_static("x-forwarded-for"), client);
-    }
-    let mut upstream = axum::http::Request::new(Body::empty());
-    *upstream.uri_mut() = path
-        .parse()
-        .unwrap_or_else(|_| target.path().parse().unwrap());
-    *upstream.headers_mut() = headers;
-    (upstream, note)
-}
-
-/// The request's headers less the hop-by-hop ones, and less any that its
-/// `Connection` header names. `Upgrade` stays: whether it goes on is the
-/// behaviour's choice.
-fn end_to_end(headers: &HeaderMap) -> HeaderMap {
-    let named: Vec<String> = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(|token| token.trim().to_ascii_lowercase())
-        .filter(|token| token != "upgrade")
-        .collect();
-    let mut kept = headers.clone();
-    for name in HOP_BY_HOP
-        .iter()
-        .copied()
-        .chain(named.iter().map(String::as_str))
-    {
-        kept.remove(name);
-    }
-    kept
-}
-
-/// The protocol asked for, when the request asks to upgrade.
-fn wants_upgrade(headers: &HeaderMap) -> Option<HeaderValue> {
-    let connection_upgrade = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|token| token.trim().eq_ignore_ascii_case("upgrade"));
-    connection_upgrade
-        .then(|| headers.get(header::UPGRADE).cloned())
-        .flatten()
-}
-
 fn bad_gateway(log: &log::Writer, problem: String) -> Response {
     log.line(format!("502 Bad Gateway: {problem}"));
     let message = format!("502 from the lesson's proxy: {problem}.\n");
@@ -350,49 +261,6 @@ async fn log_handler(State(routes): State<Routes>, Path(id): Path<String>) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        for (name, value) in pairs {
-            headers.append(
-                HeaderName::from_bytes(name.as_bytes()).unwrap(),
-                value.parse().unwrap(),
-            );
-        }
-        headers
-    }
-
-    #[test]
-    fn hop_by_hop_headers_and_those_connection_names_are_not_forwarded() {
-        let kept = end_to_end(&headers(&[
-            ("connection", "keep-alive, x-secret, Upgrade"),
-            ("keep-alive", "timeout=5"),
-            ("x-secret", "1"),
-            ("upgrade", "websocket"),
-            ("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ=="),
-            ("host", "localhost:3000"),
-        ]));
-        assert!(kept.get("connection").is_none());
-        assert!(kept.get("keep-alive").is_none());
-        assert!(kept.get("x-secret").is_none(), "named in Connection");
-        assert_eq!(kept["upgrade"], "websocket", "the behaviour decides");
-        assert_eq!(
-            kept["host"], "localhost:3000",
-            "the echo checks Origin against it"
-        );
-        assert!(kept.get("sec-websocket-key").is_some());
-    }
-
-    #[test]
-    fn an_upgrade_is_asked_for_by_connection_and_upgrade_together() {
-        let asks = headers(&[
-            ("connection", "keep-alive, Upgrade"),
-            ("upgrade", "websocket"),
-        ]);
-        assert_eq!(wants_upgrade(&asks).unwrap(), "websocket");
-        assert!(wants_upgrade(&headers(&[("upgrade", "websocket")])).is_none());
-        assert!(wants_upgrade(&headers(&[("connection", "upgrade")])).is_none());
-    }
 
     #[test]
     fn a_wildcard_site_address_is_reached_on_loopback() {

@@ -5,7 +5,7 @@
 //!    the presenter link once: [`presenter::login`] trades the token for a
 //!    cookie and sends the browser on to `/present/…`, so the token leaves
 //!    the address bar and appears in no page, log line or learner's URL.
-//! 2. Learners join at `/room` ([`join`]), which sends them to where the room
+//! 2. Learners join at `/room` ([`learners::join`]), which sends them to where the room
 //!    is. Each lesson page's room island follows `GET /api/room/events`
 //!    ([`streams`]): `position` (with the move's number as its `id:`, so a
 //!    reconnect says what it saw), `poll`, and `presenter` (here or gone).
@@ -27,17 +27,17 @@
 //! poll's size ([`crate::model::room::bounds`]), the presenter's actions per
 //! second, the answers one poll takes.
 
+mod learners;
 mod presenter;
+mod refused;
 mod shared;
 mod state;
 mod streams;
 
 use axum::body::Bytes;
-use axum::extract::{FromRef, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::FromRef;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -45,14 +45,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, Semaphore};
 
-use super::client::{ClientAddr, ClientRule};
+use super::client::ClientRule;
 use super::fair_share::Shares;
 pub use super::ids::new_token;
 use super::limits::semaphore_permits;
 use super::stopping::Stopping;
 use crate::model::room::{AnswerAsked, MoveAsked, RoomPoll, RoomPosition};
 pub use presenter::{Presenter, PRESENTER_COOKIE};
-use shared::{Counts, Heard, Shared, SharedError};
+pub(crate) use refused::Refused;
+use shared::{Counts, Heard, Shared};
 pub use shared::{REPORT_EVERY, REPORT_LIFE};
 pub use state::RoomError;
 use state::{PollChange, RoomState};
@@ -374,10 +375,10 @@ pub struct Routes {
 
 pub fn router(routes: Routes) -> Router {
     Router::new()
-        .route("/room", get(join))
+        .route("/room", get(learners::join))
         .route("/room/present", get(presenter::login))
         .route("/api/room/events", get(streams::learner_stream))
-        .route("/api/room/answer", post(answer))
+        .route("/api/room/answer", post(learners::answer))
         .route("/api/room/presenter/events", get(streams::presenter_stream))
         .route("/api/room/position", post(presenter::move_room))
         .route("/api/room/poll", post(presenter::ask))
@@ -386,144 +387,7 @@ pub fn router(routes: Routes) -> Router {
         .with_state(routes)
 }
 
-/// Why a room request was refused; each answer says what to do.
-#[derive(Debug)]
-pub(crate) enum Refused {
-    /// The server runs without presenter mode.
-    Off,
-    /// A presenter's request without the presenter's cookie.
-    NotPresenter,
-    /// The presenter's page acts too fast.
-    TooFast,
-    /// One address answered too often.
-    TooManyAnswers(IpAddr),
-    Room(RoomError),
-    /// The room's Redis did not answer.
-    Redis(redis::RedisError),
-}
-
-impl From<RoomError> for Refused {
-    fn from(error: RoomError) -> Self {
-        Refused::Room(error)
-    }
-}
-
-impl From<SharedError> for Refused {
-    fn from(error: SharedError) -> Self {
-        match error {
-            SharedError::Room(error) => Refused::Room(error),
-            SharedError::Redis(error) => Refused::Redis(error),
-        }
-    }
-}
-
-impl IntoResponse for Refused {
-    fn into_response(self) -> Response {
-        let (status, message) = match self {
-            Refused::Off => (
-                StatusCode::NOT_FOUND,
-                "Presenter mode is off on this server: the host starts it with --presenter."
-                    .to_string(),
-            ),
-            Refused::NotPresenter => (
-                StatusCode::FORBIDDEN,
-                "Only the presenter drives the room: open the presenter's link first.".into(),
-            ),
-            Refused::TooFast => {
-                let message = format!(
-                    "The presenter's page acts at most {ACTIONS_PER_SECOND} times a second; try again."
-                );
-                let mut response = (StatusCode::TOO_MANY_REQUESTS, message + "\n").into_response();
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-                return response;
-            }
-            Refused::TooManyAnswers(client) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("{client} has given this poll {ANSWERS_PER_CLIENT} answers, the most one address gives."),
-            ),
-            Refused::Room(error) => (room_error_status(&error), sentence(&error.to_string())),
-            Refused::Redis(error) => {
-                tracing::warn!("the room's Redis did not answer: {error}");
-                let message = "The room's Redis did not answer, so nothing changed: try again \
-                               in a moment (the host checks that redis-server runs).";
-                let mut response = (StatusCode::SERVICE_UNAVAILABLE, format!("{message}\n"))
-                    .into_response();
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
-                return response;
-            }
-        };
-        (status, message + "\n").into_response()
-    }
-}
-
-fn room_error_status(error: &RoomError) -> StatusCode {
-    match error {
-        RoomError::NoPoll => StatusCode::NOT_FOUND,
-        RoomError::OtherPoll { .. } | RoomError::Closed | RoomError::Answered => {
-            StatusCode::CONFLICT
-        }
-        RoomError::Full => StatusCode::SERVICE_UNAVAILABLE,
-        RoomError::BadName(_)
-        | RoomError::BadQuestion
-        | RoomError::BadOptions
-        | RoomError::BadChoice(_) => StatusCode::BAD_REQUEST,
-    }
-}
-
-/// An error's words as a sentence: a capital, a full stop.
-fn sentence(words: &str) -> String {
-    let mut sentence = words.to_string();
-    if let Some(first) = sentence.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    sentence + "."
-}
-
 /// The room, or the answer that presenter mode is off.
 pub(crate) fn room_of(routes: &Routes) -> Result<Arc<Room>, Refused> {
     routes.room.clone().ok_or(Refused::Off)
-}
-
-/// `GET /room`: the join link. Sends the learner to where the room is.
-async fn join(State(routes): State<Routes>) -> Result<Redirect, Refused> {
-    let room = room_of(&routes)?;
-    let href = room
-        .state()
-        .position()
-        .map_or("/".to_string(), |p| p.href());
-    Ok(Redirect::to(&href))
-}
-
-/// `POST /api/room/answer`: one learner's answer, once per browser (its
-/// cookie, set here on the first answer).
-async fn answer(
-    State(routes): State<Routes>,
-    ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
-    Json(asked): Json<AnswerAsked>,
-) -> Result<Response, Refused> {
-    let room = room_of(&routes)?;
-    if !room.take_answer(client, asked.poll) {
-        return Err(Refused::TooManyAnswers(client));
-    }
-    let known = presenter::cookie(&headers, VOTER_COOKIE).map(str::to_string);
-    let voter = known.clone().unwrap_or_else(super::ids::random_id);
-    room.answer(&voter, asked).await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if known.is_none() {
-        let cookie = cookie::Cookie::build((VOTER_COOKIE, voter))
-            .path("/")
-            .http_only(true)
-            .same_site(cookie::SameSite::Lax)
-            .max_age(cookie::time::Duration::days(1))
-            .build();
-        if let Ok(value) = cookie.to_string().parse() {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-        }
-    }
-    Ok(response)
 }
