@@ -41,7 +41,7 @@ use tokio::sync::Semaphore;
 use super::client::{ClientAddr, ClientRule, ProxyHops};
 use super::limits::too_busy;
 use crate::model::wire::{ProxyBehaviour, PROXY_IDLE_SECS, PROXY_LIFE_SECS};
-use forward::{upstream_request, HOP_BY_HOP};
+use forward::{upstream_request, Target, HOP_BY_HOP};
 pub use log::Logs;
 
 /// Connections the proxy carries at once, server-wide. Each also holds a
@@ -139,30 +139,6 @@ pub fn router(routes: Routes) -> Router {
         .route("/api/proxy/log/{id}", get(log_handler))
         .route("/api/proxy/{behaviour}/{target}", get(proxy_handler))
         .with_state(routes)
-}
-
-/// What the proxy stands in front of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Target {
-    Clock,
-    Echo,
-}
-
-impl Target {
-    fn from_name(name: &str) -> Option<Target> {
-        match name {
-            "clock" => Some(Target::Clock),
-            "echo" => Some(Target::Echo),
-            _ => None,
-        }
-    }
-
-    fn path(self) -> &'static str {
-        match self {
-            Target::Clock => "/api/clock",
-            Target::Echo => "/api/echo",
-        }
-    }
 }
 
 /// A path this proxy does not serve: what it does serve, in words.

@@ -1,63 +1,18 @@
 //! One pass over pulldown-cmark's events that turns a lesson body into HTML
 //! blocks, a table of contents, and the directives the caller must resolve.
 
-use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::collections::HashSet;
 use std::ops::Range;
 
 use super::headings::{plain_text, slugify};
 use super::highlight::escape;
 use super::lines::line_of;
+use super::rendered::{Block, Rendered, SectionText};
+use super::tables::TableCells;
 use super::tabs::{self, Tab};
 use super::{admonition, check, claims, code, options, RenderError};
 use crate::model::course::TocEntry;
-
-/// What a table goes in: a focusable, labelled region that scrolls.
-const TABLE_OPEN: &str =
-    "<div class=\"table-wide\" tabindex=\"0\" role=\"region\" aria-label=\"Table (scrolls sideways)\">\n";
-
-/// A run of HTML, a knowledge check, or a directive paragraph
-/// (`::name[…]`) left for the caller.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Block {
-    Html(String),
-    /// A ```` ```check ```` block, rendered (`super::check`).
-    Check(String),
-    Directive {
-        /// 1-based line within the rendered text.
-        line: usize,
-        source: String,
-    },
-    /// A ```` ```md example ```` (or `md error`) block: Markdown the
-    /// caller checks and shows rendered, after the block's own code.
-    Example {
-        /// 1-based line of the fence within the rendered text.
-        line: usize,
-        source: String,
-        /// `md error`: the example must fail, and shows its errors.
-        expect_error: bool,
-    },
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Rendered {
-    pub blocks: Vec<Block>,
-    pub toc: Vec<TocEntry>,
-    /// Whether the text has a group of code tabs (`super::tabs`), which
-    /// the page's code tabs script works.
-    pub code_tabs: bool,
-    /// The prose as plain text, by `##` section, for learners' search.
-    pub sections: Vec<SectionText>,
-}
-
-/// The plain text of one `##` section (the first one: the text before any
-/// `##`, with no heading), code blocks and knowledge checks left out.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SectionText {
-    /// The heading's id and title; `None` for the text before the first.
-    pub heading: Option<(String, String)>,
-    pub text: String,
-}
 
 pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
     render_prefixed(text, "")
@@ -110,7 +65,7 @@ pub fn render_prefixed(text: &str, id_prefix: &str) -> Result<Rendered, Vec<Rend
                     Event::Start(_) => depth += 1,
                     _ => depth = depth.saturating_sub(1),
                 }
-                walk.table_event(event);
+                walk.table.event(event, &mut walk.pending);
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 depth += 1;
@@ -155,16 +110,8 @@ struct Walk<'a> {
     tabs: Vec<(Tab, usize)>,
     /// Groups of tabs so far, to number their ids.
     tab_groups: usize,
-    /// The columns' alignment of the table being read, and the next
-    /// cell's column and row kind (see [`Walk::table_cell`]).
+    /// The table being read (`tables.rs`).
     table: TableCells,
-}
-
-#[derive(Default)]
-struct TableCells {
-    alignments: Vec<Alignment>,
-    column: usize,
-    in_head: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -180,56 +127,6 @@ impl<'a> Walk<'a> {
             checks: 0,
             tabs: Vec::new(),
             tab_groups: 0,
-        }
-    }
-
-    /// A table's start, head, row and cell starts, and its end. A wide
-    /// table scrolls sideways inside a region the keyboard can reach (and
-    /// scroll with the arrow keys), on a phone above all. pulldown-cmark
-    /// aligns a column with `style="text-align: …"`, which the site's CSP
-    /// (`style-src 'self'`) refuses: the writer gets no alignments, and
-    /// each aligned cell a class.
-    fn table_event(&mut self, event: Event<'a>) {
-        match event {
-            Event::Start(Tag::Table(alignments)) => {
-                self.pending.push(Event::Html(TABLE_OPEN.into()));
-                let none = vec![Alignment::None; alignments.len()];
-                self.table = TableCells {
-                    alignments,
-                    ..TableCells::default()
-                };
-                self.pending.push(Event::Start(Tag::Table(none)));
-            }
-            Event::Start(Tag::TableHead) => {
-                self.table.in_head = true;
-                self.table.column = 0;
-                self.pending.push(Event::Start(Tag::TableHead));
-            }
-            Event::Start(Tag::TableRow) => {
-                self.table.in_head = false;
-                self.table.column = 0;
-                self.pending.push(Event::Start(Tag::TableRow));
-            }
-            Event::Start(Tag::TableCell) => {
-                let table = &mut self.table;
-                let class = match table.alignments.get(table.column) {
-                    Some(Alignment::Left) => Some("align-left"),
-                    Some(Alignment::Center) => Some("align-center"),
-                    Some(Alignment::Right) => Some("align-right"),
-                    _ => None,
-                };
-                let cell = if table.in_head { "th" } else { "td" };
-                table.column += 1;
-                self.pending.push(match class {
-                    Some(class) => Event::Html(format!("<{cell} class=\"{class}\">").into()),
-                    None => Event::Start(Tag::TableCell),
-                });
-            }
-            Event::End(TagEnd::Table) => {
-                self.pending.push(Event::End(TagEnd::Table));
-                self.pending.push(Event::Html("</div>\n".into()));
-            }
-            event => self.pending.push(event),
         }
     }
 

@@ -7,7 +7,8 @@
 //!    is handed back as a raw directive; a `test:` link is a tested claim's
 //!    note ([`claims`]); a ```` ```check ```` block is a knowledge check
 //!    ([`check`]); `> [!NOTE]` and its kin are notes (`admonition`), and
-//!    fenced blocks with `tab="…"` one after the other are code tabs (`tabs`).
+//!    fenced blocks with `tab="…"` one after the other are code tabs (`tabs`);
+//!    a table scrolls sideways in a region of its own (`tables`).
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
 //!    demo names.
 //! 4. [`source::quoted_source_html`] is the HTML of the server's code that a
@@ -25,10 +26,13 @@ mod headings;
 pub mod highlight;
 pub mod lines;
 pub mod markdown;
+mod rendered;
 pub mod source;
+mod tables;
 mod tabs;
 
-pub use markdown::{render, render_prefixed, Block, Rendered, SectionText};
+pub use markdown::{render, render_prefixed};
+pub use rendered::{Block, Rendered, SectionText};
 
 use pulldown_cmark::Options;
 

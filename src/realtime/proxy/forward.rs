@@ -7,8 +7,32 @@ use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use std::net::IpAddr;
 
-use super::{log, Target};
+use super::log;
 use crate::model::wire::ProxyBehaviour;
+
+/// What the proxy stands in front of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Clock,
+    Echo,
+}
+
+impl Target {
+    pub fn from_name(name: &str) -> Option<Target> {
+        match name {
+            "clock" => Some(Target::Clock),
+            "echo" => Some(Target::Echo),
+            _ => None,
+        }
+    }
+
+    fn path(self) -> &'static str {
+        match self {
+            Target::Clock => "/api/clock",
+            Target::Echo => "/api/echo",
+        }
+    }
+}
 
 /// Headers that belong to one hop of a connection (RFC 9110, section 7.6.1),
 /// never forwarded as they are.

@@ -47,17 +47,22 @@ pub fn frame_html() -> String {
     use_context::<FrameHtml>().unwrap_or_default().0
 }
 
-/// The frame's half: gives `value` to the island inside `children`, as
-/// context, and writes it as its attribute for the browser.
+/// The frame's half: gives `value` to the island `island` builds, as
+/// context, and writes it as its attribute for the browser. A closure, not
+/// a view: a component runs when its view is built, so the island must be
+/// built inside the context, not before it.
 #[cfg(feature = "ssr")]
-pub fn give<T: FrameInput>(value: T, children: impl IntoView + 'static) -> impl IntoView {
+pub fn give<T: FrameInput, V: IntoView + 'static>(
+    value: T,
+    island: impl FnOnce() -> V + Send + 'static,
+) -> impl IntoView {
     use leptos::attr::custom::custom_attribute;
     use leptos::context::Provider;
     let carrier = view! { <span hidden></span> }
         .add_any_attr(custom_attribute(T::ATTRIBUTE, value.to_attribute()));
     view! {
         {carrier}
-        <Provider value>{children}</Provider>
+        <Provider value>{island()}</Provider>
     }
 }
 

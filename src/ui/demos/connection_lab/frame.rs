@@ -46,10 +46,11 @@ pub fn ConnectionLabFrame(options: DemoOptions) -> impl IntoView {
         }
         .into_any(),
     };
-    let island = give(LabStart::from(&options), view! { <ConnectionLab /> });
+    let start = LabStart::from(&options);
+    let island = move || give(start, || view! { <ConnectionLab /> });
     let island = match ports {
         Some(ports) => give(ports, island).into_any(),
-        None => island.into_any(),
+        None => island().into_any(),
     };
     // After the island, whose frame carries the ports the script reads.
     let script = ports.map(|_| view! { <script inner_html=LAB_PROXY_SCRIPT></script> });

@@ -11,12 +11,12 @@ use crate::ui::demos::seam::{give, FrameHtml};
 
 #[component]
 pub fn HandshakeInspectorFrame() -> impl IntoView {
-    let island = view! {
-        <Provider value=FrameHtml(cases_html())><HandshakeInspector /></Provider>
+    let island = || {
+        view! { <Provider value=FrameHtml(cases_html())><HandshakeInspector /></Provider> }
     };
     match crate::ui::demos::connection_lab::frame::lab_ports() {
         Some(ports) => give(ports, island).into_any(),
-        None => island.into_any(),
+        None => island().into_any(),
     }
 }
 

@@ -33,8 +33,8 @@ pub fn MisbehavingProxyFrame(name: DemoName) -> impl IntoView {
         ),
     ]
     .map(|(key, text)| view! { <p data-demo-text=key>{text}</p> });
-    let island = view! {
-        <Provider value=FrameHtml(choices(start))><MisbehavingProxy /></Provider>
+    let island = move || {
+        view! { <Provider value=FrameHtml(choices(start))><MisbehavingProxy /></Provider> }
     };
     view! {
         {give(start, island)}

@@ -12,37 +12,17 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, MessageEvent};
 
-use crate::model::room::{
-    event, AnswerAsked, MoveAsked, PollAsked, RoomAudience, RoomPoll, RoomPosition, RoomPresence,
-};
+use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence};
 use crate::ui::demos::browser::{demo_text, handler, parse, EventSourceHandle};
+use live::{Live, Shared, FOLLOW_KEY, SEEN_KEY};
 use moves::{current_section, send_move, step};
-use page::{say, session_get, session_set, set_checked, set_hidden};
-use polls::{answer, ask, asked_from_check, asked_from_form, post_poll, refusal, show_poll};
+use page::{say, scroll_to, session_get, session_set, set_checked, set_hidden};
+use polls::{answer, ask, asked_from_check, asked_from_form, post_poll, show_poll};
 
+mod live;
 mod moves;
 mod page;
 mod polls;
-
-const SEEN_KEY: &str = "realtime-lab.room-seen";
-const FOLLOW_KEY: &str = "realtime-lab.room-follow";
-const ANSWERED_PREFIX: &str = "realtime-lab.room-answered:";
-
-/// What the page knows of the room.
-struct Live {
-    root: Element,
-    presenter: bool,
-    /// This page's lesson, and its neighbours (the presenter's next/previous).
-    slug: String,
-    prev: Option<String>,
-    next: Option<String>,
-    follow: bool,
-    latest: Option<RoomPosition>,
-    poll: Option<RoomPoll>,
-    _stream: Option<EventSourceHandle>,
-}
-
-type Shared = Rc<RefCell<Live>>;
 
 pub fn attach() {
     let document = leptos::prelude::document();
@@ -155,17 +135,6 @@ fn go(position: &RoomPosition) {
         scroll_to(&position.section);
     } else {
         let _ = window.location().assign(&position.href());
-    }
-}
-
-fn scroll_to(section: &str) {
-    let document = leptos::prelude::document();
-    match document
-        .get_element_by_id(section)
-        .filter(|_| !section.is_empty())
-    {
-        Some(heading) => heading.scroll_into_view(),
-        None => leptos::prelude::window().scroll_to_with_x_and_y(0.0, 0.0),
     }
 }
 

@@ -1,7 +1,13 @@
 //! The presenter's moves: which section of the lesson is on screen, the
 //! next and previous steps, and telling the room.
 
-use super::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use super::live::Shared;
+use super::page::{say, scroll_to};
+use super::polls::refusal;
+use crate::model::room::MoveAsked;
 use crate::ui::demos::browser::{post_json, to_json};
 
 /// The lesson's headings that a move can name, in order.

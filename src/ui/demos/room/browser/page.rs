@@ -44,3 +44,14 @@ pub(super) fn set_checked(root: &Element, selector: &str, checked: bool) {
         );
     }
 }
+
+pub(super) fn scroll_to(section: &str) {
+    let document = leptos::prelude::document();
+    match document
+        .get_element_by_id(section)
+        .filter(|_| !section.is_empty())
+    {
+        Some(heading) => heading.scroll_into_view(),
+        None => leptos::prelude::window().scroll_to_with_x_and_y(0.0, 0.0),
+    }
+}

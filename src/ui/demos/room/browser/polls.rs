@@ -2,7 +2,13 @@
 //! learner's answer, and the presenter's questions, asked from the strip's
 //! form or from one of the lesson's knowledge checks.
 
-use super::*;
+use wasm_bindgen::JsValue;
+use web_sys::Element;
+
+use super::live::{Live, Shared, ANSWERED_PREFIX};
+use super::page::{say, session_get, session_set, set_hidden};
+use crate::model::room::{AnswerAsked, PollAsked};
+use crate::ui::demos::browser::demo_text;
 use crate::ui::demos::browser::{post_json, to_json};
 
 /// The poll: its question, a button per option (counts beside them when

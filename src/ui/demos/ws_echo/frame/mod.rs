@@ -16,8 +16,8 @@ mod faults;
 #[component]
 pub fn WsEchoFrame() -> impl IntoView {
     let max_message = expect_context::<RealtimeState>().echo.settings.max_message;
-    let island = view! {
-        <Provider value=FrameHtml(faults::options_html())><WsEcho /></Provider>
+    let island = || {
+        view! { <Provider value=FrameHtml(faults::options_html())><WsEcho /></Provider> }
     };
     let meanings = CLOSE_CODES.map(|code| {
         view! { <dt>{code}</dt><dd data-demo-text=format!("close-{code}")>{close_meaning(code)}</dd> }

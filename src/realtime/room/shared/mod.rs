@@ -20,7 +20,7 @@
 //! kind, which is all a stream needs.
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{AsyncCommands, Script};
+use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError, Weak};
@@ -30,6 +30,9 @@ use super::state::RoomError;
 use super::state::{self, PollChange, MOST_VOTERS};
 use crate::model::room::{AnswerAsked, RoomPoll, RoomPosition};
 use crate::realtime::stopping::Stopping;
+use scripts::{from_script, Keys, Scripts};
+
+mod scripts;
 
 /// How long a server's count stays in the room's after its last report.
 pub const REPORT_LIFE: Duration = Duration::from_secs(3);
@@ -73,125 +76,6 @@ pub enum SharedError {
     Room(#[from] RoomError),
     #[error("the room's Redis did not answer ({0})")]
     Redis(#[from] redis::RedisError),
-}
-
-/// The keys of one room.
-struct Keys {
-    seq: String,
-    position: String,
-    polls: String,
-    poll: String,
-    counts: String,
-    voters: String,
-    channel: String,
-}
-
-impl Keys {
-    fn new(room: &str) -> Self {
-        let key = |name: &str| format!("realtime-lab:room:{room}:{name}");
-        Keys {
-            seq: key("seq"),
-            position: key("position"),
-            polls: key("polls"),
-            poll: key("poll"),
-            counts: key("counts"),
-            voters: key("voters"),
-            channel: key("events"),
-        }
-    }
-}
-
-/// Shared by the poll scripts: the poll (KEYS[1], its counts in KEYS[2]) as
-/// JSON with its counts, published on ARGV[1] when `say` is true.
-const POLL_NOW: &str = r#"
-local function poll_now(poll, say)
-  local counts = {}
-  for i = 1, #poll.options do
-    counts[i] = tonumber(redis.call('HGET', KEYS[2], tostring(i - 1)) or '0')
-  end
-  poll.counts = counts
-  local json = cjson.encode(poll)
-  if say then redis.call('PUBLISH', ARGV[1], '{"poll":' .. json .. '}') end
-  return json
-end
-"#;
-
-/// The room's scripts, each one atomic step.
-struct Scripts {
-    /// KEYS: position, seq. ARGV: channel, slug, section, the last move
-    /// this server heard (a Redis that lost its state counts on from it).
-    move_to: Script,
-    /// KEYS: poll, counts, voters, polls. ARGV: channel, question, options,
-    /// the last poll this server heard of.
-    ask: Script,
-    /// KEYS: poll, counts. ARGV: channel, `reveal` or `close` or `tally`.
-    change: Script,
-    /// KEYS: poll, counts, voters. ARGV: channel, poll, choice, voter, most.
-    answer: Script,
-    /// KEYS: poll, counts, position. The position and poll, unpublished.
-    now: Script,
-}
-
-impl Scripts {
-    fn new() -> Self {
-        let with_poll = |body: &str| Script::new(&format!("{POLL_NOW}{body}"));
-        Scripts {
-            move_to: Script::new(
-                r#"
-local seq = math.max(redis.call('INCR', KEYS[2]), tonumber(ARGV[4]) + 1)
-redis.call('SET', KEYS[2], seq)
-local position = cjson.encode({seq = seq, slug = ARGV[2], section = ARGV[3], fresh = true})
-redis.call('SET', KEYS[1], position)
-redis.call('PUBLISH', ARGV[1], '{"position":' .. position .. '}')
-return position
-"#,
-            ),
-            ask: with_poll(
-                r#"
-local id = math.max(redis.call('INCR', KEYS[4]), tonumber(ARGV[4]) + 1)
-redis.call('SET', KEYS[4], id)
-redis.call('DEL', KEYS[2], KEYS[3])
-local poll = {id = id, question = ARGV[2], options = cjson.decode(ARGV[3]), open = true, revealed = false}
-redis.call('SET', KEYS[1], cjson.encode(poll))
-return poll_now(poll, true)
-"#,
-            ),
-            change: with_poll(
-                r#"
-local stored = redis.call('GET', KEYS[1])
-if not stored then return false end
-local poll = cjson.decode(stored)
-if ARGV[2] == 'reveal' then poll.revealed = true end
-if ARGV[2] == 'close' then poll.open = false end
-if ARGV[2] ~= 'tally' then redis.call('SET', KEYS[1], cjson.encode(poll)) end
-return poll_now(poll, true)
-"#,
-            ),
-            answer: Script::new(
-                r#"
-local stored = redis.call('GET', KEYS[1])
-if not stored then return 'no_poll' end
-local poll = cjson.decode(stored)
-if poll.id ~= tonumber(ARGV[2]) then return string.format('other_poll %d', poll.id) end
-if not poll.open then return 'closed' end
-if tonumber(ARGV[3]) >= #poll.options then return 'bad_choice' end
-if redis.call('HEXISTS', KEYS[3], ARGV[4]) == 1 then return 'answered' end
-if redis.call('HLEN', KEYS[3]) >= tonumber(ARGV[5]) then return 'full' end
-redis.call('HSET', KEYS[3], ARGV[4], ARGV[3])
-redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
-return 'ok'
-"#,
-            ),
-            now: with_poll(
-                r#"
-local stored = redis.call('GET', KEYS[1])
-local poll = false
-if stored then poll = poll_now(cjson.decode(stored), false) end
-return {redis.call('GET', KEYS[3]) or false, poll}
-"#,
-            ),
-        }
-    }
 }
 
 /// This server's link to the room's Redis.
@@ -392,17 +276,6 @@ impl Shared {
             others.insert(report.server, (report.counts, Instant::now()));
         }
     }
-}
-
-/// What a script answered, read as the model's type.
-fn from_script<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, redis::RedisError> {
-    serde_json::from_str(json).map_err(|e| {
-        redis::RedisError::from((
-            redis::ErrorKind::Parse,
-            "the room's Redis holds what this server cannot read",
-            e.to_string(),
-        ))
-    })
 }
 
 /// The room as its subscriber sees it (`room.rs` implements it for `Room`):
