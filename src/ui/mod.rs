@@ -8,3 +8,7 @@ pub mod components;
 pub mod demos;
 #[cfg(feature = "ssr")]
 pub mod pages;
+/// The browser facade the islands share (fetch, `EventSource`, `WebSocket`,
+/// the page): "browser" in a demo's folder is that demo's browser half.
+#[cfg(feature = "hydrate")]
+pub mod web;

@@ -11,8 +11,6 @@
 //! before it can start.
 
 mod answer_stream;
-#[cfg(feature = "hydrate")]
-pub(crate) mod browser;
 mod connection_lab;
 mod counter;
 mod handshake_inspector;

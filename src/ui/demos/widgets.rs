@@ -36,7 +36,7 @@ pub fn BreakIt(
     let pick = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         fault
-            .set(super::browser::chosen_option(&ev).map(|(query, why)| ChosenFault { query, why }));
+            .set(crate::ui::web::chosen_option(&ev).map(|(query, why)| ChosenFault { query, why }));
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };

@@ -10,7 +10,7 @@ use web_sys::{AbortController, MessageEvent};
 use super::parser::EventStreamParser;
 use super::state::{AnswerState, Side};
 use crate::model::wire::{AnswerDone, AnswerQuestion, AnswerToken};
-use crate::ui::demos::browser::{
+use crate::ui::web::{
     demo_text, demo_text_with, describe, get_text, on_request, parse, read_body_text, sleep,
     to_json, EventSourceHandle,
 };

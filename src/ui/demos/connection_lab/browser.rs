@@ -10,9 +10,9 @@ use super::state::{
     Command, LabState, StreamRow, StreamState, Trust, NO_CONNECTIONS, SOCKET_INDEX,
 };
 use crate::model::wire::{LabHello, LabPing, LabView, Lane};
-use crate::ui::demos::browser::{describe, now_ms, parse, EventSourceHandle, WebSocketHandle};
 use crate::ui::demos::markup::Markup;
 use crate::ui::demos::widgets::format_ms;
+use crate::ui::web::{describe, now_ms, parse, EventSourceHandle, WebSocketHandle};
 
 /// The browser connections the lab holds: dropping a handle closes it.
 #[derive(Default)]

@@ -10,7 +10,7 @@ use web_sys::{CloseEvent, MessageEvent};
 use super::cases::Case;
 use super::state::{CaseRun, CaseWords, InspectorState, Outcome};
 use crate::model::wire::{HandshakeReport, INSPECTOR_SUBPROTOCOL};
-use crate::ui::demos::browser::{demo_text, get_text, parse, EventSourceHandle, WebSocketHandle};
+use crate::ui::web::{demo_text, get_text, parse, EventSourceHandle, WebSocketHandle};
 
 /// What is open while a handshake is being inspected. Kept only to stay
 /// open; the next probe replaces it, and dropping it closes the connection.
@@ -187,7 +187,7 @@ impl Run {
     /// `base` is the other origin (`https://…`), or empty for this one.
     fn open_socket(self, base: &str, path: &str, id: String) -> Result<Probe, String> {
         let mut probe = if base.is_empty() {
-            let url = crate::ui::demos::browser::websocket_url(path);
+            let url = crate::ui::web::websocket_url(path);
             WebSocketHandle::open_offering(&url, self.case.offers(), "inspected")?
         } else {
             let url = format!("{}{path}", base.replacen("https://", "wss://", 1));

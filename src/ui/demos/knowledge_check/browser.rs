@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlFormElement};
 
-use crate::ui::demos::browser::handler;
+use crate::ui::web::handler;
 
 /// The `localStorage` key of a passed check: `realtime-lab.passed:` then
 /// `slug/N`, value `1`. The pages' inline progress script

@@ -2,7 +2,7 @@
 //! the server's stats written into the frame.
 //!
 //! Written with `web_sys` alone, not the demos' shared handles
-//! (`demos/browser.rs`): cargo-leptos's wasm-split puts code that several
+//! (`ui/web.rs`): cargo-leptos's wasm-split puts code that several
 //! islands share into chunks by the set of islands that use it, so one more
 //! user of the shared helpers splits those chunks further, and every other
 //! demo's page loads more, smaller chunks (4 KiB more on the lab's lesson,

@@ -10,8 +10,8 @@ use web_sys::{CloseEvent, MessageEvent};
 use super::arrivals::{Arrival, Arrivals};
 use super::state::ProxyState;
 use crate::model::wire::ProxyBehaviour;
-use crate::ui::demos::browser::{demo_text, get_text, now_ms, EventSourceHandle, WebSocketHandle};
 use crate::ui::demos::widgets::format_ms;
+use crate::ui::web::{demo_text, get_text, now_ms, EventSourceHandle, WebSocketHandle};
 
 const HEARTBEAT: Duration = Duration::from_secs(2);
 /// How long a closed socket waits before the page opens it again.
@@ -232,7 +232,7 @@ impl Arrivals {
             }
         }
         self.ticks.update(|n| *n += 1);
-        crate::ui::demos::browser::push_newest(self.log, arrival, KEPT);
+        crate::ui::web::push_newest(self.log, arrival, KEPT);
     }
 }
 

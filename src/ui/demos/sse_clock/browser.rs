@@ -10,7 +10,7 @@ use super::state::{ClockState, Parsed};
 use crate::ui::demos::widgets::ChosenFault;
 
 use crate::model::wire::ClockHello;
-use crate::ui::demos::browser::{
+use crate::ui::web::{
     demo_text, describe, parse, post, read_body_text, wall_time, EventSourceHandle,
 };
 
@@ -18,7 +18,7 @@ use crate::ui::demos::browser::{
 const KEPT_RAW_BYTES: usize = 4000;
 
 pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
-    crate::ui::demos::browser::on_request(state.drop_requests, move || drop_stream(state));
+    crate::ui::web::on_request(state.drop_requests, move || drop_stream(state));
     // Keep the newest bytes in view as they arrive.
     Effect::new(move |_| {
         state.raw.track();
@@ -215,7 +215,7 @@ impl ClockState {
             id,
             data,
         };
-        crate::ui::demos::browser::push_newest(self.events, entry, KEPT_EVENTS);
+        crate::ui::web::push_newest(self.events, entry, KEPT_EVENTS);
     }
 }
 

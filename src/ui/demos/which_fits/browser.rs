@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
-use crate::ui::demos::browser::handler;
+use crate::ui::web::handler;
 
 /// Listens on the demo's frame (one per page), found beside the marker.
 pub fn attach() {

@@ -7,8 +7,8 @@ use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::state::{EchoState, LogEntry, Outgoing};
 use crate::model::wire::{ECHO_HELLO_PREFIX, PING_STORM_PREFIX};
-use crate::ui::demos::browser::{demo_text, describe, now_ms, wall_time, WebSocketHandle};
 use crate::ui::demos::widgets::ChosenFault;
+use crate::ui::web::{demo_text, describe, now_ms, wall_time, WebSocketHandle};
 
 pub fn attach(state: EchoState) {
     let socket = StoredValue::new_local(None::<WebSocketHandle>);
@@ -202,7 +202,7 @@ fn hex_preview(bytes: &[u8]) -> String {
 /// What only the browser does with the echo's state.
 impl EchoState {
     pub fn record(&self, entry: LogEntry) {
-        crate::ui::demos::browser::push_newest(self.log, entry, KEPT_ENTRIES);
+        crate::ui::web::push_newest(self.log, entry, KEPT_ENTRIES);
     }
 }
 

@@ -9,9 +9,7 @@ use web_sys::{CloseEvent, MessageEvent};
 
 use super::state::{Ledger, ResumeState};
 use crate::model::wire::{ResumeFromPage, ResumeFromServer};
-use crate::ui::demos::browser::{
-    demo_text_with, on_request, parse, sleep, to_json, WebSocketHandle,
-};
+use crate::ui::web::{demo_text_with, on_request, parse, sleep, to_json, WebSocketHandle};
 
 /// The socket, while there is one.
 pub type Socket = StoredValue<Option<WebSocketHandle>, LocalStorage>;

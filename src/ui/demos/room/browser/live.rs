@@ -6,7 +6,7 @@ use std::rc::Rc;
 use web_sys::Element;
 
 use crate::model::room::{RoomPoll, RoomPosition};
-use crate::ui::demos::browser::EventSourceHandle;
+use crate::ui::web::EventSourceHandle;
 
 pub const SEEN_KEY: &str = "realtime-lab.room-seen";
 pub const FOLLOW_KEY: &str = "realtime-lab.room-follow";

@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, MessageEvent};
 
 use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence};
-use crate::ui::demos::browser::{demo_text, handler, parse, EventSourceHandle};
+use crate::ui::web::{demo_text, handler, parse, EventSourceHandle};
 use live::{Live, Shared, FOLLOW_KEY, SEEN_KEY};
 use moves::{current_section, send_move, step};
 use page::{say, scroll_to, session_get, session_set, set_checked, set_hidden};

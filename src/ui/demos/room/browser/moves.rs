@@ -8,7 +8,7 @@ use super::live::Shared;
 use super::page::{say, scroll_to};
 use super::polls::refusal;
 use crate::model::room::MoveAsked;
-use crate::ui::demos::browser::{post_json, to_json};
+use crate::ui::web::{post_json, to_json};
 
 /// The lesson's headings that a move can name, in order.
 pub(super) fn section_ids() -> Vec<String> {

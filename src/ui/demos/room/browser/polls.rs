@@ -8,8 +8,8 @@ use web_sys::Element;
 use super::live::{Live, Shared, ANSWERED_PREFIX};
 use super::page::{say, session_get, session_set, set_hidden};
 use crate::model::room::{AnswerAsked, PollAsked};
-use crate::ui::demos::browser::demo_text;
-use crate::ui::demos::browser::{post_json, to_json};
+use crate::ui::web::demo_text;
+use crate::ui::web::{post_json, to_json};
 
 /// The poll: its question, a button per option (counts beside them when
 /// this page may see them), and a note on where it stands.

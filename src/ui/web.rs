@@ -7,7 +7,7 @@ use wasm_bindgen::convert::FromWasmAbi;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// A sentence the server put beside the islands (`DemoFrame`, hidden,
+/// A sentence the server put beside the islands (a demo's frame, hidden,
 /// `data-demo-text="key"`), so it is not in the WebAssembly.
 pub fn demo_text(key: &str) -> String {
     let selector = format!("[data-demo-text=\"{key}\"]");
