@@ -20,7 +20,7 @@
 //! [`PRESENTER_GRACE`] (a presenter moving between lessons reopens theirs
 //! at once).
 //!
-//! With `--redis-url`, several servers are one room ([`shared`]): each
+//! With `--redis-url`, several servers are one room ([`redis_side`]): each
 //! change goes through Redis, and each server's streams hear it from there.
 //!
 //! Everything is bounded: learners per room and per client address, a
@@ -29,8 +29,8 @@
 
 mod learners;
 mod presenter;
+mod redis_side;
 mod refused;
-mod shared;
 mod state;
 mod streams;
 
@@ -52,9 +52,9 @@ use super::limits::semaphore_permits;
 use super::stopping::Stopping;
 use crate::model::room::{AnswerAsked, MoveAsked, RoomPoll, RoomPosition};
 pub use presenter::{Presenter, PRESENTER_COOKIE};
+use redis_side::{Counts, Heard, Shared};
+pub use redis_side::{REPORT_EVERY, REPORT_LIFE};
 pub(crate) use refused::Refused;
-use shared::{Counts, Heard, Shared};
-pub use shared::{REPORT_EVERY, REPORT_LIFE};
 pub use state::RoomError;
 use state::{PollChange, RoomState};
 
@@ -161,7 +161,7 @@ impl Room {
         });
         tokio::spawn(streams::tick(Arc::downgrade(&room)));
         if room.shared.is_some() {
-            tokio::spawn(shared::follow(Arc::downgrade(&room)));
+            tokio::spawn(redis_side::follow(Arc::downgrade(&room)));
         }
         room
     }
@@ -352,7 +352,7 @@ impl Room {
     }
 }
 
-impl shared::Follower for Room {
+impl redis_side::Follower for Room {
     fn shared(&self) -> Option<&Shared> {
         self.shared.as_ref()
     }

@@ -11,7 +11,7 @@ use super::lines::line_of;
 use super::rendered::{Block, Rendered, SectionText};
 use super::tables::TableCells;
 use super::tabs::{self, Tab};
-use super::{admonition, check, claims, code, options, RenderError};
+use super::{admonition, claims, code, knowledge_check, options, RenderError};
 use crate::model::course::TocEntry;
 
 pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
@@ -286,7 +286,7 @@ impl<'a> Walk<'a> {
         }
         let source = code::code_text(inner);
         self.checks += 1;
-        match check::check_html(&source, self.checks) {
+        match knowledge_check::check_html(&source, self.checks) {
             Ok(html) => {
                 self.flush();
                 self.rendered.blocks.push(Block::Check(html));

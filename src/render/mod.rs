@@ -6,7 +6,7 @@
 //!    through `code` and [`highlight`], and a paragraph that starts with `::`
 //!    is handed back as a raw directive; a `test:` link is a tested claim's
 //!    note ([`claims`]); a ```` ```check ```` block is a knowledge check
-//!    ([`check`]); `> [!NOTE]` and its kin are notes (`admonition`), and
+//!    ([`knowledge_check`]); `> [!NOTE]` and its kin are notes (`admonition`), and
 //!    fenced blocks with `tab="…"` one after the other are code tabs (`tabs`);
 //!    a table scrolls sideways in a region of its own (`tables`).
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
@@ -19,11 +19,11 @@
 //! the content room that calls it.
 
 mod admonition;
-pub mod check;
 pub mod claims;
 mod code;
 mod headings;
 pub mod highlight;
+pub mod knowledge_check;
 pub mod lines;
 pub mod markdown;
 mod rendered;
@@ -37,7 +37,7 @@ pub use rendered::{Block, Rendered, SectionText};
 use pulldown_cmark::Options;
 
 /// The one place that chooses pulldown-cmark's Markdown dialect: the
-/// lesson walk ([`markdown`]) and the knowledge checks ([`check`]) read
+/// lesson walk ([`markdown`]) and the knowledge checks ([`knowledge_check`]) read
 /// Markdown the same way.
 pub fn options() -> Options {
     Options::ENABLE_TABLES

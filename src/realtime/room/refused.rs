@@ -4,7 +4,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::net::IpAddr;
 
-use super::shared::SharedError;
+use super::redis_side::SharedError;
 use super::state::RoomError;
 use super::{ACTIONS_PER_SECOND, ANSWERS_PER_CLIENT};
 

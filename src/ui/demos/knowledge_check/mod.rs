@@ -1,6 +1,6 @@
 //! A lesson's knowledge checks, answered in place. The checks themselves
 //! (question, options, every answer with its explanation) are
-//! server-rendered HTML (`render/check.rs`) that reads and works as a form
+//! server-rendered HTML (`render/knowledge_check.rs`) that reads and works as a form
 //! without JavaScript; this island, placed once on a lesson that has
 //! checks, listens for their forms' submit: it shows the explanation of the
 //! chosen answer, says whether it was right, and records a right answer in
