@@ -22,6 +22,9 @@ pub struct Lesson {
     pub code_tabs: bool,
     /// Its prose by section, for learners' search (`super::search`).
     pub sections: Vec<SectionText>,
+    /// Its Markdown as written, after the front matter: what
+    /// `/lessons/{slug}.md` serves (`server/markdown.rs`).
+    pub markdown: std::sync::Arc<str>,
 }
 
 pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
@@ -81,6 +84,7 @@ pub fn load_prefixed(
         segments: body.segments,
         code_tabs: body.code_tabs,
         sections: body.sections,
+        markdown: split.body.into(),
     })
 }
 

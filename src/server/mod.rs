@@ -17,6 +17,7 @@
 //! and answer `If-None-Match` through `encoding`.
 
 pub mod live_preview;
+pub mod markdown;
 pub mod page_cache;
 pub mod settings;
 
@@ -124,6 +125,10 @@ pub fn app(state: AppState) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(
             (state.pages.clone(), state.content.clone()),
             page_cache::serve_cached,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.content.clone(),
+            markdown::lesson_markdown,
         ));
     let not_found =
         leptos_axum::render_app_to_stream_with_context(context, move || shell(options.clone()));
@@ -137,6 +142,7 @@ pub fn app(state: AppState) -> Router {
             "/api/live-preview",
             axum::routing::get(live_preview::live_preview),
         )
+        .route("/llms.txt", axum::routing::get(markdown::llms_txt))
         .with_state(state.clone())
         .merge(realtime::router(state.realtime))
         .fallback_service(files)

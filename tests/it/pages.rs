@@ -150,3 +150,52 @@ async fn a_saved_lesson_replaces_its_cached_page() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// `/lessons/{slug}.md` is each lesson's Markdown as written (demos named,
+/// sources kept), linked from its page; `/llms.txt` lists them all.
+#[tokio::test]
+async fn every_lesson_is_served_as_markdown_and_llms_txt_lists_them() {
+    let base = serve_course().await;
+    let course = course();
+    let llms = client()
+        .get(format!("{base}/llms.txt"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(llms.status(), StatusCode::OK);
+    let llms = llms.text().await.unwrap();
+    assert!(llms.starts_with("# Realtime Lab\n"), "{llms}");
+    for lesson in course.lessons() {
+        let summary = &lesson.summary;
+        let md = format!("{}.md", summary.href());
+        assert!(
+            llms.contains(&format!("- [{}]({md}): {}", summary.title, summary.summary)),
+            "{llms}"
+        );
+        let response = client().get(format!("{base}{md}")).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{md}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/markdown; charset=utf-8"
+        );
+        let text = response.text().await.unwrap();
+        assert!(
+            text.starts_with(&format!("# {}\n\n> {}\n\n", summary.title, summary.summary)),
+            "{md}: {text}"
+        );
+        assert!(text.contains("## Sources"), "{md} keeps its sources");
+        assert!(!text.contains("+++"), "{md} without its front matter");
+        let page = get_text(&format!("{base}{}", summary.href())).await;
+        assert!(page.contains(&format!("href=\"{md}\"")), "{md} is linked");
+    }
+    let event_stream = get_text(&format!("{base}/lessons/event-stream.md")).await;
+    assert!(event_stream.contains("::demo[sse-clock]"), "demos named");
+
+    let missing = client()
+        .get(format!("{base}/lessons/no-such-lesson.md"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.text().await.unwrap().contains("/llms.txt"));
+}

@@ -1,16 +1,20 @@
 use leptos::prelude::*;
 
 use crate::model::course::{DemoName, DemoOptions, Segment};
-use crate::ui::components::{CodeTabsScript, DemoFrame};
+use crate::ui::components::{CodeTabsScript, CopyCodeScript, DemoFrame};
 use crate::ui::demos::KnowledgeChecks;
 
 /// A lesson's rendered Markdown with its live demos (islands) and
 /// knowledge checks in place; the checks' one island follows when there
-/// are any, and the code tabs' script when there are tabs. Demos that
+/// are any, the code tabs' script when there are tabs, and the copy
+/// buttons' when there is code. Demos that
 /// follow each other directly stand side by side on a wide screen.
 #[component]
 pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
     let has_checks = segments.iter().any(|s| matches!(s, Segment::Check(_)));
+    let has_code = segments
+        .iter()
+        .any(|s| matches!(s, Segment::Html(html) if html.contains("<pre class=\"code\"")));
     let mut blocks: Vec<Block> = Vec::new();
     for segment in segments {
         match (segment, blocks.last_mut()) {
@@ -36,6 +40,7 @@ pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
         {body}
         {has_checks.then(|| view! { <KnowledgeChecks /> })}
         {code_tabs.then(|| view! { <CodeTabsScript /> })}
+        {has_code.then(|| view! { <CopyCodeScript /> })}
     }
 }
 

@@ -4,6 +4,7 @@
 //! bytes the rest (the page's protocol, the learner's progress, code tabs).
 
 mod code_tabs;
+mod copy_code;
 mod course_nav;
 mod demo_frame;
 mod island_scripts;
@@ -16,6 +17,7 @@ mod site_header;
 mod toc;
 
 pub use code_tabs::CodeTabsScript;
+pub use copy_code::CopyCodeScript;
 pub use course_nav::CourseNav;
 pub use demo_frame::DemoFrame;
 pub use island_scripts::IslandScripts;

@@ -71,6 +71,11 @@ pub fn LessonView(detail: LessonDetail, room: Option<RoomRole>) -> impl IntoView
                     </header>
                     <LessonBody segments code_tabs />
                     <div data-lesson-end=lesson.slug.clone()></div>
+                    <p class="lesson-source">
+                        <a href=format!("/lessons/{}.md", lesson.slug) type="text/markdown">
+                            "This lesson as Markdown"
+                        </a>
+                    </p>
                 </article>
                 <PrevNext prev next />
                 <ProgressScript />
