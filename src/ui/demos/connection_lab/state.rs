@@ -9,7 +9,8 @@ use crate::model::wire::Lane;
 /// connection is open (`views::server_view_html`).
 pub const NO_CONNECTIONS: &str = "<li>No lab connections open.</li>";
 
-/// Constructed in the browser build, which measures the streams.
+/// Constructed in the browser build, which measures the streams; the
+/// server renders no row, so it never builds `Failed`.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StreamState {
@@ -44,7 +45,6 @@ impl StreamRow {
 pub const SOCKET_INDEX: usize = 1000;
 
 /// Whether the lanes answer this browser; learned in the browser build.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Trust {
     Checking,
@@ -54,7 +54,6 @@ pub enum Trust {
 }
 
 /// What the learner asks of the lab; the browser build carries it out.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Command {
     OpenStreams,

@@ -15,8 +15,8 @@ use crate::ui::web::{demo_text, get_text, parse, EventSourceHandle, WebSocketHan
 /// What is open while a handshake is being inspected. Kept only to stay
 /// open; the next probe replaces it, and dropping it closes the connection.
 enum Probe {
-    Sse(#[allow(dead_code)] EventSourceHandle),
-    Ws(#[allow(dead_code)] WebSocketHandle),
+    Sse { _held: EventSourceHandle },
+    Ws { _held: WebSocketHandle },
 }
 
 pub fn attach(state: InspectorState) {
@@ -74,7 +74,7 @@ fn inspect_sse(state: InspectorState) -> Result<Probe, String> {
         state.sse.set(report(&event));
         state.error.set(None);
     })?;
-    Ok(Probe::Sse(probe))
+    Ok(Probe::Sse { _held: probe })
 }
 
 fn inspect_ws(state: InspectorState) -> Result<Probe, String> {
@@ -85,7 +85,7 @@ fn inspect_ws(state: InspectorState) -> Result<Probe, String> {
         state.ws.set(report(&event));
         state.error.set(None);
     });
-    Ok(Probe::Ws(probe))
+    Ok(Probe::Ws { _held: probe })
 }
 
 /// One press of a case's button; a later press makes it stale, and a stale
@@ -181,7 +181,7 @@ impl Run {
             let seen = format!("an error event, with readyState {state} ({name}).");
             spawn_local(self.refused(seen, id.clone()));
         });
-        Ok(Probe::Sse(probe))
+        Ok(Probe::Sse { _held: probe })
     }
 
     /// `base` is the other origin (`https://…`), or empty for this one.
@@ -213,7 +213,7 @@ impl Run {
             );
             spawn_local(self.refused(seen, id.clone()));
         });
-        Ok(Probe::Ws(probe))
+        Ok(Probe::Ws { _held: probe })
     }
 }
 

@@ -39,7 +39,8 @@ pub struct CaseWords {
     pub unexpected: String,
 }
 
-// Only the browser build runs cases.
+// Only the browser build runs cases: the server renders none, so it never
+// builds a case's outcome.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
