@@ -5,6 +5,8 @@ use clap::Parser;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
+use crate::model::course::EditUrl;
+
 /// The share of each kind of connection one client address may hold, by
 /// default (`realtime::PER_CLIENT`).
 ///
@@ -180,6 +182,13 @@ pub struct Config {
     /// [default: /room on the host the presenter's page was opened with]
     #[arg(long, env = "REALTIME_LAB_JOIN_URL")]
     pub join_url: Option<String>,
+
+    /// Where each lesson's "Edit this page" link leads: a URL in which
+    /// `{file}` stands for the lesson's file name, such as
+    /// https://github.com/you/realtime-lab/edit/main/content/{file}.
+    /// [default: no such link]
+    #[arg(long, env = "REALTIME_LAB_EDIT_URL", value_parser = EditUrl::parse)]
+    pub edit_url: Option<EditUrl>,
 
     /// Several servers as one room, through this Redis, such as
     /// redis://127.0.0.1:6379/ (behind a load balancer, no sticky sessions

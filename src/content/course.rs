@@ -36,7 +36,12 @@ impl Course {
             }
         }
         match Course::from_files(read) {
-            Ok(course) if errors.is_empty() => Ok(course),
+            Ok(mut course) if errors.is_empty() => {
+                for lesson in &mut course.lessons {
+                    lesson.updated = fs::metadata(&lesson.file).and_then(|m| m.modified()).ok();
+                }
+                Ok(course)
+            }
             Ok(_) => Err(ContentErrors(errors)),
             Err(ContentErrors(more)) => Err(ContentErrors([errors, more].concat())),
         }
@@ -104,6 +109,15 @@ impl Course {
             course: self.summaries(),
             prev: summary_at(index.checked_sub(1)),
             next: summary_at(Some(index + 1)),
+            file: lesson
+                .file
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            // The date of an RFC 3339 time: `2026-12-06`.
+            updated: lesson
+                .updated
+                .map(|time| humantime::format_rfc3339_seconds(time).to_string()[..10].to_string()),
         })
     }
 }

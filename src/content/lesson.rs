@@ -25,6 +25,8 @@ pub struct Lesson {
     /// Its Markdown as written, after the front matter: what
     /// `/lessons/{slug}.md` serves (`server/markdown.rs`).
     pub markdown: std::sync::Arc<str>,
+    /// When its file last changed, for a lesson read from a folder.
+    pub updated: Option<std::time::SystemTime>,
 }
 
 pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
@@ -85,6 +87,7 @@ pub fn load_prefixed(
         code_tabs: body.code_tabs,
         sections: body.sections,
         markdown: split.body.into(),
+        updated: None,
     })
 }
 

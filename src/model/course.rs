@@ -77,6 +77,35 @@ pub struct LessonDetail {
     pub course: Vec<LessonSummary>,
     pub prev: Option<LessonSummary>,
     pub next: Option<LessonSummary>,
+    /// The lesson's file name in the content folder (`03-event-stream.md`).
+    pub file: String,
+    /// When its file last changed (`2026-12-06`), when the server read it
+    /// from a folder; the course built into the binary has no such date.
+    pub updated: Option<String>,
+}
+
+/// Where "Edit this page" leads (`--edit-url`): a template in which
+/// `{file}` stands for the lesson's file name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditUrl(String);
+
+impl EditUrl {
+    /// A template that names `{file}`, or what it lacks.
+    pub fn parse(template: &str) -> Result<EditUrl, String> {
+        if template.contains("{file}") {
+            Ok(EditUrl(template.to_string()))
+        } else {
+            Err(
+                "the template needs `{file}` where the lesson's file name goes, such as \
+                 https://github.com/you/realtime-lab/edit/main/content/{file}"
+                    .into(),
+            )
+        }
+    }
+
+    pub fn for_file(&self, file: &str) -> String {
+        self.0.replace("{file}", file)
+    }
 }
 
 /// The live demos a lesson can embed with `::demo[name]`.

@@ -33,6 +33,7 @@ use crate::content::ContentStore;
 use crate::http::accept::{self, ConnectionLimits};
 use crate::http::assets::SiteAssets;
 use crate::http::lanes::{LabError, LaneListeners};
+use crate::model::course::EditUrl;
 use crate::model::wire::LabLanes;
 use crate::realtime::{self, RealtimeState};
 use page_cache::PageCache;
@@ -80,7 +81,10 @@ pub async fn start(
             .await
             .map_err(|source| StartError::Redis { addr, source })?;
     }
-    let state = AppState::new(assets, content, realtime);
+    let state = AppState {
+        edit_url: settings.edit_url,
+        ..AppState::new(assets, content, realtime)
+    };
     let served = tokio::spawn(run(listeners, state, shutdown));
     Ok(Running { site, lab, served })
 }
@@ -93,6 +97,8 @@ pub struct AppState {
     pub realtime: RealtimeState,
     pub assets: SiteAssets,
     pub pages: PageCache,
+    /// Where "Edit this page" leads, when the host gave `--edit-url`.
+    pub edit_url: Option<EditUrl>,
 }
 
 impl AppState {
@@ -104,6 +110,7 @@ impl AppState {
             realtime,
             assets,
             pages: PageCache::default(),
+            edit_url: None,
         }
     }
 }
@@ -153,6 +160,9 @@ fn provide_site_context(state: &AppState) {
     provide_context(state.content.clone());
     provide_context(state.realtime.clone());
     provide_context(state.assets.clone());
+    if let Some(edit_url) = &state.edit_url {
+        provide_context(edit_url.clone());
+    }
 }
 
 /// Every socket the server listens on, bound and ready, and what each

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::http::accept::ConnectionLimits;
 use crate::http::lanes::LaneSettings;
+use crate::model::course::EditUrl;
 use crate::model::wire::Lane;
 use crate::realtime::room::RoomSettings;
 use crate::realtime::{ClockSettings, EchoSettings, RealtimeSettings};
@@ -24,6 +25,8 @@ pub struct Settings {
     pub limits: ConnectionLimits,
     /// The live endpoints'.
     pub realtime: RealtimeSettings,
+    /// Where "Edit this page" leads (`--edit-url`).
+    pub edit_url: Option<EditUrl>,
 }
 
 impl Settings {
@@ -38,6 +41,7 @@ impl Settings {
                 header_read_timeout: Duration::from_secs(config.header_timeout_secs),
             },
             realtime: realtime_settings(config),
+            edit_url: config.edit_url.clone(),
         }
     }
 

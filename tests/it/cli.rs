@@ -335,3 +335,16 @@ fn the_lab_share_takes_its_new_name_and_its_old_one() {
     let help = String::from_utf8(help.stdout).unwrap();
     assert!(help.contains("--lab-per-client"), "{help}");
 }
+
+/// `--edit-url` must say where the lesson's file name goes.
+#[test]
+fn an_edit_url_without_its_file_placeholder_is_refused_with_an_example() {
+    let refused = binary()
+        .args(["--edit-url", "https://example.com/edit/main/content/"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("--edit-url"), "{said}");
+    assert!(said.contains("needs `{file}`"), "{said}");
+}

@@ -199,3 +199,53 @@ async fn every_lesson_is_served_as_markdown_and_llms_txt_lists_them() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.text().await.unwrap().contains("/llms.txt"));
 }
+
+/// `--edit-url` puts "Edit this page" under each lesson, its `{file}` the
+/// lesson's file name; a lesson read from a folder says when its file last
+/// changed. The course built into the binary has no such date, and without
+/// the flag there is no edit link.
+#[tokio::test]
+async fn a_lesson_links_its_edit_page_and_says_when_its_file_changed() {
+    use crate::common::{as_flagged, built_site_root, start, start_with};
+    let template = "https://example.com/edit/main/content/{file}";
+    let served = start(
+        &manifest_dir().join("content"),
+        &built_site_root(),
+        &["--no-lab", "--edit-url", template],
+        as_flagged,
+    )
+    .await;
+    let page = get_text(&format!("{}/lessons/event-stream", served.base)).await;
+    assert!(
+        page.contains(
+            "href=\"https://example.com/edit/main/content/03-event-stream.md\">Edit this page</a>"
+        ),
+        "{page}"
+    );
+    let changed = std::fs::metadata(manifest_dir().join("content/03-event-stream.md"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let date = &humantime::format_rfc3339_seconds(changed).to_string()[..10];
+    assert!(
+        page.contains(&format!(
+            "Last updated <time datetime=\"{date}\">{date}</time>"
+        )),
+        "{page}"
+    );
+
+    let embedded = start_with(
+        ContentStore::embedded().unwrap(),
+        &built_site_root(),
+        &["--no-lab"],
+        as_flagged,
+    )
+    .await;
+    let page = get_text(&format!("{}/lessons/event-stream", embedded.base)).await;
+    assert!(page.contains("This lesson as Markdown"), "{page}");
+    assert!(!page.contains("Edit this page"), "no --edit-url, no link");
+    assert!(
+        !page.contains("Last updated"),
+        "the binary's course has no file dates"
+    );
+}

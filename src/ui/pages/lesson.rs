@@ -3,7 +3,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::content::ContentStore;
-use crate::model::course::LessonDetail;
+use crate::model::course::{EditUrl, LessonDetail};
 use crate::realtime::RealtimeState;
 use crate::ui::components::{
     CourseNav, LessonBody, PrevNext, ProgressScript, RoomFrame, RoomRole, SiteHeader,
@@ -42,7 +42,16 @@ pub fn LessonView(detail: LessonDetail, room: Option<RoomRole>) -> impl IntoView
         course,
         prev,
         next,
+        file,
+        updated,
     } = detail;
+    let edit = use_context::<EditUrl>().map(|url| {
+        view! { " · " <a href=url.for_file(&file)>"Edit this page"</a> }
+    });
+    let updated = updated.map(|date| {
+        let shown = date.clone();
+        view! { " · Last updated " <time datetime=date>{shown}</time> }
+    });
     let total = course.len();
     let room = room.map(|role| {
         view! {
@@ -75,6 +84,8 @@ pub fn LessonView(detail: LessonDetail, room: Option<RoomRole>) -> impl IntoView
                         <a href=format!("/lessons/{}.md", lesson.slug) type="text/markdown">
                             "This lesson as Markdown"
                         </a>
+                        {edit}
+                        {updated}
                     </p>
                 </article>
                 <PrevNext prev next />
