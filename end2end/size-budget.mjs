@@ -13,7 +13,7 @@
 // Budgets (brotli 11 sizes; 1 KiB = 1024 bytes):
 //   text-only page (home, every lesson without a demo or a check)  0 bytes of JS files and of wasm;
 //                      inline script ≤ 1024 bytes (the page's protocol, the learner's progress)
-//   SIZE_BUDGET_DEMO_KIB  default 136  JS + wasm of each lesson with exactly one demo (or
+//   SIZE_BUDGET_DEMO_KIB  default 137  JS + wasm of each lesson with exactly one demo (or
 //                                      none), its knowledge checks included. It was 120 until
 //                                      lesson 8's misbehaving proxy: the lab's lesson then came
 //                                      to 120.0 KiB with a few bytes either side from one build
@@ -39,6 +39,9 @@
 //                                      view's static text and serde's messages for its wire types
 //                                      (wasm-split keeps all static data in the main module), and
 //                                      the lab's helpers cut into more, smaller shared chunks.
+//                                      136 became 137 with the copy button on code blocks (issue
+//                                      36): its inline script is 362 B brotli on every lesson with
+//                                      code, and took the lab's lesson from 135.9 to 136.3 KiB.
 //   SIZE_BUDGET_CSS_KIB   default 12   the CSS a page loads
 //   SIZE_BUDGET_HTML_KIB  default 15   the HTML of the longest lesson
 // The variables are there to lower a budget and watch the check fail, e.g.
@@ -59,7 +62,7 @@ const DEMO_PAGE = "/demos/counter";
 const INLINE_SCRIPT_BUDGET = 1024;
 
 const budgets = {
-  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 136),
+  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 137),
   css: budgetKib("SIZE_BUDGET_CSS_KIB", 12),
   html: budgetKib("SIZE_BUDGET_HTML_KIB", 15),
 };

@@ -20,6 +20,9 @@ use leptos::prelude::*;
 pub trait FrameInput: Sized + Clone + Send + Sync + 'static {
     /// The frame's attribute that carries it, such as `data-lab-ports`.
     const ATTRIBUTE: &'static str;
+    /// The same as a CSS selector (`[data-lab-ports]`), written out: a
+    /// `format!` in the browser build would cost its code in every page.
+    const SELECTOR: &'static str;
     fn to_attribute(&self) -> String;
     fn from_attribute(text: &str) -> Option<Self>;
 }
@@ -30,11 +33,17 @@ pub fn frame_input<T: FrameInput>() -> Option<T> {
     #[cfg(feature = "ssr")]
     return use_context::<T>();
     #[cfg(not(feature = "ssr"))]
+    frame_attribute(T::SELECTOR, T::ATTRIBUTE).and_then(|text| T::from_attribute(&text))
+}
+
+/// The attribute `name` of the first element `selector` finds: one copy
+/// of the lookup for every input type.
+#[cfg(not(feature = "ssr"))]
+fn frame_attribute(selector: &str, name: &str) -> Option<String> {
     document()
-        .query_selector(&format!("[{}]", T::ATTRIBUTE))
+        .query_selector(selector)
         .ok()??
-        .get_attribute(T::ATTRIBUTE)
-        .and_then(|text| T::from_attribute(&text))
+        .get_attribute(name)
 }
 
 /// Markup the frame wrote for its island (see the top of this file).
@@ -76,6 +85,7 @@ pub struct LabPorts {
 
 impl FrameInput for LabPorts {
     const ATTRIBUTE: &'static str = "data-lab-ports";
+    const SELECTOR: &'static str = "[data-lab-ports]";
     fn to_attribute(&self) -> String {
         format!("{} {}", self.http2, self.http1)
     }

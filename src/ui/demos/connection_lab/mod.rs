@@ -110,6 +110,7 @@ impl From<&DemoOptions> for LabStart {
 
 impl FrameInput for LabStart {
     const ATTRIBUTE: &'static str = "data-lab-start";
+    const SELECTOR: &'static str = "[data-lab-start]";
     fn to_attribute(&self) -> String {
         let digit = if self.lane == Lane::Http2 { 2 } else { 1 };
         format!("{digit} {}", self.streams)

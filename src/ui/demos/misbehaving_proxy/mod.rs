@@ -80,6 +80,7 @@ pub fn MisbehavingProxy() -> impl IntoView {
 /// The behaviour the demo starts with: the frame's `data-proxy-start`.
 impl FrameInput for ProxyBehaviour {
     const ATTRIBUTE: &'static str = "data-proxy-start";
+    const SELECTOR: &'static str = "[data-proxy-start]";
     fn to_attribute(&self) -> String {
         self.as_str().into()
     }

@@ -174,9 +174,7 @@ fn send(
 /// The server's largest message, as the frame gave it (64 KiB, the
 /// server's default, if it is missing).
 fn server_limit() -> u32 {
-    crate::ui::demos::seam::frame_input::<super::MaxMessage>().map_or(64 * 1024, |limit| {
-        u32::try_from(limit.0).unwrap_or(u32::MAX)
-    })
+    crate::ui::demos::seam::frame_input::<super::MaxMessage>().map_or(64 * 1024, |limit| limit.0)
 }
 
 fn event_entry(kind: &'static str, text: &str) -> LogEntry {

@@ -20,10 +20,11 @@ mod state;
 /// The server's largest message, given by the frame
 /// (`data-max-message`), read when the learner sends one byte over it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MaxMessage(pub usize);
+pub struct MaxMessage(pub u32);
 
 impl FrameInput for MaxMessage {
     const ATTRIBUTE: &'static str = "data-max-message";
+    const SELECTOR: &'static str = "[data-max-message]";
     fn to_attribute(&self) -> String {
         self.0.to_string()
     }

@@ -16,6 +16,7 @@ mod faults;
 #[component]
 pub fn WsEchoFrame() -> impl IntoView {
     let max_message = expect_context::<RealtimeState>().echo.settings.max_message;
+    let max_message = u32::try_from(max_message).unwrap_or(u32::MAX);
     let island = || {
         view! { <Provider value=FrameHtml(faults::options_html())><WsEcho /></Provider> }
     };
