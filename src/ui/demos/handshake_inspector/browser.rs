@@ -10,7 +10,7 @@ use web_sys::{CloseEvent, MessageEvent};
 use super::cases::Case;
 use super::state::{CaseRun, CaseWords, InspectorState, Outcome};
 use crate::model::wire::{HandshakeReport, INSPECTOR_SUBPROTOCOL};
-use crate::ui::web::{demo_text, get_text, parse, EventSourceHandle, WebSocketHandle};
+use crate::ui::web::{demo_text, get_text, on_request, parse, EventSourceHandle, WebSocketHandle};
 
 /// What is open while a handshake is being inspected. Kept only to stay
 /// open; the next probe replaces it, and dropping it closes the connection.
@@ -49,13 +49,11 @@ fn probe_on_request(
     requests: RwSignal<u32>,
     open: fn(InspectorState) -> Result<Probe, String>,
 ) {
-    Effect::new(move |_| {
-        if requests.get() > 0 {
-            probe.set_value(None);
-            match open(state) {
-                Ok(p) => probe.set_value(Some(p)),
-                Err(e) => state.error.set(Some(e)),
-            }
+    on_request(requests, move || {
+        probe.set_value(None);
+        match open(state) {
+            Ok(p) => probe.set_value(Some(p)),
+            Err(e) => state.error.set(Some(e)),
         }
     });
 }

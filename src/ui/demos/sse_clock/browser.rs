@@ -11,14 +11,14 @@ use crate::ui::demos::widgets::ChosenFault;
 
 use crate::model::wire::ClockHello;
 use crate::ui::web::{
-    demo_text, describe, parse, post, read_body_text, wall_time, EventSourceHandle,
+    demo_text, describe, on_request, parse, post, read_body_text, wall_time, EventSourceHandle,
 };
 
 /// The raw view keeps the newest bytes only.
 const KEPT_RAW_BYTES: usize = 4000;
 
 pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
-    crate::ui::web::on_request(state.drop_requests, move || drop_stream(state));
+    on_request(state.drop_requests, move || drop_stream(state));
     // Keep the newest bytes in view as they arrive.
     Effect::new(move |_| {
         state.raw.track();
