@@ -13,11 +13,13 @@ use crate::ui::demos::widgets::format_ms;
 pub fn TrustNotice(state: LabState) -> impl IntoView {
     view! {
         <div class="lab-notice" role="alert" hidden=move || state.trust.get() != Trust::Untrusted>
-            <p><strong>"Your browser does not trust the lab's certificate yet."</strong>
-            " The lab's HTTPS lanes use a self-signed certificate, generated when the server started. "
-            "Open each lane once in a new tab, accept the warning, then come back:"</p>
-            <p class="lane-links" inner_html=move || state.lane_links.get()></p>
-            <button class="button" on:click=move |_| state.ask(Command::CheckTrust)>"Check again"</button>
+            <p><strong>"Your browser does not trust the lab's certificate yet."</strong></p>
+            <p>"The lab's HTTPS lanes use a self-signed certificate, made when the server started."</p>
+            <ol class="lab-steps">
+                <li>"Open each lane once in a new tab: "<span class="lane-links" inner_html=move || state.lane_links.get()></span></li>
+                <li>"Accept the browser's warning there."</li>
+                <li>"Come back and "<button class="button" on:click=move |_| state.ask(Command::CheckTrust)>"Check again"</button></li>
+            </ol>
             <p class="hint">"Or tick “Simulate instead” to explore the same idea with a model."</p>
         </div>
     }

@@ -20,9 +20,12 @@ const KEPT_RAW_BYTES: usize = 4000;
 pub fn attach(state: ClockState, raw_view: NodeRef<leptos::html::Pre>) {
     on_request(state.drop_requests, move || drop_stream(state));
     // Keep the newest bytes in view as they arrive.
+    // Reading `scrollHeight` lays the page out there and then, so only
+    // when there are bytes to show: not while hydrating, when the view is
+    // empty and a layout of the whole page would land in the island's task.
     Effect::new(move |_| {
-        state.raw.track();
-        if let Some(pre) = raw_view.get() {
+        let shown = state.raw.with(|raw| !raw.is_empty());
+        if let Some(pre) = raw_view.get().filter(|_| shown) {
             pre.set_scroll_top(pre.scroll_height());
         }
     });
