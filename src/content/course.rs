@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 use super::error::{ContentError, ContentErrors};
 use super::lesson::{self, Lesson};
 use super::search::{Hit, SearchIndex};
-use crate::model::course::{LessonDetail, LessonSummary};
+use crate::model::course::{LessonDetail, LessonSummary, Segment};
 use crate::render::lines::line_of;
 
 /// The course: its lessons in path order.
@@ -72,6 +72,19 @@ impl Course {
 
     pub fn lessons(&self) -> &[Lesson] {
         &self.lessons
+    }
+
+    /// The rules of exercise `id`, if a lesson has it.
+    pub fn exercise_rules(&self, id: &str) -> Option<Vec<crate::model::exercise::Rule>> {
+        self.lessons
+            .iter()
+            .flat_map(|lesson| &lesson.segments)
+            .find_map(|segment| match segment {
+                Segment::Exercise {
+                    id: found, rules, ..
+                } if found == id => Some(rules.clone()),
+                _ => None,
+            })
     }
 
     /// The lessons' sections that match `query`, best first.
@@ -162,6 +175,22 @@ fn read_lesson(file: &Path, bytes: &[u8]) -> Result<Lesson, Vec<ContentError>> {
 /// A slug or an order used by two files: the second file is named, with the first.
 fn clashes(lessons: &[Lesson]) -> Vec<ContentError> {
     let mut errors = Vec::new();
+    let mut exercises: HashMap<&str, (&Path, usize)> = HashMap::new();
+    for lesson in lessons {
+        for (id, line) in &lesson.exercises {
+            if let Some((file, first)) = exercises.insert(id, (&lesson.file, *line)) {
+                errors.push(ContentError::at(
+                    &lesson.file,
+                    *line,
+                    format!(
+                        "the exercise id `{id}` is already used at {}:{first}; give each \
+                         exercise its own id (learners' progress and tokens are kept by it)",
+                        file.display()
+                    ),
+                ));
+            }
+        }
+    }
     let mut slugs: HashMap<&str, &Path> = HashMap::new();
     let mut orders: HashMap<u32, &Path> = HashMap::new();
     for lesson in lessons {

@@ -145,6 +145,7 @@ fn rendered_html(segments: &[Segment]) -> String {
                 html.push_str(check);
                 html.push_str("</div>\n");
             }
+            Segment::Exercise { html: exercise, .. } => html.push_str(exercise),
             Segment::Demo(name, _) => html.push_str(&format!(
                 "<p class=\"guide-example-demo\">The live demo “{}” stands here in a lesson \
                  (<a href=\"/demos/{}\">open it</a>).</p>\n",

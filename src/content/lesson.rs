@@ -27,6 +27,8 @@ pub struct Lesson {
     pub markdown: std::sync::Arc<str>,
     /// When its file last changed, for a lesson read from a folder.
     pub updated: Option<std::time::SystemTime>,
+    /// Its exercises' ids, each with the line of its fence.
+    pub exercises: Vec<(String, usize)>,
 }
 
 pub fn load(file: &Path, text: &str) -> Result<Lesson, Vec<ContentError>> {
@@ -88,6 +90,7 @@ pub fn load_prefixed(
         sections: body.sections,
         markdown: split.body.into(),
         updated: None,
+        exercises: body.exercises,
     })
 }
 
@@ -97,6 +100,8 @@ pub struct Body {
     pub segments: Vec<Segment>,
     pub code_tabs: bool,
     pub sections: Vec<SectionText>,
+    /// Each exercise's id and the line of its fence in the file.
+    pub exercises: Vec<(String, usize)>,
 }
 
 /// Renders the body of `split` (from `file`) and resolves its directives;
@@ -116,6 +121,7 @@ pub fn load_body(
             .collect::<Vec<_>>()
     })?;
     let mut errors = Vec::new();
+    let mut exercises = Vec::new();
     let mut resolved = |line: usize, segment: Result<Segment, String>| match segment {
         Ok(segment) => Some(segment),
         Err(message) => {
@@ -129,6 +135,14 @@ pub fn load_body(
         .filter_map(|block| match block {
             Block::Html(html) => Some(Segment::Html(html)),
             Block::Check(html) => Some(Segment::Check(html)),
+            Block::Exercise { line, exercise } => {
+                exercises.push((exercise.id.clone(), to_file_line(line)));
+                Some(Segment::Exercise {
+                    id: exercise.id,
+                    rules: exercise.rules,
+                    html: exercise.html,
+                })
+            }
             Block::Directive { line, source } => resolved(line, resolve(&source)),
             Block::Example {
                 line,
@@ -145,6 +159,7 @@ pub fn load_body(
         segments,
         code_tabs: rendered.code_tabs,
         sections: rendered.sections,
+        exercises,
     })
 }
 

@@ -36,6 +36,13 @@ pub enum Segment {
     Demo(DemoName, DemoOptions),
     /// A knowledge check's HTML, answered by the `KnowledgeChecks` island.
     Check(String),
+    /// An exercise the server grades: its id, its rules, its HTML (which
+    /// the page's exercise script brings to life).
+    Exercise {
+        id: String,
+        rules: Vec<crate::model::exercise::Rule>,
+        html: String,
+    },
 }
 
 /// How a lesson sets a demo up: the options of `::demo[name]{…}`. Only

@@ -5,7 +5,9 @@
 //! - [`course`]: lessons as pages list them, and the names of the demos.
 //! - [`wire`]: the JSON events and reports of the live endpoints.
 //! - [`room`]: presenter mode's events, requests and bounds.
+//! - [`exercise`]: the rules the server grades exercises on, and its verdicts.
 
 pub mod course;
+pub mod exercise;
 pub mod room;
 pub mod wire;

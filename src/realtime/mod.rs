@@ -18,6 +18,8 @@
 //!   misbehaving proxy in front of the clock and the echo.
 //! - [`room`]: presenter mode: `/room`, `/room/present`, `/api/room/…`, the
 //!   host driving the room's pages over SSE, and polls.
+//! - [`exercise`]: `/api/exercises/…` and `/x/{token}/…`, the exercises the
+//!   server grades from the learner's own connections.
 //!
 //! Below the endpoints, and importing none of them:
 //! - [`client`]: who a request is from (the connection's peer, a lab
@@ -45,6 +47,7 @@ pub mod answer;
 mod client;
 pub mod clock;
 pub mod echo;
+pub mod exercise;
 pub mod fair_share;
 mod faults;
 mod ids;
@@ -70,6 +73,7 @@ use crate::model::wire::LabLanes;
 use client::ClientRule;
 use clock::Clock;
 use echo::Echo;
+use exercise::{Exercises, RulesOf};
 use lab::Lab;
 use leaky::Leaky;
 use proxy::Proxy;
@@ -96,6 +100,8 @@ pub struct RealtimeSettings {
     pub trusted_proxies: Vec<IpAddr>,
     /// Presenter mode, when the host asked for it (`--presenter`).
     pub room: Option<RoomSettings>,
+    /// How many exercise tokens are kept, and for how long.
+    pub exercises: exercise::ExerciseSettings,
 }
 
 impl Default for RealtimeSettings {
@@ -108,6 +114,7 @@ impl Default for RealtimeSettings {
             drain: Duration::from_secs(5),
             trusted_proxies: Vec::new(),
             room: None,
+            exercises: exercise::ExerciseSettings::default(),
         }
     }
 }
@@ -136,6 +143,8 @@ pub struct RealtimeState {
     pub inspect_reports: Arc<inspect::Reports>,
     /// Presenter mode's room; `None` unless the host started it.
     pub room: Option<Arc<Room>>,
+    /// The exercise tokens' journals.
+    pub exercises: Arc<Exercises>,
 }
 
 impl RealtimeState {
@@ -169,13 +178,14 @@ impl RealtimeState {
             site,
             inspect_reports: Arc::default(),
             room,
+            exercises: Arc::new(Exercises::new(settings.exercises)),
         }
     }
 }
 
 /// Every live endpoint, ready to merge into the site's router, each with
-/// its own part of the state.
-pub fn router(state: RealtimeState) -> Router {
+/// its own part of the state; `rules_of` names each exercise's rules.
+pub fn router(state: RealtimeState, rules_of: RulesOf) -> Router {
     let RealtimeState {
         clock,
         echo,
@@ -189,6 +199,7 @@ pub fn router(state: RealtimeState) -> Router {
         site,
         inspect_reports,
         room,
+        exercises,
         lab_lanes: _,
     } = state;
     Router::new()
@@ -228,11 +239,17 @@ pub fn router(state: RealtimeState) -> Router {
         .merge(leaky::router(leaky::Routes {
             leaky,
             clock,
-            stopping,
+            stopping: stopping.clone(),
             client: client.clone(),
         }))
         .merge(proxy::router(proxy::Routes {
             proxy,
+            client: client.clone(),
+        }))
+        .merge(exercise::router(exercise::Routes {
+            exercises,
+            rules_of,
+            stopping,
             client: client.clone(),
         }))
         .merge(room::router(room::Routes { room, client }))

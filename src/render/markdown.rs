@@ -11,7 +11,7 @@ use super::lines::line_of;
 use super::rendered::{Block, Rendered, SectionText};
 use super::tables::TableCells;
 use super::tabs::{self, Tab};
-use super::{admonition, claims, code, knowledge_check, options, RenderError};
+use super::{admonition, claims, code, exercise, knowledge_check, options, RenderError};
 use crate::model::course::TocEntry;
 
 pub fn render(text: &str) -> Result<Rendered, Vec<RenderError>> {
@@ -184,6 +184,9 @@ impl<'a> Walk<'a> {
             CodeBlockKind::Fenced(info) if info.split_whitespace().next() == Some("check") => {
                 self.check(depth, inner, range)
             }
+            CodeBlockKind::Fenced(info) if info.split_whitespace().next() == Some("exercise") => {
+                self.exercise(depth, inner, range)
+            }
             CodeBlockKind::Fenced(info) if example_kind(info).is_some() => {
                 self.example(depth, info, inner, range)
             }
@@ -272,6 +275,31 @@ impl<'a> Walk<'a> {
                 self.pending.push(Event::Html(html.into()));
                 self.rendered.code_tabs = true;
             }
+        }
+    }
+
+    fn exercise(&mut self, depth: usize, inner: &[Event<'a>], range: &Range<usize>) {
+        if depth > 0 {
+            self.error(
+                range.start,
+                "an exercise must stand at the top level of the lesson, not inside a list or \
+                 quote; move its fence to the start of a line",
+            );
+            return;
+        }
+        match exercise::exercise(&code::code_text(inner)) {
+            Ok(exercise) => {
+                self.flush();
+                let line = line_of(self.text, range.start);
+                self.rendered
+                    .blocks
+                    .push(Block::Exercise { line, exercise });
+            }
+            // The exercise's text starts on the line after its fence.
+            Err(error) => self.errors.push(RenderError {
+                line: line_of(self.text, range.start) + error.line,
+                message: error.message,
+            }),
         }
     }
 

@@ -12,6 +12,7 @@ fn html(text: &str) -> String {
             Block::Directive { source, .. } => format!("[directive {source}]"),
             Block::Example { source, .. } => format!("[example {source}]"),
             Block::Check(html) => format!("[check {}]", html.len()),
+            Block::Exercise { exercise, .. } => format!("[exercise {}]", exercise.id),
         })
         .collect()
 }
@@ -134,6 +135,7 @@ fn numbers_knowledge_checks_in_order_between_the_prose() {
             Block::Check(html) => html[..html.find('>').unwrap()].to_string(),
             Block::Directive { .. } => "directive".to_string(),
             Block::Example { .. } => "example".to_string(),
+            Block::Exercise { .. } => "exercise".to_string(),
         })
         .collect();
     assert_eq!(

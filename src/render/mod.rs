@@ -6,7 +6,8 @@
 //!    through `code` and [`highlight`], and a paragraph that starts with `::`
 //!    is handed back as a raw directive; a `test:` link is a tested claim's
 //!    note ([`claims`]); a ```` ```check ```` block is a knowledge check
-//!    ([`knowledge_check`]); `> [!NOTE]` and its kin are notes (`admonition`), and
+//!    ([`knowledge_check`]); a ```` ```exercise ```` block is an exercise the
+//!    server grades ([`exercise`]); `> [!NOTE]` and its kin are notes (`admonition`), and
 //!    fenced blocks with `tab="…"` one after the other are code tabs (`tabs`);
 //!    a table scrolls sideways in a region of its own (`tables`).
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
@@ -21,6 +22,7 @@
 mod admonition;
 pub mod claims;
 mod code;
+pub mod exercise;
 mod headings;
 pub mod highlight;
 pub mod knowledge_check;

@@ -10,6 +10,12 @@ pub enum Block {
     Html(String),
     /// A ```` ```check ```` block, rendered (`super::check`).
     Check(String),
+    /// A ```` ```exercise ```` block, rendered (`super::exercise`).
+    Exercise {
+        /// 1-based line of the fence within the rendered text.
+        line: usize,
+        exercise: super::exercise::Exercise,
+    },
     Directive {
         /// 1-based line within the rendered text.
         line: usize,

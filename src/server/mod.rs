@@ -151,8 +151,18 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/llms.txt", axum::routing::get(markdown::llms_txt))
         .with_state(state.clone())
-        .merge(realtime::router(state.realtime))
+        .merge(realtime::router(
+            state.realtime,
+            exercise_rules(&state.content),
+        ))
         .fallback_service(files)
+}
+
+/// Each exercise's rules, as the course has them now (it reloads while
+/// an author writes): what the realtime room grades a token on.
+fn exercise_rules(content: &ContentStore) -> realtime::exercise::RulesOf {
+    let content = content.clone();
+    std::sync::Arc::new(move |id: &str| content.course().exercise_rules(id))
 }
 
 /// What the shell and the pages read while rendering.

@@ -105,6 +105,7 @@ fn realtime_settings(config: &Config) -> RealtimeSettings {
             join_url: config.join_url.clone(),
             redis: config.redis_url.as_ref().map(|url| url.0.clone()),
         }),
+        exercises: crate::realtime::exercise::ExerciseSettings::default(),
     }
 }
 

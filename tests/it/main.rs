@@ -10,6 +10,7 @@ mod cli;
 mod code_contrast;
 mod connections;
 mod content_errors;
+mod exercises;
 mod frames;
 mod http2_lane;
 mod lab;

@@ -22,6 +22,7 @@ pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
             (Segment::Demo(name, options), _) => blocks.push(Block::Demos(vec![(name, options)])),
             (Segment::Html(html), _) => blocks.push(Block::Html(html)),
             (Segment::Check(html), _) => blocks.push(Block::Check(html)),
+            (Segment::Exercise { html, .. }, _) => blocks.push(Block::Exercise(html)),
         }
     }
     let body = blocks
@@ -29,6 +30,7 @@ pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
         .map(|block| match block {
             Block::Html(html) => view! { <div class="prose" inner_html=html></div> }.into_any(),
             Block::Check(html) => view! { <div class="prose check-frame" inner_html=html></div> }.into_any(),
+            Block::Exercise(html) => view! { <div class="prose exercise-frame" inner_html=html></div> }.into_any(),
             Block::Demos(row) if row.len() == 1 => view! { <DemoFrame name=row[0].0 options=row[0].1 /> }.into_any(),
             Block::Demos(row) => view! {
                 <div class="demo-row">{row.into_iter().map(|(name, options)| view! { <DemoFrame name options /> }).collect_view()}</div>
@@ -47,5 +49,6 @@ pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
 enum Block {
     Html(String),
     Check(String),
+    Exercise(String),
     Demos(Vec<(DemoName, DemoOptions)>),
 }
