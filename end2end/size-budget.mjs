@@ -44,6 +44,7 @@
 //                                      code, and took the lab's lesson from 135.9 to 136.3 KiB.
 //   SIZE_BUDGET_CSS_KIB   default 12   the CSS a page loads
 //   SIZE_BUDGET_HTML_KIB  default 15   the HTML of the longest lesson
+//   SIZE_BUDGET_EDITOR_KIB  default 150  the exercises' editor and runner (CodeMirror), all its files
 // The variables are there to lower a budget and watch the check fail, e.g.
 //   SIZE_BUDGET_CSS_KIB=1 npm run size
 // A budget exceeded prints the budget, the figure and the limit, and the exit status is 1.
@@ -65,6 +66,7 @@ const budgets = {
   demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 137),
   css: budgetKib("SIZE_BUDGET_CSS_KIB", 12),
   html: budgetKib("SIZE_BUDGET_HTML_KIB", 15),
+  editor: budgetKib("SIZE_BUDGET_EDITOR_KIB", 150),
 };
 
 const { values: flags } = parseArgs({ options: { out: { type: "string" } } });
@@ -301,6 +303,7 @@ async function main() {
       ...pageTable(`Demo page: ${site.demoPage.path}`, site.demoPage),
       ...cssSection(site, failures),
       ...htmlSection(site, failures),
+      ...(await editorSection(server.url, site, failures)),
       ...(await servedVariants(site.all, failures)),
     ].join("\n");
     return { markdown, failures };
@@ -404,6 +407,47 @@ function cssSection({ all }, failures) {
     ...files.map((f) => row(fileName(f.url), f)),
     "",
     `The most CSS a page loads: ${kib(sum(worst.css).br)} brotli, on ${worst.path} (budget ${budgets.css} KiB).`,
+    "",
+  ];
+}
+
+/**
+ * The exercises' editor and runner (editor/, CodeMirror 6): the entry a
+ * lesson with an exercise names in a `<script src>`, and every file it
+ * imports, at once or when an exercise comes near the screen.
+ */
+async function editorSection(origin, { lessons }, failures) {
+  const withExercise = lessons.find((p) => /<section\b[^>]*\bdata-exercise=/.test(p.text));
+  if (!withExercise) {
+    failures.push("no lesson has an exercise (section.exercise), so the editor's budget cannot be checked");
+    return [];
+  }
+  const entry = assetsOf(withExercise.text, `${origin}${withExercise.path}`).js.find((url) => new URL(url).pathname === "/exercise/exercise.js");
+  if (!entry) {
+    failures.push(`${withExercise.path} has an exercise but does not load /exercise/exercise.js`);
+    return [];
+  }
+  const seen = new Map();
+  const visit = async (url) => {
+    if (seen.has(url)) return;
+    const body = await getRaw(url);
+    seen.set(url, sizes(body));
+    const imports = [...body.toString("utf8").matchAll(/(?:import\(|from\s*)["'](\.\/[^"']+\.js)["']/g)];
+    for (const [, path] of imports) await visit(new URL(path, url).href);
+  };
+  await visit(entry);
+  const total = sum([...seen.values()]);
+  overBudget(failures, `the exercises' editor, brotli, <= ${budgets.editor} KiB (SIZE_BUDGET_EDITOR_KIB)`, [{ path: withExercise.path, total }], (p) => p.total.br, budgets.editor * KIB, (p) => bytes(p.total.br));
+  return [
+    "### The exercises' editor",
+    "",
+    `Loaded on lessons with an exercise (${withExercise.path} and others): the entry at once, the rest when an exercise comes near the screen.`,
+    "",
+    ...HEAD,
+    ...[...seen].map(([url, s]) => row(fileName(url), s)),
+    row("**total**", total),
+    "",
+    `Budget ${budgets.editor} KiB brotli.`,
     "",
   ];
 }

@@ -147,6 +147,18 @@ locked_wasm_bindgen_version() {
         "$REALTIME_LAB_ROOT/Cargo.lock"
 }
 
+# The exercises' editor and runner (editor/src, CodeMirror 6 from npm),
+# bundled by esbuild into public/exercise/, which cargo-leptos copies into
+# the site with the other public files (precompressed, and embedded in the
+# binary). Takes a tenth of a second; its output is the same for the same
+# sources, so the site's fingerprint below does not move.
+build_editor() {
+    [ -x "$REALTIME_LAB_ROOT/editor/node_modules/.bin/esbuild" ] ||
+        die "editor/node_modules is missing: run scripts/setup.sh (it runs npm ci in editor/)"
+    rm -rf "$REALTIME_LAB_ROOT/public/exercise"
+    (cd "$REALTIME_LAB_ROOT/editor" && npm run --silent build) >/dev/null
+}
+
 # `cargo leptos build --release --precompress --split` with this machine's
 # arguments, skipped when nothing it reads has changed since it last
 # succeeded. cargo-leptos rewrites every file of target/site on each run (new
@@ -164,7 +176,8 @@ site_build_fingerprint() {
         wasm-bindgen --version
         rustc -vV
         env | { grep -E '^(RUSTFLAGS|RUSTC_BOOTSTRAP|CARGO_TARGET_[A-Z0-9_]*_RUSTFLAGS|CARGO_PROFILE_|LEPTOS_)' || true; } | sort
-        find Cargo.toml Cargo.lock build.rs .cargo src style public content -type f -print0 |
+        find Cargo.toml Cargo.lock build.rs .cargo src style public content editor/src \
+            editor/package.json editor/package-lock.json -type f -print0 |
             sort -z | xargs -0 sha256sum
     } | sha256sum | cut -d' ' -f1
 }
@@ -173,6 +186,7 @@ site_build_outputs() { # what the build wrote, by size and date
 }
 build_site() {
     local args=(--release --precompress --split "${LEPTOS_BUILD_ARGS[@]}") fingerprint
+    build_editor
     fingerprint="$(site_build_fingerprint "${args[@]}")"
     if [ "${REALTIME_LAB_REBUILD:-0}" != 1 ] && [ -f "$SITE_BUILD_STAMP" ] &&
         [ "$(cat "$SITE_BUILD_STAMP")" = "$fingerprint

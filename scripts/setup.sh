@@ -136,7 +136,9 @@ install_debian_packages() {
 
 # 4. wasm-opt from npm's binaryen (Debian's binaryen 108 corrupts the module:
 #    hydration fails with "WebAssembly.Table.set(): Argument 1 is invalid"),
-#    and for the tests the browser-test packages in end2end/, again whenever
+#    the exercises' editor and its bundler in editor/ (CodeMirror 6 and
+#    esbuild, which build_site bundles into public/exercise/), and for the
+#    tests the browser-test packages in end2end/; each again whenever its
 #    package-lock.json changed since the last install (npm records that
 #    install in node_modules/.package-lock.json).
 install_npm_packages() {
@@ -144,6 +146,11 @@ install_npm_packages() {
         say "npm install binaryen (wasm-opt) into $REALTIME_LAB_TOOLS"
         mkdir -p "$REALTIME_LAB_TOOLS"
         npm install --prefix "$REALTIME_LAB_TOOLS" --no-audit --no-fund --silent binaryen@132
+    fi
+    if [ ! -x editor/node_modules/.bin/esbuild ] ||
+        [ editor/package-lock.json -nt editor/node_modules/.package-lock.json ]; then
+        say "npm ci in editor/"
+        (cd editor && npm ci --no-audit --no-fund --silent)
     fi
     if [ "$WANT_TESTS" = yes ] && { [ ! -d end2end/node_modules/playwright-core ] ||
         [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; }; then

@@ -83,6 +83,7 @@ pub fn load_prefixed(
             title: fm.title,
             summary: fm.summary,
             checks,
+            exercises: body.exercises.len(),
         },
         toc: body.toc,
         segments: body.segments,

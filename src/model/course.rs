@@ -11,6 +11,8 @@ pub struct LessonSummary {
     pub summary: String,
     /// How many knowledge checks the lesson has (for the learner's progress).
     pub checks: usize,
+    /// How many exercises it has (the same).
+    pub exercises: usize,
 }
 
 impl LessonSummary {

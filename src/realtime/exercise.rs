@@ -13,6 +13,7 @@
 //!    page runs the learner's code in a sandboxed frame whose origin is
 //!    `null`, and a terminal sends none; the token is what scopes them.
 //!    Every other endpoint keeps its own origin checks.
+//!    The page runs the learner's code in a frame of `/x/runner` ([`runner`]).
 //! 3. The rules are graded on every entry ([`grade`]); the page follows
 //!    the verdicts on `GET /api/exercises/tokens/{token}/verdicts` (an event
 //!    stream), a terminal reads them as text on
@@ -20,6 +21,7 @@
 
 mod grade;
 mod journal;
+mod runner;
 mod socket;
 mod stream;
 
@@ -237,7 +239,8 @@ pub fn router(routes: Routes) -> Router {
             get(stream::handler).post(stream::handler),
         )
         .route("/x/{token}/socket", get(socket::handler))
-        .layer(cors);
+        .layer(cors)
+        .route("/x/runner", get(runner::handler));
     Router::new()
         .route("/api/exercises/{id}/token", post(issue_handler))
         .route("/api/exercises/tokens/{token}", get(checklist_handler))

@@ -299,8 +299,9 @@ fn exercise_html(
     );
     for rule in &fields.rules {
         html.push_str(&format!(
-            "<li data-rule=\"{}\" data-standing=\"waiting\"><span class=\"verdict-mark\" aria-hidden=\"true\"></span> \
-             <span class=\"verdict-rule\">{}</span> <span class=\"verdict-evidence\"></span></li>\n",
+            "<li data-rule=\"{}\" data-standing=\"waiting\"><span class=\"verdict-mark\" aria-hidden=\"true\"></span>\
+             <span class=\"verdict-rule\"><span class=\"verdict-said visually-hidden\"></span>{}</span> \
+             <span class=\"verdict-evidence\"></span></li>\n",
             rule.name(),
             escape(rule.describe())
         ));

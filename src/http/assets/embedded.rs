@@ -45,6 +45,11 @@ pub fn has_bundle() -> bool {
     Site::iter().any(|name| name.starts_with(&format!("{PKG_DIR}/")))
 }
 
+/// The SHA-256 of an embedded file (`exercise/exercise.js`), if there is one.
+pub fn sha256(path: &str) -> Option<[u8; 32]> {
+    Site::get(path).map(|file| file.metadata.sha256_hash())
+}
+
 /// How many files are embedded, their twins included.
 pub fn file_count() -> usize {
     Site::iter().count()

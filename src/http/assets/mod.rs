@@ -128,6 +128,23 @@ impl SiteAssets {
         self.inner.bundle.css_href()
     }
 
+    /// `/{path}?v=…` for a public file of the site (outside `/pkg`), the
+    /// version a short hash of its content, so that a page names a new file
+    /// when it changes although public files are cached for an hour; `None`
+    /// if the site has no such file.
+    pub fn versioned_href(&self, path: &str) -> Option<String> {
+        let digest = match &self.inner.folder {
+            Some(folder) => {
+                let bytes = std::fs::read(folder.join(path)).ok()?;
+                let digest = ring::digest::digest(&ring::digest::SHA256, &bytes);
+                digest.as_ref().to_vec()
+            }
+            None => embedded::sha256(path)?.to_vec(),
+        };
+        let version: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        Some(format!("/{path}?v={version}"))
+    }
+
     /// Serves `/pkg` and the public files; anything else goes to `not_found`.
     pub fn router<S>(&self, not_found: S) -> Router
     where

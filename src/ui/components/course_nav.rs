@@ -14,7 +14,7 @@ pub fn CourseNav(course: Vec<LessonSummary>, current: String) -> impl IntoView {
         .map(|(i, lesson)| {
             let is_current = lesson.slug == current;
             let href = lesson_href(&lesson);
-            let (slug, checks) = (lesson.slug.clone(), lesson.checks);
+            let (slug, checks, exercises) = (lesson.slug.clone(), lesson.checks, lesson.exercises);
             view! {
                 <li>
                     <a
@@ -24,7 +24,7 @@ pub fn CourseNav(course: Vec<LessonSummary>, current: String) -> impl IntoView {
                     >
                         <span class="lesson-index">{i + 1}</span>
                         {lesson.title}
-                        <LessonProgress slug checks />
+                        <LessonProgress slug checks exercises />
                     </a>
                 </li>
             }

@@ -1,17 +1,20 @@
 use leptos::prelude::*;
 
 use crate::model::course::{DemoName, DemoOptions, Segment};
-use crate::ui::components::{CodeTabsScript, CopyCodeScript, DemoFrame};
+use crate::ui::components::{CodeTabsScript, CopyCodeScript, DemoFrame, ExerciseScript};
 use crate::ui::demos::KnowledgeChecks;
 
 /// A lesson's rendered Markdown with its live demos (islands) and
-/// knowledge checks in place; the checks' one island follows when there
-/// are any, the code tabs' script when there are tabs, and the copy
-/// buttons' when there is code. Demos that
+/// knowledge checks and exercises in place; the checks' one island follows
+/// when there are any, the code tabs' script when there are tabs, the copy
+/// buttons' when there is code, and the exercises' when there are some. Demos that
 /// follow each other directly stand side by side on a wide screen.
 #[component]
 pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
     let has_checks = segments.iter().any(|s| matches!(s, Segment::Check(_)));
+    let has_exercises = segments
+        .iter()
+        .any(|s| matches!(s, Segment::Exercise { .. }));
     let has_code = segments
         .iter()
         .any(|s| matches!(s, Segment::Html(html) if html.contains("<pre class=\"code\"")));
@@ -43,6 +46,7 @@ pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
         {has_checks.then(|| view! { <KnowledgeChecks /> })}
         {code_tabs.then(|| view! { <CodeTabsScript /> })}
         {has_code.then(|| view! { <CopyCodeScript /> })}
+        {has_exercises.then(|| view! { <ExerciseScript /> })}
     }
 }
 

@@ -12,13 +12,15 @@ use leptos::prelude::*;
 
 /// Keys in `localStorage`, each with the value `1`: `realtime-lab.read:SLUG`
 /// once a lesson's end was on screen, `realtime-lab.passed:SLUG/N` once its
-/// check N was answered right (written by the check's island).
-const PROGRESS_SCRIPT: &str = r#"(()=>{try{let s=localStorage,R="realtime-lab.read:",P="realtime-lab.passed:",f=()=>{let k=Object.keys(s);for(let e of document.querySelectorAll("[data-progress-of]")){let l=e.dataset.progressOf,n=+e.dataset.checks,d=k.filter(i=>i.startsWith(P+l+"/")).length,t=[];d=Math.min(d,n);s[R+l]&&t.push("read");n&&d&&t.push(d+" of "+n+" checks passed");e.textContent=t.length?" ("+t.join(", ")+")":""}},m=document.querySelector("[data-lesson-end]");f();addEventListener("storage",f);m&&new IntersectionObserver((x,o)=>{if(x[0].isIntersecting){s[R+m.dataset.lessonEnd]=1;o.disconnect();f()}}).observe(m)}catch(e){}})()"#;
+/// check N was answered right (written by the check's island), and
+/// `realtime-lab.exercise:SLUG/ID` once its exercise ID passed (written by
+/// `editor/src/editor.js`).
+const PROGRESS_SCRIPT: &str = r#"(()=>{try{let s=localStorage,R="realtime-lab.read:",P="realtime-lab.passed:",X="realtime-lab.exercise:",f=()=>{let k=Object.keys(s),c=(p,l,n)=>Math.min(n,k.filter(i=>i.startsWith(p+l+"/")).length);for(let e of document.querySelectorAll("[data-progress-of]")){let l=e.dataset.progressOf,n=+e.dataset.checks,x=+e.dataset.exercises,d=c(P,l,n),y=c(X,l,x),t=[];s[R+l]&&t.push("read");d&&t.push(d+" of "+n+" checks passed");y&&t.push(y+" of "+x+" exercises passed");e.textContent=t.length?" ("+t.join(", ")+")":""}},m=document.querySelector("[data-lesson-end]");f();addEventListener("storage",f);m&&new IntersectionObserver((x,o)=>{if(x[0].isIntersecting){s[R+m.dataset.lessonEnd]=1;o.disconnect();f()}}).observe(m)}catch(e){}})()"#;
 
 /// Where a lesson's progress shows: an empty span the script fills in.
 #[component]
-pub fn LessonProgress(slug: String, checks: usize) -> impl IntoView {
-    view! { <span class="lesson-progress" data-progress-of=slug data-checks=checks></span> }
+pub fn LessonProgress(slug: String, checks: usize, exercises: usize) -> impl IntoView {
+    view! { <span class="lesson-progress" data-progress-of=slug data-checks=checks data-exercises=exercises></span> }
 }
 
 /// The script; once per page, after the places it fills in.

@@ -15,12 +15,12 @@ pub fn HomePage() -> impl IntoView {
         .enumerate()
         .map(|(i, lesson)| {
             let href = lesson.href();
-            let (slug, checks) = (lesson.slug.clone(), lesson.checks);
+            let (slug, checks, exercises) = (lesson.slug.clone(), lesson.checks, lesson.exercises);
             view! {
                 <li class="path-step">
                     <span class="step-number" aria-hidden="true">{i + 1}</span>
                     <div>
-                        <h3><a href=href>{lesson.title}<LessonProgress slug checks /></a></h3>
+                        <h3><a href=href>{lesson.title}<LessonProgress slug checks exercises /></a></h3>
                         <p>{lesson.summary}</p>
                     </div>
                 </li>
