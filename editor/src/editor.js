@@ -71,6 +71,12 @@ const theme = EditorView.theme({
 	"&.cm-focused": { outline: "2px solid var(--accent)" },
 });
 
+// CodeMirror writes its own styles into a <style> element, which the page's
+// Content-Security-Policy (no 'unsafe-inline') refuses; inside a shadow root
+// it uses a constructed style sheet instead, which needs no permission. The
+// site's colours still reach in: custom properties inherit across the root.
+const shadow = (host) => host.attachShadow({ mode: "open" });
+
 const extensions = (readOnly, label) => [
 	lineNumbers(),
 	highlightActiveLineGutter(),
@@ -113,8 +119,10 @@ class Exercise {
 		(starter.closest(".code-wrap") ?? starter).hidden = true; // the copy button's wrapper, if any
 		const host = element("div", { class: "exercise-editor" });
 		code.append(host);
+		const root = shadow(host);
 		this.editor = new EditorView({
-			parent: host,
+			parent: root,
+			root,
 			state: EditorState.create({ doc: this.starter, extensions: extensions(false, "Your code") }),
 		});
 		const hint = element("p", { class: "exercise-keys" }, "In the editor, Tab indents; press Escape, then Tab, to move on.");
@@ -246,8 +254,10 @@ class Exercise {
 		const labels = element("p", { class: "exercise-compare-labels" }, "Your code, beside the reference");
 		const host = element("div");
 		this.comparison.append(labels, host);
+		const root = shadow(host);
 		this.compare = new MergeView({
-			parent: host,
+			parent: root,
+			root,
 			a: { doc: this.editor.state.doc.toString(), extensions: extensions(true, "Your code, as it is now") },
 			b: { doc: this.reference, extensions: extensions(true, "The reference solution") },
 		});

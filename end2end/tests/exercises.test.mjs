@@ -151,7 +151,12 @@ describe("exercises", () => {
       await section.locator(".exercise-editor .cm-editor").waitFor({ timeout: 15_000 });
       await section.locator(".cm-content").click();
       await page.keyboard.press("Tab");
-      assert.equal(await page.evaluate(() => document.activeElement.classList.contains("cm-content")), true, "Tab indents inside the editor");
+      // The editor lives in a shadow root (editor/src/editor.js): the page's focus is its host.
+      const focused = () => page.evaluate(() => {
+        const active = document.activeElement;
+        return (active.shadowRoot?.activeElement ?? active).className;
+      });
+      assert.match(await focused(), /\bcm-content\b/, "Tab indents inside the editor");
       await page.keyboard.press("Escape");
       await page.keyboard.press("Tab");
       assert.equal(await page.evaluate(() => document.activeElement.textContent), "Run", "Escape then Tab moves on to Run");
