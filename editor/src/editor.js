@@ -108,6 +108,7 @@ class Exercise {
 		this.verdicts = null;
 		this.compare = null;
 		this.build();
+		this.hintsOneAtATime();
 		if (passedBefore(this.id)) this.status("You passed this exercise before. Run it again any time.");
 	}
 
@@ -143,6 +144,17 @@ class Exercise {
 		this.console = element("pre", { class: "exercise-console", role: "log", "aria-label": "Console", tabindex: "0" });
 		this.comparison = element("div", { class: "exercise-compare", hidden: "" });
 		code.append(hint, bar, this.statusLine, this.comparison, this.console);
+	}
+
+	// Hint N+1 shows once hint N has been opened (without JavaScript, all show).
+	hintsOneAtATime() {
+		const hints = [...this.section.querySelectorAll(".exercise-hint")];
+		hints.forEach((hint, n) => {
+			if (n > 0) hint.hidden = true;
+			hint.addEventListener("toggle", () => {
+				if (hint.open && hints[n + 1]) hints[n + 1].hidden = false;
+			});
+		});
 	}
 
 	status(text) {

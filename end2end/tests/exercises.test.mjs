@@ -120,12 +120,16 @@ describe("exercises", () => {
     });
   }
 
-  test("the comparison shows the learner's code beside the reference and leaves the editor alone", async () => {
+  test("hints come one at a time, and the comparison shows the learner's code beside the reference and leaves the editor alone", async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/lessons/websocket-frames`);
     const section = page.locator("section.exercise[data-exercise='close-with-intent']");
     await section.scrollIntoViewIfNeeded();
     await section.locator(".exercise-editor .cm-editor").waitFor({ timeout: 15_000 });
+    const hints = section.locator(".exercise-hint");
+    assert.equal(await hints.nth(1).isHidden(), true, "the second hint waits for the first");
+    await hints.nth(0).locator("summary").click();
+    await hints.nth(1).waitFor({ state: "visible" });
     const compare = section.getByRole("button", { name: "Compare with the reference" });
     await compare.click();
     assert.equal(await compare.getAttribute("aria-expanded"), "true");
