@@ -4,9 +4,9 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::Journal;
 use crate::model::exercise::Rule;
@@ -49,7 +49,13 @@ pub struct Exercises {
 #[derive(Debug, Default)]
 struct Tokens {
     live: HashMap<String, Arc<Journal>>,
+    /// Forgotten tokens, oldest first, and the same as a set to look up.
     expired: VecDeque<String>,
+    expired_set: HashSet<String>,
+    /// When the quiet tokens were last looked for: at most every second
+    /// (a quarter of the quiet time, if that is shorter), so that a flood
+    /// of requests does not walk every journal each time.
+    last_sweep: Option<Instant>,
 }
 
 /// Why a token was not issued or not found, with the settings that say why.
@@ -142,7 +148,7 @@ impl Exercises {
             journal.touch();
             return Ok(journal.clone());
         }
-        if tokens.expired.iter().any(|t| t == token) {
+        if tokens.expired_set.contains(token) {
             Err(Refused::Expired(self.settings))
         } else {
             Err(Refused::Unknown)
@@ -161,6 +167,11 @@ impl Exercises {
 
 impl Tokens {
     fn forget_quiet(&mut self, quiet: Duration) {
+        let every = (quiet / 4).min(Duration::from_secs(1));
+        if self.last_sweep.is_some_and(|last| last.elapsed() < every) {
+            return;
+        }
+        self.last_sweep = Some(Instant::now());
         let quiet: Vec<String> = self
             .live
             .iter()
@@ -170,8 +181,11 @@ impl Tokens {
         for token in quiet {
             self.live.remove(&token);
             if self.expired.len() >= REMEMBERED {
-                self.expired.pop_front();
+                if let Some(oldest) = self.expired.pop_front() {
+                    self.expired_set.remove(&oldest);
+                }
             }
+            self.expired_set.insert(token.clone());
             self.expired.push_back(token);
         }
     }
