@@ -8,7 +8,7 @@
 //!    then answered with `410` and what to do ([`ExerciseSettings`]).
 //! 2. The learner's code talks to `/x/{token}/events` (an event stream) or
 //!    `/x/{token}/socket` (a WebSocket), which behave as the exercise's
-//!    [`Scenario`] says (`stream`, `socket`) and write what they see in
+//!    [`Scenario`](crate::model::exercise::Scenario) says (`stream`, `socket`) and write what they see in
 //!    the token's [`Journal`]. These paths take any origin, on purpose: the
 //!    page runs the learner's code in a sandboxed frame whose origin is
 //!    `null`, and a terminal sends none; the token is what scopes them.
@@ -41,16 +41,46 @@ use crate::model::exercise::{Issued, Standing, Verdict};
 pub use journal::{Journal, Seen};
 pub use tokens::{ExerciseSettings, Exercises, Refused, RulesOf};
 
-/// A token with [`journal::MOST_OPEN`] connections open already.
-fn too_many_connections() -> Response {
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        format!(
-            "This exercise token already has {} connections open; close one first.\n",
-            journal::MOST_OPEN
-        ),
-    )
-        .into_response()
+/// The journal of `token` and a slot for one more connection, when the
+/// token is live, its exercise talks over `here` (`events` or `socket`),
+/// and it has fewer than [`journal::MOST_OPEN`] connections open; else the
+/// answer that says which is not so (boxed: a response is large).
+fn connect(
+    exercises: &Exercises,
+    token: &str,
+    here: &str,
+) -> Result<(Arc<Journal>, journal::Slot), Box<Response>> {
+    let journal = exercises
+        .find(token)
+        .map_err(|refused| Box::new(refused.into_response()))?;
+    let path = journal.scenario.path();
+    if path != here {
+        let over = if path == "events" {
+            "an event stream"
+        } else {
+            "a WebSocket"
+        };
+        return Err(Box::new(
+            (
+                StatusCode::NOT_FOUND,
+                format!("This exercise talks over {over}: /x/{token}/{path}\n"),
+            )
+                .into_response(),
+        ));
+    }
+    let slot = journal.connect().ok_or_else(|| {
+        Box::new(
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "This exercise token already has {} connections open; close one first.\n",
+                    journal::MOST_OPEN
+                ),
+            )
+                .into_response(),
+        )
+    })?;
+    Ok((journal, slot))
 }
 
 #[derive(Clone, FromRef)]

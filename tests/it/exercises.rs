@@ -3,7 +3,7 @@
 //! `POST /api/exercises/{id}/token`, Rust clients for the learner's code,
 //! and the checklist read back as text, as `curl` would.
 
-use crate::common::{client, serve_realtime};
+use crate::common::{client, get_text, serve_realtime};
 use futures_util::{SinkExt, StreamExt};
 use realtime_lab::model::exercise::Issued;
 use realtime_lab::realtime::exercise::ExerciseSettings;
@@ -27,14 +27,7 @@ async fn issue(base: &str, exercise: &str) -> Issued {
 
 /// The checklist as a terminal reads it.
 async fn checklist(base: &str, issued: &Issued) -> String {
-    client()
-        .get(format!("{base}{}", issued.verdicts))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
+    get_text(&format!("{base}{}", issued.verdicts)).await
 }
 
 /// The checklist once no rule is waiting any more (or after 15 s).

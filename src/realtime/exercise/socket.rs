@@ -49,19 +49,9 @@ pub async fn handler(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let journal = match routes.exercises.find(&token) {
-        Ok(journal) => journal,
-        Err(refused) => return refused.into_response(),
-    };
-    if journal.scenario == Scenario::Stream {
-        return (
-            StatusCode::NOT_FOUND,
-            format!("This exercise talks over an event stream: /x/{token}/events\n"),
-        )
-            .into_response();
-    }
-    let Some(slot) = journal.connect() else {
-        return super::too_many_connections();
+    let (journal, slot) = match super::connect(&routes.exercises, &token, "socket") {
+        Ok(connected) => connected,
+        Err(refused) => return *refused,
     };
     let attempt = journal.next_attempt();
     let offered = offered(&headers);

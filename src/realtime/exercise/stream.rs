@@ -8,14 +8,14 @@
 //! it came back.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method};
 use axum::response::sse::Event;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Journal, Routes, Seen};
-use crate::model::exercise::{Scenario, STREAM_CUT_AFTER, STREAM_EVENTS, STREAM_RETRY_MS};
+use crate::model::exercise::{STREAM_CUT_AFTER, STREAM_EVENTS, STREAM_RETRY_MS};
 use crate::realtime::sse;
 
 /// Time between events.
@@ -33,19 +33,9 @@ pub async fn handler(
     method: Method,
     headers: HeaderMap,
 ) -> Response {
-    let journal = match routes.exercises.find(&token) {
-        Ok(journal) => journal,
-        Err(refused) => return refused.into_response(),
-    };
-    if journal.scenario != Scenario::Stream {
-        return (
-            StatusCode::NOT_FOUND,
-            format!("This exercise talks over a WebSocket: /x/{token}/socket\n"),
-        )
-            .into_response();
-    }
-    let Some(_slot) = journal.connect() else {
-        return super::too_many_connections();
+    let (journal, _slot) = match super::connect(&routes.exercises, &token, "events") {
+        Ok(connected) => connected,
+        Err(refused) => return *refused,
     };
     let bearer = headers
         .get(header::AUTHORIZATION)

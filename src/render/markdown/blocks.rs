@@ -11,13 +11,23 @@ use crate::render::rendered::Block;
 use crate::render::{code, exercise, knowledge_check, RenderError};
 
 impl<'a> Walk<'a> {
-    pub(super) fn exercise(&mut self, depth: usize, inner: &[Event<'a>], range: &Range<usize>) {
+    /// Whether a fenced block (`an exercise`, `a check`) stands at the top
+    /// level of the lesson; if not, an error at its fence says so.
+    fn fence_at_top_level(&mut self, what: &str, depth: usize, range: &Range<usize>) -> bool {
         if depth > 0 {
             self.error(
                 range.start,
-                "an exercise must stand at the top level of the lesson, not inside a list or \
-                 quote; move its fence to the start of a line",
+                format!(
+                    "{what} must stand at the top level of the lesson, not inside a list or \
+                     quote; move its fence to the start of a line"
+                ),
             );
+        }
+        depth == 0
+    }
+
+    pub(super) fn exercise(&mut self, depth: usize, inner: &[Event<'a>], range: &Range<usize>) {
+        if !self.fence_at_top_level("an exercise", depth, range) {
             return;
         }
         match exercise::exercise(&code::code_text(inner)) {
@@ -37,12 +47,7 @@ impl<'a> Walk<'a> {
     }
 
     pub(super) fn check(&mut self, depth: usize, inner: &[Event<'a>], range: &Range<usize>) {
-        if depth > 0 {
-            self.error(
-                range.start,
-                "a check must stand at the top level of the lesson, not inside a list or \
-                 quote; move its fence to the start of a line",
-            );
+        if !self.fence_at_top_level("a check", depth, range) {
             return;
         }
         let source = code::code_text(inner);
