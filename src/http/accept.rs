@@ -24,6 +24,7 @@ use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
 use super::read_ahead::ReadAhead;
+use super::tap::{TapFinder, Tapped};
 
 /// The HTTP/2 `SETTINGS_MAX_CONCURRENT_STREAMS` this server sends: hyper's
 /// default, set here so that the number lesson 6 quotes is this file's to keep.
@@ -169,10 +170,11 @@ fn site_builder(limits: &ConnectionLimits) -> hyper::server::conn::http1::Builde
 
 /// Accepts on `listener` until `shutdown` resolves, then lets each open
 /// connection finish its requests and waits for them (upgraded sockets end
-/// on their own: see `realtime::Stopping`).
+/// on their own: see `realtime::Stopping`). A request line that names one
+/// of `taps` starts copying its connection (`super::tap`).
 pub async fn serve(
     listener: TcpListener,
-    app: Router,
+    (app, taps): (Router, Option<Arc<dyn TapFinder>>),
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) {
@@ -187,6 +189,7 @@ pub async fn serve(
         };
         let (tcp, remote, permit) = accepted;
         let (app, builder, mut stopping) = (app.clone(), builder.clone(), stopping.clone());
+        let taps = taps.clone();
         // The connection is made in its task. Made here and moved in, it
         // would be pinned there by a second move, and the task would keep
         // room for it twice for as long as it is open (rust-lang/rust#62958).
@@ -195,7 +198,10 @@ pub async fn serve(
                 request.extensions_mut().insert(ConnectInfo(remote));
             });
             let connection = builder
-                .serve_connection(TokioIo::new(ReadAhead::new(tcp)), service)
+                .serve_connection(
+                    TokioIo::new(ReadAhead::new(Tapped::http1(tcp, taps))),
+                    service,
+                )
                 .with_upgrades();
             tokio::pin!(connection);
             let ended = tokio::select! {

@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use super::accept::{self, ConnectionLimits, Gate};
+use super::tap::{FirstRequest, TapFinder, Tapped};
 use crate::model::wire::{LabLanes, Lane};
 
 /// Who keeps count of the lanes' connections.
@@ -66,7 +67,7 @@ pub async fn serve<C: LaneConnections>(
     listener: TcpListener,
     lane: Lane,
     tls: Arc<ServerConfig>,
-    (app, connections): (Router, Arc<C>),
+    (app, connections, taps): (Router, Arc<C>, Option<Arc<dyn TapFinder>>),
     limits: ConnectionLimits,
 ) {
     let acceptor = TlsAcceptor::from(tls);
@@ -78,6 +79,7 @@ pub async fn serve<C: LaneConnections>(
     loop {
         let (tcp, remote, permit) = gate.accept(&listener).await;
         let (acceptor, app, connections) = (acceptor.clone(), app.clone(), connections.clone());
+        let taps = taps.clone();
         let builder = builder.clone();
         tokio::spawn(async move {
             let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
@@ -101,15 +103,44 @@ pub async fn serve<C: LaneConnections>(
                 .1
                 .alpn_protocol()
                 .map(|p| String::from_utf8_lossy(p).into_owned());
+            // HTTP/2 keeps its first bytes until its first request says
+            // whether the wire view tapped it (`super::tap`).
+            let first =
+                (negotiated.as_deref() == Some("h2") && taps.is_some()).then(FirstRequest::new);
             // Shared with the requests: an upgraded socket outlives hyper's
             // connection future and keeps the connection in the lab's view.
             let connection = Arc::new(connections.opened(lane, negotiated, remote));
             let held = connection.clone();
+            let (told, finder) = (first.clone(), taps.clone());
             let service = accept::hyper_service(app, move |request| {
                 C::mark(&held, request.extensions_mut());
+                if let (Some(first), Some(finder)) = (&told, &finder) {
+                    let target = request.uri().path_and_query().map_or("", |p| p.as_str());
+                    first.request(target.as_bytes(), finder.as_ref());
+                }
             });
-            let served = builder.serve_connection_with_upgrades(TokioIo::new(tls), service);
-            if let Err(error) = served.await {
+            let io = match &first {
+                Some(first) => Tapped::http2(tls, first.clone()),
+                None => Tapped::http1(tls, taps),
+            };
+            let served = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
+            tokio::pin!(served);
+            let drained = async {
+                match &first {
+                    Some(first) => first.drain.notified().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let ended = tokio::select! {
+                ended = served.as_mut() => ended,
+                () = drained => {
+                    // A tap asked for on a connection past its first
+                    // request: GOAWAY, and the browser opens a new one.
+                    served.as_mut().graceful_shutdown();
+                    served.await
+                }
+            };
+            if let Err(error) = ended {
                 tracing::debug!("{} lane: connection {remote} ended: {error}", lane.label());
             }
             drop(connection);
@@ -154,18 +185,20 @@ impl LaneListeners {
         &self.info
     }
 
-    /// Serves `app` on both lanes, telling `connections` of each one.
+    /// Serves `app` on both lanes, telling `connections` of each one, and
+    /// `taps` of each request that names a tap.
     pub fn serve<C: LaneConnections>(
         self,
         app: Router,
         connections: Arc<C>,
+        taps: Option<Arc<dyn TapFinder>>,
         limits: ConnectionLimits,
     ) -> LanesTask {
         LanesTask(
             self.lanes
                 .into_iter()
                 .map(|(lane, listener, tls)| {
-                    let shared = (app.clone(), connections.clone());
+                    let shared = (app.clone(), connections.clone(), taps.clone());
                     tokio::spawn(serve(listener, lane, tls, shared, limits))
                 })
                 .collect(),

@@ -12,6 +12,8 @@
 //!   of its inline scripts).
 //! - [`read_ahead`], [`memory`], [`runtime`]: small reads without an idle
 //!   buffer, the allocator's trimming, the server's tokio runtime.
+//! - [`tap`]: a connection's plaintext copied for the wire view, when a
+//!   request names a tap.
 
 pub mod accept;
 pub mod assets;
@@ -21,4 +23,5 @@ pub(crate) mod memory;
 pub mod page_policy;
 pub(crate) mod read_ahead;
 pub mod runtime;
+pub mod tap;
 pub mod tls;

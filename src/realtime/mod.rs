@@ -20,6 +20,8 @@
 //!   host driving the room's pages over SSE, and polls.
 //! - [`exercise`]: `/api/exercises/…` and `/x/{token}/…`, the exercises the
 //!   server grades from the learner's own connections.
+//! - [`wire`]: `/api/wire/taps/…`, the wire view: a learner's own
+//!   connection, decoded from this side, and as a `.pcapng`.
 //!
 //! Below the endpoints, and importing none of them:
 //! - [`client`]: who a request is from (the connection's peer, a lab
@@ -28,6 +30,7 @@
 //!   full demo says, and each client's share;
 //! - [`socket`]: what every WebSocket endpoint shares (close codes, buffers,
 //!   the closing handshake); [`ids`]: random ids and tokens;
+//! - [`redact`]: what no page shows of a request's head;
 //! - [`replay`]: the clock's window of recent ticks; [`sse`]: events
 //!   encoded once and shared by every stream; [`Stopping`]: how each
 //!   endpoint ends when the server stops.
@@ -57,12 +60,14 @@ pub mod leaky;
 mod limits;
 mod origin;
 pub mod proxy;
+mod redact;
 mod replay;
 pub mod resume;
 pub mod room;
 mod socket;
 mod sse;
 mod stopping;
+pub mod wire;
 
 use axum::Router;
 use std::net::{IpAddr, SocketAddr};
@@ -102,6 +107,8 @@ pub struct RealtimeSettings {
     pub room: Option<RoomSettings>,
     /// How many exercise tokens are kept, and for how long.
     pub exercises: exercise::ExerciseSettings,
+    /// How many wire views, how large, for how long.
+    pub wire: wire::WireSettings,
 }
 
 impl Default for RealtimeSettings {
@@ -115,6 +122,7 @@ impl Default for RealtimeSettings {
             trusted_proxies: Vec::new(),
             room: None,
             exercises: exercise::ExerciseSettings::default(),
+            wire: wire::WireSettings::default(),
         }
     }
 }
@@ -145,6 +153,8 @@ pub struct RealtimeState {
     pub room: Option<Arc<Room>>,
     /// The exercise tokens' journals.
     pub exercises: Arc<Exercises>,
+    /// The wire view's taps (the listeners find them by id).
+    pub taps: Arc<wire::Taps>,
 }
 
 impl RealtimeState {
@@ -179,6 +189,7 @@ impl RealtimeState {
             inspect_reports: Arc::default(),
             room,
             exercises: Arc::new(Exercises::new(settings.exercises)),
+            taps: wire::Taps::new(settings.wire),
         }
     }
 }
@@ -200,6 +211,7 @@ pub fn router(state: RealtimeState, rules_of: RulesOf) -> Router {
         inspect_reports,
         room,
         exercises,
+        taps,
         lab_lanes: _,
     } = state;
     Router::new()
@@ -249,8 +261,13 @@ pub fn router(state: RealtimeState, rules_of: RulesOf) -> Router {
         .merge(exercise::router(exercise::Routes {
             exercises,
             rules_of,
-            stopping,
+            stopping: stopping.clone(),
             client: client.clone(),
         }))
+        .merge(wire::router(wire::Routes::new(
+            taps,
+            stopping,
+            client.clone(),
+        )))
         .merge(room::router(room::Routes { room, client }))
 }

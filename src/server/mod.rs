@@ -26,6 +26,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::app::{shell, App};
@@ -33,6 +34,7 @@ use crate::content::ContentStore;
 use crate::http::accept::{self, ConnectionLimits};
 use crate::http::assets::SiteAssets;
 use crate::http::lanes::{LabError, LaneListeners};
+use crate::http::tap::TapFinder;
 use crate::model::course::EditUrl;
 use crate::model::wire::LabLanes;
 use crate::realtime::{self, RealtimeState};
@@ -236,12 +238,14 @@ async fn run(
 ) {
     let router = app(state.clone());
     let limits = listeners.limits;
-    let lanes = listeners
-        .lanes
-        .map(|lanes| lanes.serve(router.clone(), state.realtime.lab.clone(), limits));
+    let taps: Arc<dyn TapFinder> = state.realtime.taps.clone();
+    let lanes = listeners.lanes.map(|lanes| {
+        let lab = state.realtime.lab.clone();
+        lanes.serve(router.clone(), lab, Some(taps.clone()), limits)
+    });
     let stopping = state.realtime.stopping.clone();
     let begin = stopping.clone();
-    let served = accept::serve(listeners.site, router, limits, async move {
+    let served = accept::serve(listeners.site, (router, Some(taps)), limits, async move {
         shutdown.await;
         tracing::info!(
             "stopping: ending streams and sockets, waiting up to {} for connections",

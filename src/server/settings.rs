@@ -106,6 +106,7 @@ fn realtime_settings(config: &Config) -> RealtimeSettings {
             redis: config.redis_url.as_ref().map(|url| url.0.clone()),
         }),
         exercises: crate::realtime::exercise::ExerciseSettings::default(),
+        wire: crate::realtime::wire::WireSettings::default(),
     }
 }
 

@@ -31,3 +31,4 @@ mod room;
 mod room_redis;
 mod search;
 mod site;
+mod wire;

@@ -50,18 +50,11 @@ pub fn valid_id(id: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// `cookie: a=1; b=2` → `cookie: a=…; b=…`; `authorization: Bearer x` →
-/// `authorization: …`.
+/// Cookie values and credentials left out (`crate::realtime::redact`).
 fn redact(head: &mut MessageHead) {
     for (name, value) in &mut head.headers {
-        if name == "cookie" {
-            *value = value
-                .split(';')
-                .map(|pair| format!("{}=…", pair.split('=').next().unwrap_or_default().trim()))
-                .collect::<Vec<_>>()
-                .join("; ");
-        } else if name == "authorization" || name == "proxy-authorization" {
-            *value = "…".into();
+        if let Some(redacted) = super::super::redact::header_value(name, value) {
+            *value = redacted;
         }
     }
 }
