@@ -45,6 +45,7 @@
 //   SIZE_BUDGET_CSS_KIB   default 12   the CSS a page loads
 //   SIZE_BUDGET_HTML_KIB  default 15   the HTML of the longest lesson
 //   SIZE_BUDGET_EDITOR_KIB  default 150  the exercises' editor and runner (CodeMirror), all its files
+//   SIZE_BUDGET_WIRE_KIB    default 8    the wire view under the demos, all its files
 // The variables are there to lower a budget and watch the check fail, e.g.
 //   SIZE_BUDGET_CSS_KIB=1 npm run size
 // A budget exceeded prints the budget, the figure and the limit, and the exit status is 1.
@@ -67,6 +68,7 @@ const budgets = {
   css: budgetKib("SIZE_BUDGET_CSS_KIB", 12),
   html: budgetKib("SIZE_BUDGET_HTML_KIB", 15),
   editor: budgetKib("SIZE_BUDGET_EDITOR_KIB", 150),
+  wire: budgetKib("SIZE_BUDGET_WIRE_KIB", 8),
 };
 
 const { values: flags } = parseArgs({ options: { out: { type: "string" } } });
@@ -304,6 +306,7 @@ async function main() {
       ...cssSection(site, failures),
       ...htmlSection(site, failures),
       ...(await editorSection(server.url, site, failures)),
+      ...(await wireSection(server.url, site, failures)),
       ...(await servedVariants(site.all, failures)),
     ].join("\n");
     return { markdown, failures };
@@ -412,19 +415,20 @@ function cssSection({ all }, failures) {
 }
 
 /**
- * The exercises' editor and runner (editor/, CodeMirror 6): the entry a
- * lesson with an exercise names in a `<script src>`, and every file it
- * imports, at once or when an exercise comes near the screen.
+ * A script bundled from editor/ that a page names in a `<script src>`, and
+ * every file it imports, at once or later: the exercises' editor and runner
+ * (CodeMirror 6), when an exercise comes near the screen; the wire view,
+ * when a learner opens one.
  */
-async function editorSection(origin, { lessons }, failures) {
-  const withExercise = lessons.find((p) => /<section\b[^>]*\bdata-exercise=/.test(p.text));
-  if (!withExercise) {
-    failures.push("no lesson has an exercise (section.exercise), so the editor's budget cannot be checked");
+async function bundleSection(origin, pages, failures, { what, marker, entryPath, budget, budgetName, when }) {
+  const page = pages.find((p) => marker.test(p.text));
+  if (!page) {
+    failures.push(`no page has ${what}, so its budget cannot be checked`);
     return [];
   }
-  const entry = assetsOf(withExercise.text, `${origin}${withExercise.path}`).js.find((url) => new URL(url).pathname === "/exercise/exercise.js");
+  const entry = assetsOf(page.text, `${origin}${page.path}`).js.find((url) => new URL(url).pathname === entryPath);
   if (!entry) {
-    failures.push(`${withExercise.path} has an exercise but does not load /exercise/exercise.js`);
+    failures.push(`${page.path} has ${what} but does not load ${entryPath}`);
     return [];
   }
   const seen = new Map();
@@ -437,19 +441,41 @@ async function editorSection(origin, { lessons }, failures) {
   };
   await visit(entry);
   const total = sum([...seen.values()]);
-  overBudget(failures, `the exercises' editor, brotli, <= ${budgets.editor} KiB (SIZE_BUDGET_EDITOR_KIB)`, [{ path: withExercise.path, total }], (p) => p.total.br, budgets.editor * KIB, (p) => bytes(p.total.br));
+  overBudget(failures, `${what}, brotli, <= ${budget} KiB (${budgetName})`, [{ path: page.path, total }], (p) => p.total.br, budget * KIB, (p) => bytes(p.total.br));
   return [
-    "### The exercises' editor",
+    `### ${what[0].toUpperCase()}${what.slice(1)}`,
     "",
-    `Loaded on lessons with an exercise (${withExercise.path} and others): the entry at once, the rest when an exercise comes near the screen.`,
+    `Loaded on ${page.path} and others: the entry at once, the rest ${when}.`,
     "",
     ...HEAD,
     ...[...seen].map(([url, s]) => row(fileName(url), s)),
     row("**total**", total),
     "",
-    `Budget ${budgets.editor} KiB brotli.`,
+    `Budget ${budget} KiB brotli.`,
     "",
   ];
+}
+
+function editorSection(origin, { lessons }, failures) {
+  return bundleSection(origin, lessons, failures, {
+    what: "the exercises' editor",
+    marker: /<section\b[^>]*\bdata-exercise=/,
+    entryPath: "/exercise/exercise.js",
+    budget: budgets.editor,
+    budgetName: "SIZE_BUDGET_EDITOR_KIB",
+    when: "when an exercise comes near the screen",
+  });
+}
+
+function wireSection(origin, { lessons }, failures) {
+  return bundleSection(origin, lessons, failures, {
+    what: "the wire view",
+    marker: /<details\b[^>]*\bclass="wire-view"/,
+    entryPath: "/wire/wire.js",
+    budget: budgets.wire,
+    budgetName: "SIZE_BUDGET_WIRE_KIB",
+    when: "when a learner opens a wire view",
+  });
 }
 
 /** The HTML of the longest lesson (by raw size). */

@@ -147,15 +147,15 @@ locked_wasm_bindgen_version() {
         "$REALTIME_LAB_ROOT/Cargo.lock"
 }
 
-# The exercises' editor and runner (editor/src, CodeMirror 6 from npm),
-# bundled by esbuild into public/exercise/, which cargo-leptos copies into
+# The exercises' editor and runner (editor/src, CodeMirror 6 from npm) and the wire view,
+# bundled by esbuild into public/exercise/ and public/wire/, which cargo-leptos copies into
 # the site with the other public files (precompressed, and embedded in the
 # binary). Takes a tenth of a second; its output is the same for the same
 # sources, so the site's fingerprint below does not move.
 build_editor() {
     [ -x "$REALTIME_LAB_ROOT/editor/node_modules/.bin/esbuild" ] ||
         die "editor/node_modules is missing: run scripts/setup.sh (it runs npm ci in editor/)"
-    rm -rf "$REALTIME_LAB_ROOT/public/exercise"
+    rm -rf "$REALTIME_LAB_ROOT/public/exercise" "$REALTIME_LAB_ROOT/public/wire"
     (cd "$REALTIME_LAB_ROOT/editor" && npm run --silent build) >/dev/null
 }
 

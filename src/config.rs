@@ -144,6 +144,11 @@ pub struct Config {
     #[arg(long, env = "REALTIME_LAB_NO_LAB", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_lab: bool,
 
+    /// Turn the wire view off: no request is looked at for a tap id, and the
+    /// demos show no "Wire view".
+    #[arg(long, env = "REALTIME_LAB_NO_WIRE_VIEW", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_wire_view: bool,
+
     /// Open connections each listener accepts at once; the next waits,
     /// unanswered, until one closes.
     #[arg(long, env = "REALTIME_LAB_MAX_CONNECTIONS", default_value_t = 8192,

@@ -82,21 +82,8 @@ pub async fn serve<C: LaneConnections>(
         let taps = taps.clone();
         let builder = builder.clone();
         tokio::spawn(async move {
-            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => tls,
-                // A browser that does not trust the certificate yet ends here.
-                Ok(Err(error)) => {
-                    return tracing::debug!(
-                        "{} lane: TLS handshake with {remote} failed: {error}",
-                        lane.label()
-                    )
-                }
-                Err(_) => {
-                    return tracing::debug!(
-                        "{} lane: TLS handshake with {remote} timed out",
-                        lane.label()
-                    )
-                }
+            let Some(tls) = handshake(&acceptor, tcp, lane, remote).await else {
+                return;
             };
             let negotiated = tls
                 .get_ref()
@@ -146,6 +133,29 @@ pub async fn serve<C: LaneConnections>(
             drop(connection);
             drop(permit);
         });
+    }
+}
+
+/// The TLS handshake, within [`HANDSHAKE_TIMEOUT`]; `None` (logged) if it
+/// failed, as it does for a browser that does not trust the certificate yet.
+async fn handshake(
+    acceptor: &TlsAcceptor,
+    tcp: tokio::net::TcpStream,
+    lane: Lane,
+    remote: SocketAddr,
+) -> Option<tokio_rustls::server::TlsStream<tokio::net::TcpStream>> {
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+        Ok(Ok(tls)) => Some(tls),
+        Ok(Err(error)) => {
+            let lane = lane.label();
+            tracing::debug!("{lane} lane: TLS handshake with {remote} failed: {error}");
+            None
+        }
+        Err(_) => {
+            let lane = lane.label();
+            tracing::debug!("{lane} lane: TLS handshake with {remote} timed out");
+            None
+        }
     }
 }
 

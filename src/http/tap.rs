@@ -2,12 +2,13 @@
 //! view (`crate::realtime::wire`) when the connection asked for it.
 //!
 //! A connection asks with a tap id in a request's target (`?tap=…`). On
-//! HTTP/1.1 the request line starts a read, so [`Tapped`] looks at the
-//! first line of each read that starts with a method's capital letter; a
-//! WebSocket frame or a body starts otherwise and costs one branch. On
+//! HTTP/1.1 a request line starts a read, so [`Tapped`] looks at the
+//! first line of each read that starts with a method's capital letter (and
+//! keeps a line a read cut short until its end); a WebSocket frame or a
+//! body starts otherwise and costs one branch. On
 //! HTTP/2 the target is compressed (HPACK), so a lane connection keeps its
 //! first bytes (the preface, `SETTINGS`, the first header block; at most
-//! [`FIRST_BYTES`]) until its first request is read: if that request
+//! [`first_request::FIRST_BYTES`]) until its first request is read: if that request
 //! names a tap, the capture starts with them, and the decoder has the
 //! header table from its start; if not, they are dropped. A later request
 //! that names a tap on such a connection cannot be decoded from there: the
@@ -15,24 +16,25 @@
 //!
 //! This file knows no endpoint: a [`TapFinder`] (the wire view's taps)
 //! says which ids were asked for, and holds each [`Capture`].
+mod capture;
+mod first_request;
 
 use bytes::Bytes;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::sync::{watch, Notify};
+
+pub use capture::{Capture, Piece, Snapshot};
+pub use first_request::FirstRequest;
 
 /// How much of a request line is looked at for a tap id.
 const LONGEST_LINE: usize = 2048;
 
 /// The longest tap id looked for.
 const LONGEST_ID: usize = 32;
-
-/// What a lane's HTTP/2 connection keeps until its first request is read.
-pub const FIRST_BYTES: usize = 16 * 1024;
 
 /// Who asked for taps.
 pub trait TapFinder: Send + Sync + 'static {
@@ -43,93 +45,6 @@ pub trait TapFinder: Send + Sync + 'static {
     /// `id` arrived on an HTTP/2 connection past its first request, which
     /// is now asked to close.
     fn reused(&self, id: &str);
-}
-
-/// One piece of a connection's plaintext, as one read or write saw it.
-#[derive(Clone, Debug)]
-pub struct Piece {
-    pub from_client: bool,
-    pub at: Instant,
-    pub bytes: Bytes,
-}
-
-/// What a tap has copied so far, up to its limit.
-#[derive(Debug)]
-pub struct Capture {
-    limit: usize,
-    recorded: Mutex<Recorded>,
-    changes: watch::Sender<u64>,
-}
-
-#[derive(Debug, Default)]
-struct Recorded {
-    pieces: Vec<Piece>,
-    kept: usize,
-    /// Bytes not kept once the limit was reached.
-    left_out: u64,
-    closed: bool,
-}
-
-/// A copy of a capture from one piece on.
-#[derive(Debug, Default)]
-pub struct Snapshot {
-    pub pieces: Vec<Piece>,
-    pub left_out: u64,
-    pub closed: bool,
-}
-
-impl Capture {
-    /// An empty capture that keeps at most `limit` bytes (both ways).
-    pub fn new(limit: usize) -> Arc<Self> {
-        Arc::new(Capture {
-            limit,
-            recorded: Mutex::default(),
-            changes: watch::Sender::new(0),
-        })
-    }
-
-    fn with<R>(&self, f: impl FnOnce(&mut Recorded) -> R) -> R {
-        let mut recorded = self.recorded.lock().unwrap_or_else(PoisonError::into_inner);
-        let result = f(&mut recorded);
-        drop(recorded);
-        self.changes.send_modify(|n| *n += 1);
-        result
-    }
-
-    fn record(&self, piece: Piece) {
-        self.with(|recorded| {
-            if recorded.kept + piece.bytes.len() > self.limit {
-                recorded.left_out += piece.bytes.len() as u64;
-            } else {
-                recorded.kept += piece.bytes.len();
-                recorded.pieces.push(piece);
-            }
-        });
-    }
-
-    fn close(&self) {
-        self.with(|recorded| recorded.closed = true);
-    }
-
-    /// The pieces from the `from`th on, and whether the connection ended.
-    pub fn since(&self, from: usize) -> Snapshot {
-        let recorded = self.recorded.lock().unwrap_or_else(PoisonError::into_inner);
-        Snapshot {
-            pieces: recorded.pieces.get(from..).unwrap_or_default().to_vec(),
-            left_out: recorded.left_out,
-            closed: recorded.closed,
-        }
-    }
-
-    /// Changes whenever a piece is recorded or the connection ends.
-    pub fn subscribe(&self) -> watch::Receiver<u64> {
-        self.changes.subscribe()
-    }
-
-    /// The most it keeps.
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
 }
 
 /// A tap id in the target of the request line that starts `bytes`, as in
@@ -157,88 +72,27 @@ pub fn tap_id_in_target(target: &[u8]) -> Option<&str> {
         })
 }
 
-/// A lane's HTTP/2 connection, from its first byte to its first request.
-#[derive(Debug)]
-pub struct FirstRequest {
-    state: Mutex<Lane>,
-    /// Told when the connection should close (`GOAWAY`).
-    pub drain: Notify,
-}
-
-#[derive(Debug)]
-enum Lane {
-    Waiting { pieces: Vec<Piece>, kept: usize },
-    Tapped(Arc<Capture>),
-    Untapped,
-}
-
-impl FirstRequest {
-    pub fn new() -> Arc<Self> {
-        Arc::new(FirstRequest {
-            state: Mutex::new(Lane::Waiting {
-                pieces: Vec::new(),
-                kept: 0,
-            }),
-            drain: Notify::new(),
-        })
-    }
-
-    /// Called with each request's target, in the order they arrive.
-    pub fn request(&self, target: &[u8], finder: &dyn TapFinder) {
-        let id = tap_id_in_target(target);
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        match (&mut *state, id) {
-            (Lane::Waiting { pieces, .. }, Some(id)) => match finder.claim(id) {
-                Some(capture) => {
-                    for piece in pieces.drain(..) {
-                        capture.record(piece);
-                    }
-                    *state = Lane::Tapped(capture);
-                }
-                None => *state = Lane::Untapped,
-            },
-            (Lane::Waiting { .. }, None) => *state = Lane::Untapped,
-            (Lane::Untapped, Some(id)) => {
-                finder.reused(id);
-                self.drain.notify_one();
-            }
-            (Lane::Tapped(_) | Lane::Untapped, _) => {}
-        }
-    }
-
-    fn record(&self, piece: Piece) {
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        match &mut *state {
-            Lane::Waiting { pieces, kept } => {
-                *kept += piece.bytes.len();
-                if *kept > FIRST_BYTES {
-                    *state = Lane::Untapped;
-                } else {
-                    pieces.push(piece);
-                }
-            }
-            Lane::Tapped(capture) => capture.record(piece),
-            Lane::Untapped => {}
-        }
-    }
-
-    fn close(&self) {
-        if let Lane::Tapped(capture) = &*self.state.lock().unwrap_or_else(PoisonError::into_inner) {
-            capture.close();
-        }
-    }
-}
-
 /// How a connection is tapped.
 enum Mode {
     /// Not looked at (a finder-less server).
     Off,
     /// HTTP/1.1: each request line is looked at for a tap id.
     Scan(Arc<dyn TapFinder>),
+    /// HTTP/1.1: a read began a request line and did not end it (a TLS
+    /// record or a TCP segment may cut it anywhere); kept, at most
+    /// [`LONGEST_LINE`] bytes, until the line ends.
+    Line(Box<PartialLine>),
     /// Copying into a capture.
     On(Arc<Capture>),
     /// HTTP/2 on a lane: kept until the first request is read.
     First(Arc<FirstRequest>),
+}
+
+/// The start of a request line, and who to tell when it ends (boxed: a
+/// connection's [`Mode`] stays as small as an `Arc`).
+struct PartialLine {
+    finder: Arc<dyn TapFinder>,
+    bytes: Vec<u8>,
 }
 
 /// A connection whose plaintext may be copied (see the module's text).
@@ -273,20 +127,47 @@ impl<T> Tapped<T> {
         };
         match &self.mode {
             Mode::Off => {}
-            Mode::Scan(finder) => {
-                if from_client {
-                    if let Some(capture) =
-                        tap_id_in_request_line(bytes).and_then(|id| finder.claim(id))
-                    {
-                        capture.record(piece());
-                        self.mode = Mode::On(capture);
-                    }
-                }
+            Mode::Scan(finder) if from_client => {
+                let finder = finder.clone();
+                self.scan(finder, bytes);
             }
-            Mode::On(capture) => capture.record(piece()),
+            Mode::Line(..) if from_client => {
+                let Mode::Line(mut line) = std::mem::replace(&mut self.mode, Mode::Off) else {
+                    return;
+                };
+                line.bytes.extend_from_slice(bytes);
+                self.scan(line.finder, &line.bytes);
+            }
+            Mode::Scan(_) | Mode::Line(..) => {}
+            // A full capture only counts: a flood costs it no copy.
+            Mode::On(capture) => capture.record_bytes(from_client, bytes),
             Mode::First(first) => first.record(piece()),
         }
     }
+
+    /// Looks at `bytes`, read from the client, for a request line that
+    /// names a tap: copies from there if one does, waits for the rest of a
+    /// line begun and not ended.
+    fn scan(&mut self, finder: Arc<dyn TapFinder>, bytes: &[u8]) {
+        if let Some(capture) = tap_id_in_request_line(bytes).and_then(|id| finder.claim(id)) {
+            capture.record_bytes(true, bytes);
+            self.mode = Mode::On(capture);
+        } else if begins_a_line_without_its_end(bytes) {
+            self.mode = Mode::Line(Box::new(PartialLine {
+                finder,
+                bytes: bytes.to_vec(),
+            }));
+        } else {
+            self.mode = Mode::Scan(finder);
+        }
+    }
+}
+
+/// A read that starts a request line and stops before its end.
+fn begins_a_line_without_its_end(bytes: &[u8]) -> bool {
+    bytes.first().is_some_and(u8::is_ascii_uppercase)
+        && bytes.len() < LONGEST_LINE
+        && memchr::memchr(b'\n', bytes).is_none()
 }
 
 impl<T> Drop for Tapped<T> {
@@ -294,7 +175,7 @@ impl<T> Drop for Tapped<T> {
         match &self.mode {
             Mode::On(capture) => capture.close(),
             Mode::First(first) => first.close(),
-            Mode::Off | Mode::Scan(_) => {}
+            Mode::Off | Mode::Scan(_) | Mode::Line(..) => {}
         }
     }
 }
@@ -363,9 +244,10 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Tapped<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    struct One(Arc<Capture>, Mutex<Vec<String>>);
+    pub(super) struct One(pub Arc<Capture>, pub Mutex<Vec<String>>);
 
     impl TapFinder for One {
         fn claim(&self, id: &str) -> Option<Arc<Capture>> {
@@ -403,6 +285,31 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_request_line_cut_between_two_reads_is_still_found() {
+        let capture = Capture::new(1024);
+        let finder = Arc::new(One(capture.clone(), Mutex::default()));
+        let (mut peer, ours) = tokio::io::duplex(4096);
+        let mut conn = Tapped::http1(ours, Some(finder as Arc<dyn TapFinder>));
+        let mut buf = [0u8; 256];
+        // As Chromium's request reached a lane once: 24 bytes, then the rest.
+        for part in [
+            "GET /api/lab/stream?labe",
+            "l=wire&tap=abc HTTP/1.1\r\n\r\n",
+        ] {
+            peer.write_all(part.as_bytes()).await.unwrap();
+            let n = conn.read(&mut buf).await.unwrap();
+            assert_eq!(n, part.len());
+        }
+        let pieces = capture.since(0).pieces;
+        assert_eq!(pieces.len(), 1);
+        assert_eq!(
+            &pieces[0].bytes[..],
+            b"GET /api/lab/stream?label=wire&tap=abc HTTP/1.1\r\n\r\n",
+            "the capture starts at the request line"
+        );
+    }
+
+    #[tokio::test]
     async fn http1_copies_from_the_request_that_named_the_tap() {
         let capture = Capture::new(1024);
         let finder = Arc::new(One(capture.clone(), Mutex::default()));
@@ -435,43 +342,5 @@ mod tests {
             ]
         );
         assert!(snapshot.closed);
-    }
-
-    #[test]
-    fn a_capture_keeps_up_to_its_limit_and_counts_the_rest() {
-        let capture = Capture::new(10);
-        for _ in 0..3 {
-            capture.record(Piece {
-                from_client: true,
-                at: Instant::now(),
-                bytes: Bytes::from_static(b"1234"),
-            });
-        }
-        let snapshot = capture.since(0);
-        assert_eq!(snapshot.pieces.len(), 2);
-        assert_eq!(snapshot.left_out, 4);
-    }
-
-    #[test]
-    fn http2_keeps_its_first_bytes_for_a_first_request_with_a_tap() {
-        let capture = Capture::new(1024);
-        let finder = One(capture.clone(), Mutex::default());
-        let first = FirstRequest::new();
-        first.record(Piece {
-            from_client: true,
-            at: Instant::now(),
-            bytes: Bytes::from_static(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
-        });
-        first.request(b"/api/lab/ping?tap=abc", &finder);
-        assert_eq!(capture.since(0).pieces.len(), 1, "the preface is kept");
-
-        let late = FirstRequest::new();
-        late.request(b"/", &finder);
-        late.request(b"/api/lab/ping?tap=abc", &finder);
-        assert_eq!(
-            *finder.1.lock().unwrap(),
-            ["abc"],
-            "too late: the connection is drained"
-        );
     }
 }

@@ -238,14 +238,15 @@ async fn run(
 ) {
     let router = app(state.clone());
     let limits = listeners.limits;
-    let taps: Arc<dyn TapFinder> = state.realtime.taps.clone();
+    let enabled = state.realtime.taps.settings().enabled;
+    let taps = enabled.then_some(state.realtime.taps.clone() as Arc<dyn TapFinder>);
     let lanes = listeners.lanes.map(|lanes| {
         let lab = state.realtime.lab.clone();
-        lanes.serve(router.clone(), lab, Some(taps.clone()), limits)
+        lanes.serve(router.clone(), lab, taps.clone(), limits)
     });
     let stopping = state.realtime.stopping.clone();
     let begin = stopping.clone();
-    let served = accept::serve(listeners.site, (router, Some(taps)), limits, async move {
+    let served = accept::serve(listeners.site, (router, taps), limits, async move {
         shutdown.await;
         tracing::info!(
             "stopping: ending streams and sockets, waiting up to {} for connections",

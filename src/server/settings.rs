@@ -106,7 +106,10 @@ fn realtime_settings(config: &Config) -> RealtimeSettings {
             redis: config.redis_url.as_ref().map(|url| url.0.clone()),
         }),
         exercises: crate::realtime::exercise::ExerciseSettings::default(),
-        wire: crate::realtime::wire::WireSettings::default(),
+        wire: crate::realtime::wire::WireSettings {
+            enabled: !config.no_wire_view,
+            ..Default::default()
+        },
     }
 }
 
@@ -171,5 +174,7 @@ mod tests {
         let told = parse(&["--lab-h1-addr", "127.0.0.1:9000"]).lanes.unwrap();
         assert_eq!(told.http1, "127.0.0.1:9000".parse().unwrap());
         assert!(parse(&["--no-lab"]).lanes.is_none());
+        assert!(!parse(&["--no-wire-view"]).realtime.wire.enabled);
+        assert!(parse(&[]).realtime.wire.enabled);
     }
 }

@@ -102,7 +102,12 @@ pub fn write(capture: &Snapshot) -> Vec<u8> {
         (wall(first), ends.segment(true, "A", &[])),
     ];
     for piece in &capture.pieces {
-        for part in piece.bytes.chunks(SEGMENT) {
+        let bytes = if piece.from_client {
+            redacted(&piece.bytes)
+        } else {
+            Cow::Borrowed(&piece.bytes[..])
+        };
+        for part in bytes.chunks(SEGMENT) {
             packets.push((wall(piece.at), ends.segment(piece.from_client, "PA", part)));
         }
     }
@@ -137,11 +142,56 @@ pub fn write(capture: &Snapshot) -> Vec<u8> {
     writer.into_inner()
 }
 
+/// A request head's cookie and credential values overwritten with `x`, the
+/// same length, so the sequence numbers stay right (what the view shows as
+/// `…`, `crate::realtime::redact`). HTTP/2's header blocks are compressed
+/// and left as they are: the lanes set no cookie.
+fn redacted(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let mut fields = [httparse::EMPTY_HEADER; 64];
+    let mut request = httparse::Request::new(&mut fields);
+    if !matches!(request.parse(bytes), Ok(httparse::Status::Complete(_))) {
+        return Cow::Borrowed(bytes);
+    }
+    let secret: Vec<(usize, usize)> = request
+        .headers
+        .iter()
+        .filter(|field| {
+            crate::realtime::redact::header_value(field.name, "").is_some()
+                && !field.value.is_empty()
+        })
+        .map(|field| {
+            let start = field.value.as_ptr() as usize - bytes.as_ptr() as usize;
+            (start, start + field.value.len())
+        })
+        .collect();
+    if secret.is_empty() {
+        return Cow::Borrowed(bytes);
+    }
+    let mut copy = bytes.to_vec();
+    for (start, end) in secret {
+        copy[start..end].fill(b'x');
+    }
+    Cow::Owned(copy)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::http::tap::Piece;
     use bytes::Bytes;
+
+    #[test]
+    fn cookies_and_credentials_leave_as_xs_of_the_same_length() {
+        let head =
+            b"GET / HTTP/1.1\r\nCookie: s=secret\r\nAuthorization: Bearer t\r\nHost: h\r\n\r\n";
+        let out = redacted(head);
+        assert_eq!(out.len(), head.len());
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "GET / HTTP/1.1\r\nCookie: xxxxxxxx\r\nAuthorization: xxxxxxxx\r\nHost: h\r\n\r\n"
+        );
+        assert_eq!(&redacted(b"\x81\x05hello")[..], b"\x81\x05hello");
+    }
 
     #[test]
     fn a_capture_becomes_a_handshake_segments_and_a_close() {

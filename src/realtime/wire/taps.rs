@@ -15,6 +15,8 @@ use crate::http::tap::{Capture, TapFinder};
 /// How many taps, how large, for how long.
 #[derive(Clone, Debug)]
 pub struct WireSettings {
+    /// Off (`--no-wire-view`): no tap is given, no request looked at.
+    pub enabled: bool,
     /// Taps one client address holds at once.
     pub per_client: usize,
     /// Taps the server holds at once.
@@ -30,6 +32,7 @@ pub struct WireSettings {
 impl Default for WireSettings {
     fn default() -> Self {
         WireSettings {
+            enabled: true,
             per_client: 4,
             max_taps: 256,
             capture_bytes: 256 * 1024,
@@ -72,6 +75,8 @@ pub enum Refused {
     OverShare(usize),
     /// The server holds as many as it keeps.
     Full,
+    /// The host turned the wire view off.
+    Off,
 }
 
 impl IntoResponse for Refused {
@@ -80,6 +85,10 @@ impl IntoResponse for Refused {
             Refused::OverShare(n) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 format!("You have {n} wire views open already; close one (or wait a minute for an unused one to go) and try again.\n"),
+            ),
+            Refused::Off => (
+                StatusCode::NOT_FOUND,
+                "This server runs without the wire view (--no-wire-view).\n".to_owned(),
             ),
             Refused::Full => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -106,6 +115,9 @@ impl Taps {
     /// A new tap for `client`, with its id.
     pub fn open(&self, client: IpAddr) -> Result<String, Refused> {
         let settings = &self.settings;
+        if !settings.enabled {
+            return Err(Refused::Off);
+        }
         self.with(|taps| {
             taps.retain(|_, tap| {
                 let age = tap.made.elapsed();
@@ -135,12 +147,15 @@ impl Taps {
 
     /// The tap's state, if it is kept.
     pub fn status(&self, id: &str) -> Option<TapStatus> {
+        let kept = self.settings.kept;
         self.with(|taps| {
-            taps.get(id).map(|tap| TapStatus {
-                claimed: tap.claimed,
-                reused: tap.reused,
-                capture: Some(tap.capture.clone()),
-            })
+            taps.get(id)
+                .filter(|tap| tap.made.elapsed() < kept)
+                .map(|tap| TapStatus {
+                    claimed: tap.claimed,
+                    reused: tap.reused,
+                    capture: Some(tap.capture.clone()),
+                })
         })
     }
 

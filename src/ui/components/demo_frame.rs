@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::model::course::{DemoName, DemoOptions};
+use crate::ui::components::WireView;
 use crate::ui::demos::frames::*;
 use crate::ui::demos::Counter;
 
@@ -35,6 +36,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
                 <a class="demo-open" href=format!("/demos/{}", name.as_str())>"Open on its own page"</a>
             </header>
             {body}
+            <WireView name />
         </section>
     }
 }

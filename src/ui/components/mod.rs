@@ -16,6 +16,7 @@ mod progress;
 mod room_frame;
 mod site_header;
 mod toc;
+mod wire_view;
 
 pub use code_tabs::CodeTabsScript;
 pub use copy_code::CopyCodeScript;
@@ -30,3 +31,4 @@ pub use progress::{LessonProgress, ProgressScript};
 pub use room_frame::{lesson_href, Presenting, RoomFrame, RoomRole};
 pub use site_header::SiteHeader;
 pub use toc::TableOfContents;
+pub use wire_view::WireView;

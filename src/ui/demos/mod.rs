@@ -48,7 +48,7 @@ pub use ws_resume::WsResume;
 #[cfg(feature = "ssr")]
 pub mod frames {
     pub use super::answer_stream::frame::AnswerStreamFrame;
-    pub use super::connection_lab::frame::ConnectionLabFrame;
+    pub use super::connection_lab::frame::{lab_ports, ConnectionLabFrame};
     pub use super::handshake_inspector::frame::HandshakeInspectorFrame;
     pub use super::leaky_server::frame::LeakyServerFrame;
     pub use super::misbehaving_proxy::frame::MisbehavingProxyFrame;

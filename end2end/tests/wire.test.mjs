@@ -1,0 +1,128 @@
+// The wire view in Chromium: the learner opens it under a demo, the demo's
+// connection is opened again with a tap, and the learner reads their own
+// bytes as the server decoded them: on the echo, their browser's masking
+// key and the text it unmasks to; on the clock, one chunk per event; on
+// the lab's HTTP/2 lane, SETTINGS and a WebSocket inside HTTP/2.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { startServer } from "../support/server.mjs";
+import { collectErrors, launchBrowser, runAxe } from "../support/browser.mjs";
+
+/** Opens the wire view of the demo on `path` and waits for its first record. */
+async function openWire(page, url, path, wire) {
+  await page.goto(`${url}${path}`);
+  const view = page.locator(`details.wire-view[data-wire='${wire}']`);
+  await view.locator("summary").focus();
+  await page.keyboard.press("Enter"); // by keyboard
+  await view
+    .locator(".wire-record")
+    .first()
+    .waitFor({ timeout: 15_000 })
+    .catch(async (error) => {
+      throw new Error(`no record in the wire view on ${path}: "${await view.locator(".wire-status").textContent()}" (${error.message})`);
+    });
+  return view;
+}
+
+/** The field `name`'s values in the records whose line matches `title`. */
+async function fieldsOf(view, title, name) {
+  return view.locator(".wire-record").evaluateAll(
+    (items, [title, name]) =>
+      items
+        .filter((li) => new RegExp(title).test(li.querySelector("summary").textContent))
+        .map((li) => {
+          const dts = [...li.querySelectorAll("dt")];
+          const dt = dts.find((d) => d.textContent.trim() === name);
+          return dt?.nextElementSibling.textContent;
+        }),
+    [title, name],
+  );
+}
+
+describe("the wire view", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser({ trustTestCertificate: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("on the echo: the learner sends a message and reads its masking key and unmasked text", async () => {
+    const context = await browser.newContext({ bypassCSP: true }); // for axe's script
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    const view = await openWire(page, server.url, "/demos/ws-echo", "echo");
+    await view.locator(".wire-actions input").fill("hello wire");
+    await view.getByRole("button", { name: "Send" }).click();
+    await page.waitForFunction(() => /Server → WebSocket text frame/.test(document.querySelector(".wire-records").textContent), null, { timeout: 10_000 });
+    const keys = await fieldsOf(view, "Your browser → WebSocket text frame, masked", "masking key");
+    const texts = await fieldsOf(view, "Your browser → WebSocket text frame, masked", "payload unmasked");
+    assert.equal(texts.at(-1), "hello wire");
+    assert.match(keys.at(-1), /^[0-9a-f]{2}( [0-9a-f]{2}){3}$/, "four bytes of masking key");
+    const sent = await fieldsOf(view, "Your browser → WebSocket text frame, masked", "payload as sent (masked)");
+    assert.notEqual(sent.at(-1), "68 65 6c 6c 6f 20 77 69 72 65", "the bytes on the wire are masked");
+    assert.match(await view.locator(".wire-cost").textContent(), /10 bytes of the application's, 12 on the wire/);
+    await view.getByRole("button", { name: "Close with 4000" }).click();
+    await page.waitForFunction(() => /connection ended/.test(document.querySelector(".wire-status").textContent), null, { timeout: 10_000 });
+    const close = await fieldsOf(view, "Your browser → WebSocket close frame", "close code and reason");
+    assert.equal(close[0], '4000 "done with the wire view"');
+    assert.match(await view.locator(".wire-download").getAttribute("href"), /^\/api\/wire\/taps\/[^/]+\/capture\.pcapng$/);
+    assert.deepEqual(await runAxe(page), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test("on the clock: each event is one chunk, its size line in hex", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const view = await openWire(page, server.url, "/demos/sse-clock", "clock");
+    await page.waitForFunction(() => document.querySelectorAll(".wire-record summary").length >= 4, null, { timeout: 15_000 });
+    const lines = await fieldsOf(view, "Server → chunk of", "size line");
+    const data = await fieldsOf(view, "Server → chunk of", "data");
+    assert.ok(lines.length >= 1);
+    const [hex, decimal] = lines[0].match(/^([0-9a-f]+) \(hex for (\d+)\)$/).slice(1);
+    assert.equal(parseInt(hex, 16), Number(decimal));
+    assert.equal(new TextEncoder().encode(data[0]).length, Number(decimal), "the chunk is the event, whole");
+    await view.getByRole("button", { name: "Stop" }).click();
+    await context.close();
+  });
+
+  test("on the lab's HTTP/2 lane: SETTINGS, and a WebSocket inside HTTP/2 frames", async () => {
+    const context = await browser.newContext({ bypassCSP: true }); // for axe's script
+    const page = await context.newPage();
+    const view = await openWire(page, server.url, "/demos/connection-lab", "lab-h2");
+    await page.waitForFunction(() => /carrying 1 WebSocket frame/.test(document.querySelector(".wire-records").textContent), null, { timeout: 20_000 });
+    const text = await view.locator(".wire-records").textContent();
+    assert.match(text, /Your browser → HTTP\/2 connection preface/);
+    const connect = await fieldsOf(view, "Server → SETTINGS", "SETTINGS_ENABLE_CONNECT_PROTOCOL");
+    assert.ok(connect.includes("1"), "the server offers RFC 8441's extended CONNECT");
+    const protocol = await fieldsOf(view, "Your browser → HEADERS", ":protocol");
+    assert.ok(protocol.includes("websocket"), "the socket opened with :protocol = websocket");
+    await view.getByRole("button", { name: "Three requests at once" }).click();
+    await page.waitForFunction(() => document.querySelectorAll(".wire-view[data-wire='lab-h2'] .wire-record summary").length > 0 &&
+      [...document.querySelectorAll(".wire-view[data-wire='lab-h2'] .wire-record summary")].filter((s) => /Your browser → HEADERS/.test(s.textContent)).length >= 5, null, { timeout: 15_000 });
+    const hpack = await fieldsOf(view, "Your browser → HEADERS", "HPACK");
+    const sizes = hpack.filter(Boolean).map((text) => Number(text.match(/^(\d+) bytes?/)[1]));
+    assert.ok(sizes.at(-1) < sizes[0] / 2, `a repeated request's header block is far smaller than the first's: ${sizes.join(", ")}`);
+    assert.deepEqual(await runAxe(page), []);
+    await context.close();
+  });
+
+  test("on the lab's HTTP/1.1 lane: the heads and each event as a chunk, inside TLS", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const view = await openWire(page, server.url, "/demos/connection-lab", "lab-h1");
+    await page.waitForFunction(() => /Server → chunk of/.test(document.querySelector(".wire-view[data-wire='lab-h1'] .wire-records").textContent), null, { timeout: 15_000 });
+    const text = await view.locator(".wire-records").textContent();
+    assert.match(text, /Your browser → GET \/api\/lab\/stream\?label=wire&tap=\S+ HTTP\/1\.1/);
+    const data = await fieldsOf(view, "Server → chunk of", "data");
+    assert.ok(data.some((d) => d.startsWith("event: hello")), `the lab stream's hello in a chunk: ${data}`);
+    await context.close();
+  });
+});
