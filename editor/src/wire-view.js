@@ -118,6 +118,23 @@ function opener(kind, details, tap, say) {
 		const source = new EventSource(`/api/clock?tap=${tap}`);
 		return { close: () => source.close() };
 	}
+	if (kind === "answer") {
+		// The answer over fetch: a POST with a body and a header, which
+		// EventSource cannot send, read to its end.
+		const controller = new AbortController();
+		fetch(`/api/answer?tap=${tap}`, {
+			method: "POST",
+			headers: { "Content-Type": "application/json", Authorization: "Bearer demo-token" },
+			body: JSON.stringify({ question: "Why stream an answer?" }),
+			signal: controller.signal,
+		})
+			.then(async (response) => {
+				const reader = response.body.getReader();
+				while (!(await reader.read()).done);
+			})
+			.catch(() => {});
+		return { close: () => controller.abort() };
+	}
 	if (kind === "echo") {
 		const socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/echo?tap=${tap}`);
 		const input = el("input", { type: "text", value: "hi", "aria-label": "Message to send", maxlength: "200" });
@@ -188,6 +205,10 @@ export async function start(details) {
 		say(`The connection ended.${leftOut ? ` ${plural(leftOut, "byte")} beyond the capture's ${tap.capture_bytes} were not kept.` : ""}`);
 		view.close();
 	});
+	// Gives the tap back when the page goes, so that it counts in nobody's share.
+	addEventListener("pagehide", () => {
+		fetch(`/api/wire/taps/${tap.id}`, { method: "DELETE", keepalive: true }).catch(() => {});
+	}, { once: true });
 	const download = details.querySelector(".wire-download");
 	download.href = tap.capture;
 	download.hidden = false;

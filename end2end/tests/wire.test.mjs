@@ -33,7 +33,7 @@ async function fieldsOf(view, title, name) {
         .filter((li) => new RegExp(title).test(li.querySelector("summary").textContent))
         .map((li) => {
           const dts = [...li.querySelectorAll("dt")];
-          const dt = dts.find((d) => d.textContent.trim() === name);
+          const dt = dts.find((d) => d.textContent.trim().toLowerCase() === name.toLowerCase());
           return dt?.nextElementSibling.textContent;
         }),
     [title, name],
@@ -90,6 +90,23 @@ describe("the wire view", () => {
     assert.equal(parseInt(hex, 16), Number(decimal));
     assert.equal(new TextEncoder().encode(data[0]).length, Number(decimal), "the chunk is the event, whole");
     await view.getByRole("button", { name: "Stop" }).click();
+    await context.close();
+  });
+
+  test("on the answer stream: the POST, its body, and each token as a chunk", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const view = await openWire(page, server.url, "/demos/answer-stream", "answer");
+    await page.waitForFunction(() => /chunk of 0 bytes \(the last chunk\)/.test(document.querySelector(".wire-view[data-wire='answer'] .wire-records").textContent), null, { timeout: 20_000 });
+    const text = await view.locator(".wire-records").textContent();
+    assert.match(text, /Your browser → POST \/api\/answer\?tap=\S+ HTTP\/1\.1/);
+    const authorization = await fieldsOf(view, "Your browser → POST", "authorization");
+    assert.deepEqual(authorization, ["…"], "the bearer token is not shown");
+    const body = await fieldsOf(view, "Your browser → body", "data");
+    assert.deepEqual(body, ['{"question":"Why stream an answer?"}']);
+    const data = await fieldsOf(view, "Server → chunk of", "data");
+    assert.ok(data.some((d) => d.startsWith("event: token")), "each token in a chunk");
+    assert.ok(data.some((d) => d.startsWith("event: done")));
     await context.close();
   });
 

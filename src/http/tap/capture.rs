@@ -103,6 +103,14 @@ impl Capture {
         self.changes.subscribe()
     }
 
+    /// Whether its connection has ended.
+    pub fn closed(&self) -> bool {
+        self.recorded
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .closed
+    }
+
     /// The most it keeps.
     pub fn limit(&self) -> usize {
         self.limit

@@ -123,12 +123,26 @@ impl Taps {
                 let age = tap.made.elapsed();
                 age < settings.kept && (tap.claimed || age < settings.unclaimed)
             });
-            let held = taps.values().filter(|tap| tap.client == client).count();
+            // A tap whose connection ended is kept for its page to read and
+            // download, and counts in nobody's share.
+            let held = taps
+                .values()
+                .filter(|tap| tap.client == client && !tap.capture.closed())
+                .count();
             if held >= settings.per_client {
                 return Err(Refused::OverShare(held));
             }
             if taps.len() >= settings.max_taps {
-                return Err(Refused::Full);
+                // Room for a new one: the oldest whose connection ended goes.
+                let oldest = taps
+                    .iter()
+                    .filter(|(_, tap)| tap.capture.closed())
+                    .min_by_key(|(_, tap)| tap.made)
+                    .map(|(id, _)| id.clone());
+                match oldest {
+                    Some(id) => drop(taps.remove(&id)),
+                    None => return Err(Refused::Full),
+                }
             }
             let id = super::super::ids::random_id();
             taps.insert(
@@ -206,5 +220,39 @@ mod tests {
         assert!(taps.claim("made-up").is_none());
         assert!(taps.close(&ids[1]));
         assert!(taps.open(me).is_ok(), "closing one gives its place back");
+    }
+
+    #[tokio::test]
+    async fn a_tap_whose_connection_ended_counts_in_no_share_and_makes_room() {
+        use crate::http::tap::Tapped;
+        let taps = Taps::new(WireSettings {
+            max_taps: 4,
+            ..WireSettings::default()
+        });
+        let me: IpAddr = [10, 0, 0, 1].into();
+        let ids: Vec<_> = (0..4).map(|_| taps.open(me).unwrap()).collect();
+        assert!(matches!(taps.open(me), Err(Refused::OverShare(4))));
+        // A connection names the first tap, then ends.
+        let finder: Arc<dyn TapFinder> = taps.clone();
+        let (mut peer, ours) = tokio::io::duplex(1024);
+        let mut conn = Tapped::http1(ours, Some(finder));
+        let line = format!("GET /api/clock?tap={} HTTP/1.1\r\n\r\n", ids[0]);
+        tokio::io::AsyncWriteExt::write_all(&mut peer, line.as_bytes())
+            .await
+            .unwrap();
+        let mut buf = [0u8; 256];
+        tokio::io::AsyncReadExt::read(&mut conn, &mut buf)
+            .await
+            .unwrap();
+        drop(conn);
+        assert!(taps.status(&ids[0]).unwrap().claimed);
+        let fifth = taps
+            .open(me)
+            .expect("the ended tap is out of the share and makes room");
+        assert!(
+            taps.status(&ids[0]).is_none(),
+            "the oldest ended tap went for the new one"
+        );
+        assert!(taps.status(&fifth).is_some());
     }
 }

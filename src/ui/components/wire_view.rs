@@ -44,6 +44,17 @@ fn views(name: DemoName) -> &'static [Wire] {
                     the close code.",
             terminal: "websocat -v ws://this-server/api/echo",
         }],
+        DemoName::AnswerStream => &[Wire {
+            kind: "answer",
+            title: "Wire view: your own bytes",
+            shows: "Sends its own POST to /api/answer over fetch and shows the request's head \
+                    (the bearer token left out) and its JSON body, then the answer's head and \
+                    each token's event as one chunk. Devtools show no events for a stream read \
+                    by fetch; this does.",
+            terminal:
+                "curl -N --raw -H 'Authorization: Bearer demo-token' -H 'Content-Type: \
+                       application/json' -d '{\"question\":\"why?\"}' http://this-server/api/answer",
+        }],
         DemoName::ConnectionLab => &[
             Wire {
                 kind: "lab-h2",
