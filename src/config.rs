@@ -149,6 +149,12 @@ pub struct Config {
     #[arg(long, env = "REALTIME_LAB_NO_WIRE_VIEW", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_wire_view: bool,
 
+    /// Wire views one client address may have open at once (more get 429):
+    /// a tap whose connection ended counts in no share. The default fits a
+    /// room behind one NAT whose learners open a view or two each.
+    #[arg(long, env = "REALTIME_LAB_WIRE_PER_CLIENT", default_value_t = crate::realtime::wire::WIRE_PER_CLIENT)]
+    pub wire_per_client: usize,
+
     /// Open connections each listener accepts at once; the next waits,
     /// unanswered, until one closes.
     #[arg(long, env = "REALTIME_LAB_MAX_CONNECTIONS", default_value_t = 8192,

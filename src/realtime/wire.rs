@@ -29,10 +29,7 @@ use std::time::Duration;
 use super::client::{ClientAddr, ClientRule};
 use super::fair_share::Shares;
 use super::stopping::Stopping;
-pub use taps::{Taps, WireSettings};
-
-/// View streams one client address may hold open.
-const VIEWS_PER_CLIENT: usize = 8;
+pub use taps::{Taps, WireSettings, WIRE_PER_CLIENT};
 
 #[derive(Clone)]
 pub struct Routes {
@@ -50,9 +47,12 @@ impl axum::extract::FromRef<Routes> for ClientRule {
 
 impl Routes {
     pub fn new(taps: Arc<Taps>, stopping: Stopping, client: ClientRule) -> Self {
+        // Two view streams for each tap a client may hold (a page reloaded
+        // opens a new one before the old one's connection is gone).
+        let views = 2 * taps.settings().per_client;
         Routes {
+            views: Shares::new("wire view streams", "--wire-per-client", views),
             taps,
-            views: Shares::new("wire views", "(none)", VIEWS_PER_CLIENT),
             stopping,
             client,
         }
@@ -119,7 +119,7 @@ async fn close_handler(State(routes): State<Routes>, Path(id): Path<String>) -> 
 }
 
 async fn pcapng_handler(State(routes): State<Routes>, Path(id): Path<String>) -> Response {
-    let Some(capture) = routes.taps.status(&id).and_then(|s| s.capture) else {
+    let Some(capture) = routes.taps.status(&id).map(|s| s.capture) else {
         return unknown(&id);
     };
     let file = pcapng::write(&capture.since(0));
@@ -156,10 +156,7 @@ async fn view_handler(
         Ok(share) => share,
         Err(over) => return over.into_response(),
     };
-    let capture = status
-        .capture
-        .clone()
-        .unwrap_or_else(|| crate::http::tap::Capture::new(0));
+    let capture = status.capture.clone();
     let (taps, stopping) = (routes.taps.clone(), routes.stopping.clone());
     let events = async_stream::stream! {
         let _share = share;

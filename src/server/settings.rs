@@ -108,6 +108,7 @@ fn realtime_settings(config: &Config) -> RealtimeSettings {
         exercises: crate::realtime::exercise::ExerciseSettings::default(),
         wire: crate::realtime::wire::WireSettings {
             enabled: !config.no_wire_view,
+            per_client: config.wire_per_client,
             ..Default::default()
         },
     }
@@ -176,5 +177,9 @@ mod tests {
         assert!(parse(&["--no-lab"]).lanes.is_none());
         assert!(!parse(&["--no-wire-view"]).realtime.wire.enabled);
         assert!(parse(&[]).realtime.wire.enabled);
+        assert_eq!(
+            parse(&[]).realtime.wire.per_client,
+            crate::realtime::wire::WireSettings::default().per_client
+        );
     }
 }

@@ -339,7 +339,15 @@ async fn wire_view_capture_of_an_http2_lane_opens_in_tshark_as_http2() {
 
 #[tokio::test]
 async fn wire_view_taps_are_few_per_client_and_only_a_named_connection_is_copied() {
-    let base = serve_realtime(RealtimeSettings::default()).await;
+    let wire = realtime_lab::realtime::wire::WireSettings {
+        per_client: 4,
+        ..Default::default()
+    };
+    let base = serve_realtime(RealtimeSettings {
+        wire,
+        ..Default::default()
+    })
+    .await;
     for _ in 0..4 {
         open_tap(&base).await;
     }

@@ -12,6 +12,10 @@ use axum::response::{IntoResponse, Response};
 
 use crate::http::tap::{Capture, TapFinder};
 
+/// Wire views one client address may have open by default
+/// (`--wire-per-client`): a room of a few dozen learners behind one NAT.
+pub const WIRE_PER_CLIENT: usize = 64;
+
 /// How many taps, how large, for how long.
 #[derive(Clone, Debug)]
 pub struct WireSettings {
@@ -33,7 +37,7 @@ impl Default for WireSettings {
     fn default() -> Self {
         WireSettings {
             enabled: true,
-            per_client: 4,
+            per_client: WIRE_PER_CLIENT,
             max_taps: 256,
             capture_bytes: 256 * 1024,
             unclaimed: Duration::from_secs(60),
@@ -58,7 +62,7 @@ pub struct TapStatus {
     pub claimed: bool,
     pub reused: bool,
     #[serde(skip)]
-    pub capture: Option<Arc<Capture>>,
+    pub capture: Arc<Capture>,
 }
 
 /// Every tap asked for.
@@ -84,7 +88,7 @@ impl IntoResponse for Refused {
         match self {
             Refused::OverShare(n) => (
                 StatusCode::TOO_MANY_REQUESTS,
-                format!("You have {n} wire views open already; close one (or wait a minute for an unused one to go) and try again.\n"),
+                format!("Your address has {n} wire views open already, its share of this server; close one (or wait a minute for an unused one to go) and try again. A host whose room shares one address can raise the share with --wire-per-client.\n"),
             ),
             Refused::Off => (
                 StatusCode::NOT_FOUND,
@@ -168,7 +172,7 @@ impl Taps {
                 .map(|tap| TapStatus {
                     claimed: tap.claimed,
                     reused: tap.reused,
-                    capture: Some(tap.capture.clone()),
+                    capture: tap.capture.clone(),
                 })
         })
     }
@@ -207,7 +211,10 @@ mod tests {
 
     #[test]
     fn a_client_holds_a_few_and_a_tap_is_claimed_once() {
-        let taps = Taps::new(WireSettings::default());
+        let taps = Taps::new(WireSettings {
+            per_client: 4,
+            ..WireSettings::default()
+        });
         let me: IpAddr = [10, 0, 0, 1].into();
         let ids: Vec<_> = (0..4).map(|_| taps.open(me).unwrap()).collect();
         assert!(matches!(taps.open(me), Err(Refused::OverShare(4))));
@@ -226,6 +233,7 @@ mod tests {
     async fn a_tap_whose_connection_ended_counts_in_no_share_and_makes_room() {
         use crate::http::tap::Tapped;
         let taps = Taps::new(WireSettings {
+            per_client: 4,
             max_taps: 4,
             ..WireSettings::default()
         });
