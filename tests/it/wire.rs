@@ -414,3 +414,71 @@ async fn wire_view_keeps_a_bounded_capture_under_a_flood() {
     let frames = text.matches("\"kind\":\"frame\"").count();
     assert!((20..=40).contains(&frames), "frames kept: {frames}");
 }
+
+#[tokio::test]
+async fn wire_view_a_tap_named_late_on_an_http2_connection_closes_it_for_a_new_one() {
+    let lab = serve_trusted_lab(RealtimeSettings::default()).await;
+    let (base, lane) = (lab.served.base.clone(), lab.served.http2_lane.clone());
+    let id = open_tap(&base).await;
+    let mut tls = lab.tls.clone();
+    tls.alpn_protocols = vec![b"h2".to_vec()];
+    let (send, connection) = h2::client::handshake(connect_tls(&lane, tls).await)
+        .await
+        .unwrap();
+    let driven = tokio::spawn(connection);
+    // The connection's first request names no tap; the second does.
+    for path in [
+        "/api/lab/ping".to_owned(),
+        format!("/api/lab/ping?tap={id}"),
+    ] {
+        let request = Request::get(format!("{lane}{path}")).body(()).unwrap();
+        let (response, _) = send
+            .clone()
+            .ready()
+            .await
+            .unwrap()
+            .send_request(request, true)
+            .unwrap();
+        let response = response.await.unwrap();
+        assert_eq!(
+            response.status(),
+            200,
+            "the request is answered all the same"
+        );
+        let mut body = response.into_body();
+        while body.data().await.is_some() {}
+    }
+    // GOAWAY: the server closes the connection once its requests are done.
+    tokio::time::timeout(Duration::from_secs(10), driven)
+        .await
+        .expect("the server closes the connection")
+        .unwrap()
+        .expect("a graceful close, not an error");
+    let status: Value =
+        serde_json::from_str(&crate::common::get_text(&format!("{base}/api/wire/taps/{id}")).await)
+            .unwrap();
+    assert_eq!(
+        status,
+        serde_json::json!({"claimed": false, "reused": true})
+    );
+    let response = client()
+        .get(format!("{base}/api/wire/taps/{id}/view"))
+        .send()
+        .await
+        .unwrap();
+    let mut events = response.bytes_stream().eventsource();
+    let names = async {
+        let mut names = Vec::new();
+        while let Some(Ok(event)) = events.next().await {
+            names.push(event.event.clone());
+            if event.event == "reused" {
+                return names;
+            }
+        }
+        names
+    };
+    let names = tokio::time::timeout(Duration::from_secs(5), names)
+        .await
+        .unwrap();
+    assert_eq!(names, ["waiting", "reused"]);
+}
