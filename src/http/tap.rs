@@ -259,6 +259,21 @@ mod tests {
     }
 
     #[test]
+    fn an_untapped_connection_carries_three_words_more() {
+        // What every connection pays for the wire view: the mode, beside
+        // the stream (a 16-byte Arc<dyn TapFinder> and a tag; a partial line
+        // is boxed, so that it adds nothing here).
+        assert!(
+            std::mem::size_of::<Mode>() <= 24,
+            "{}",
+            std::mem::size_of::<Mode>()
+        );
+        let plus = std::mem::size_of::<Tapped<tokio::net::TcpStream>>()
+            - std::mem::size_of::<tokio::net::TcpStream>();
+        assert!(plus <= 24, "{plus}");
+    }
+
+    #[test]
     fn a_tap_id_is_found_in_the_query_only() {
         let line = |s: &str| tap_id_in_request_line(s.as_bytes()).map(str::to_owned);
         assert_eq!(
