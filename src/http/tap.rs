@@ -5,7 +5,10 @@
 //! HTTP/1.1 a request line starts a read, so [`Tapped`] looks at the
 //! first line of each read that starts with a method's capital letter (and
 //! keeps a line a read cut short until its end); a WebSocket frame or a
-//! body starts otherwise and costs one branch. On
+//! body starts otherwise and costs one branch. The copy ends when the
+//! client starts another request on the connection: a tap is one
+//! exchange (or one upgraded socket), never the requests that follow on a
+//! kept-alive connection, which behind a proxy may be someone else's. On
 //! HTTP/2 the target is compressed (HPACK), so a lane connection keeps its
 //! first bytes (the preface, `SETTINGS`, the first header block; at most
 //! [`first_request::FIRST_BYTES`]) until its first request is read: if that request
@@ -82,10 +85,16 @@ enum Mode {
     /// record or a TCP segment may cut it anywhere); kept, at most
     /// [`LONGEST_LINE`] bytes, until the line ends.
     Line(Box<PartialLine>),
-    /// Copying into a capture.
-    On(Arc<Capture>),
+    /// Copying into a capture, until the client starts another request.
+    On(Box<Copying>),
     /// HTTP/2 on a lane: kept until the first request is read.
     First(Arc<FirstRequest>),
+}
+
+/// A capture being filled, and who to tell of the next request's tap.
+struct Copying {
+    capture: Arc<Capture>,
+    finder: Arc<dyn TapFinder>,
 }
 
 /// The start of a request line, and who to tell when it ends (boxed: a
@@ -139,8 +148,16 @@ impl<T> Tapped<T> {
                 self.scan(line.finder, &line.bytes);
             }
             Mode::Scan(_) | Mode::Line(..) => {}
+            // The tapped exchange is over when the client starts another
+            // request on this connection (the browser's, or, behind a proxy
+            // that keeps its connections, someone else's): not for this tap.
+            Mode::On(copying) if from_client && is_request_line(bytes) => {
+                copying.capture.close();
+                let finder = copying.finder.clone();
+                self.scan(finder, bytes);
+            }
             // A full capture only counts: a flood costs it no copy.
-            Mode::On(capture) => capture.record_bytes(from_client, bytes),
+            Mode::On(copying) => copying.capture.record_bytes(from_client, bytes),
             Mode::First(first) => first.record(piece()),
         }
     }
@@ -151,7 +168,7 @@ impl<T> Tapped<T> {
     fn scan(&mut self, finder: Arc<dyn TapFinder>, bytes: &[u8]) {
         if let Some(capture) = tap_id_in_request_line(bytes).and_then(|id| finder.claim(id)) {
             capture.record_bytes(true, bytes);
-            self.mode = Mode::On(capture);
+            self.mode = Mode::On(Box::new(Copying { capture, finder }));
         } else if begins_a_line_without_its_end(bytes) {
             self.mode = Mode::Line(Box::new(PartialLine {
                 finder,
@@ -161,6 +178,16 @@ impl<T> Tapped<T> {
             self.mode = Mode::Scan(finder);
         }
     }
+}
+
+/// A read that starts with a whole HTTP/1.x request line.
+fn is_request_line(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(LONGEST_LINE)];
+    bytes.first().is_some_and(u8::is_ascii_uppercase)
+        && memchr::memchr(b'\n', head).is_some_and(|end| {
+            let line = head[..end].strip_suffix(b"\r").unwrap_or(&head[..end]);
+            line.ends_with(b" HTTP/1.1") || line.ends_with(b" HTTP/1.0")
+        })
 }
 
 /// A read that starts a request line and stops before its end.
@@ -173,7 +200,7 @@ fn begins_a_line_without_its_end(bytes: &[u8]) -> bool {
 impl<T> Drop for Tapped<T> {
     fn drop(&mut self) {
         match &self.mode {
-            Mode::On(capture) => capture.close(),
+            Mode::On(copying) => copying.capture.close(),
             Mode::First(first) => first.close(),
             Mode::Off | Mode::Scan(_) | Mode::Line(..) => {}
         }
@@ -322,6 +349,34 @@ mod tests {
             b"GET /api/lab/stream?label=wire&tap=abc HTTP/1.1\r\n\r\n",
             "the capture starts at the request line"
         );
+    }
+
+    #[tokio::test]
+    async fn the_next_request_on_a_tapped_connection_ends_the_capture() {
+        let capture = Capture::new(1024);
+        let finder = Arc::new(One(capture.clone(), Mutex::default()));
+        let (mut peer, ours) = tokio::io::duplex(4096);
+        let mut conn = Tapped::http1(ours, Some(finder as Arc<dyn TapFinder>));
+        let mut buf = [0u8; 256];
+        for request in [
+            "GET /x?tap=abc HTTP/1.1\r\n\r\n",
+            "GET /someone-else HTTP/1.1\r\n\r\n",
+        ] {
+            peer.write_all(request.as_bytes()).await.unwrap();
+            let n = conn.read(&mut buf).await.unwrap();
+            assert_eq!(n, request.len());
+            conn.write_all(b"HTTP/1.1 200 OK\r\n\r\n").await.unwrap();
+        }
+        let snapshot = capture.since(0);
+        assert!(snapshot.closed, "the capture ended with its exchange");
+        assert_eq!(
+            snapshot.pieces.len(),
+            2,
+            "the tapped request and its answer, nothing after"
+        );
+        assert!(is_request_line(b"POST /a HTTP/1.1\r\nHost: x\r\n"));
+        assert!(!is_request_line(b"Hello, this is a body\r\n"));
+        assert!(!is_request_line(&[0x81, 0x82, b'G', b'E']));
     }
 
     #[tokio::test]
