@@ -21,6 +21,7 @@
 //! says which ids were asked for, and holds each [`Capture`].
 mod capture;
 mod first_request;
+mod request_line;
 
 use bytes::Bytes;
 use std::io;
@@ -32,12 +33,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 pub use capture::{Capture, Piece, Snapshot};
 pub use first_request::FirstRequest;
-
-/// How much of a request line is looked at for a tap id.
-const LONGEST_LINE: usize = 2048;
-
-/// The longest tap id looked for.
-const LONGEST_ID: usize = 32;
+use request_line::{begins_a_line_without_its_end, is_request_line};
+pub use request_line::{tap_id_in_request_line, tap_id_in_target};
 
 /// Who asked for taps.
 pub trait TapFinder: Send + Sync + 'static {
@@ -50,31 +47,6 @@ pub trait TapFinder: Send + Sync + 'static {
     fn reused(&self, id: &str);
 }
 
-/// A tap id in the target of the request line that starts `bytes`, as in
-/// `GET /api/clock?tap=abc HTTP/1.1`.
-pub fn tap_id_in_request_line(bytes: &[u8]) -> Option<&str> {
-    if !bytes.first()?.is_ascii_uppercase() {
-        return None;
-    }
-    let head = &bytes[..bytes.len().min(LONGEST_LINE)];
-    let line = &head[..memchr::memchr(b'\n', head)?];
-    tap_id_in_target(line)
-}
-
-/// The value of `tap=` in a request target's query, if any.
-pub fn tap_id_in_target(target: &[u8]) -> Option<&str> {
-    memchr::memmem::find_iter(target, b"tap=")
-        .filter(|&at| at > 0 && matches!(target[at - 1], b'?' | b'&'))
-        .find_map(|at| {
-            let rest = &target[at + 4..];
-            let end = rest
-                .iter()
-                .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')))
-                .unwrap_or(rest.len());
-            (end > 0 && end <= LONGEST_ID).then(|| std::str::from_utf8(&rest[..end]).ok())?
-        })
-}
-
 /// How a connection is tapped.
 enum Mode {
     /// Not looked at (a finder-less server).
@@ -83,7 +55,7 @@ enum Mode {
     Scan(Arc<dyn TapFinder>),
     /// HTTP/1.1: a read began a request line and did not end it (a TLS
     /// record or a TCP segment may cut it anywhere); kept, at most
-    /// [`LONGEST_LINE`] bytes, until the line ends.
+    /// `request_line::LONGEST_LINE` bytes, until the line ends.
     Line(Box<PartialLine>),
     /// Copying into a capture, until the client starts another request.
     On(Box<Copying>),
@@ -178,23 +150,6 @@ impl<T> Tapped<T> {
             self.mode = Mode::Scan(finder);
         }
     }
-}
-
-/// A read that starts with a whole HTTP/1.x request line.
-fn is_request_line(bytes: &[u8]) -> bool {
-    let head = &bytes[..bytes.len().min(LONGEST_LINE)];
-    bytes.first().is_some_and(u8::is_ascii_uppercase)
-        && memchr::memchr(b'\n', head).is_some_and(|end| {
-            let line = head[..end].strip_suffix(b"\r").unwrap_or(&head[..end]);
-            line.ends_with(b" HTTP/1.1") || line.ends_with(b" HTTP/1.0")
-        })
-}
-
-/// A read that starts a request line and stops before its end.
-fn begins_a_line_without_its_end(bytes: &[u8]) -> bool {
-    bytes.first().is_some_and(u8::is_ascii_uppercase)
-        && bytes.len() < LONGEST_LINE
-        && memchr::memchr(b'\n', bytes).is_none()
 }
 
 impl<T> Drop for Tapped<T> {
@@ -298,32 +253,6 @@ mod tests {
         let plus = std::mem::size_of::<Tapped<tokio::net::TcpStream>>()
             - std::mem::size_of::<tokio::net::TcpStream>();
         assert!(plus <= 24, "{plus}");
-    }
-
-    #[test]
-    fn a_tap_id_is_found_in_the_query_only() {
-        let line = |s: &str| tap_id_in_request_line(s.as_bytes()).map(str::to_owned);
-        assert_eq!(
-            line("GET /api/clock?tap=abc HTTP/1.1\r\n").as_deref(),
-            Some("abc")
-        );
-        assert_eq!(
-            line("GET /a?x=1&tap=k-9_z HTTP/1.1\r\n").as_deref(),
-            Some("k-9_z")
-        );
-        assert_eq!(line("GET /a?mytap=abc HTTP/1.1\r\n"), None);
-        assert_eq!(line("GET /tap=abc HTTP/1.1\r\n"), None);
-        assert_eq!(line("GET /a?tap= HTTP/1.1\r\n"), None);
-        assert_eq!(
-            line("\u{81}\u{85}?tap=abc\n"),
-            None,
-            "a frame is not a request line"
-        );
-        assert_eq!(
-            line("GET /a HTTP/1.1\r\nX: ?tap=abc\r\n"),
-            None,
-            "headers are not looked at"
-        );
     }
 
     #[tokio::test]

@@ -23,54 +23,7 @@ pub type Step = Result<Option<(Unit, usize, usize)>, String>;
 
 pub fn step(client: bool, bytes: &[u8], framing: &mut Framing, upgrade_asked: &mut bool) -> Step {
     match *framing {
-        Framing::Head => {
-            let Some((head, len)) = head(client, bytes)? else {
-                return Ok(None);
-            };
-            let header = |name: &str| {
-                head.headers
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                    .map(|(_, v)| v.to_ascii_lowercase())
-            };
-            let chunked = header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
-            let length = header("content-length").and_then(|v| v.trim().parse::<usize>().ok());
-            *framing = if client {
-                if header("upgrade").is_some_and(|v| v.contains("websocket")) {
-                    *upgrade_asked = true;
-                    Framing::WebSocket
-                } else {
-                    match (chunked, length) {
-                        (true, _) => Framing::Chunked,
-                        (false, Some(n)) if n > 0 => Framing::Length(n),
-                        _ => Framing::Head,
-                    }
-                }
-            } else if head.start_line.contains(" 101 ") && *upgrade_asked {
-                Framing::WebSocket
-            } else {
-                match (chunked, length) {
-                    (true, _) => Framing::Chunked,
-                    (false, Some(0)) => Framing::Head,
-                    (false, Some(n)) => Framing::Length(n),
-                    (false, None)
-                        if head.start_line.contains(" 304 ")
-                            || head.start_line.contains(" 204 ") =>
-                    {
-                        Framing::Head
-                    }
-                    (false, None) => Framing::UntilClose,
-                }
-            };
-            Ok(Some((
-                Unit::Head {
-                    start_line: head.start_line,
-                    headers: head.headers,
-                },
-                len,
-                0,
-            )))
-        }
+        Framing::Head => head_step(client, bytes, framing, upgrade_asked),
         Framing::Chunked => {
             let (start, size) = match httparse::parse_chunk_size(bytes) {
                 Ok(httparse::Status::Complete(found)) => found,
@@ -138,6 +91,56 @@ pub fn step(client: bool, bytes: &[u8], framing: &mut Framing, upgrade_asked: &m
             0,
         ))),
     }
+}
+
+/// A whole head, and how the body after it is framed: by its own headers,
+/// and for a response by the request's (an upgrade asked and granted).
+fn head_step(client: bool, bytes: &[u8], framing: &mut Framing, upgrade_asked: &mut bool) -> Step {
+    let Some((head, len)) = head(client, bytes)? else {
+        return Ok(None);
+    };
+    let header = |name: &str| {
+        head.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.to_ascii_lowercase())
+    };
+    let chunked = header("transfer-encoding").is_some_and(|v| v.contains("chunked"));
+    let length = header("content-length").and_then(|v| v.trim().parse::<usize>().ok());
+    *framing = if client {
+        if header("upgrade").is_some_and(|v| v.contains("websocket")) {
+            *upgrade_asked = true;
+            Framing::WebSocket
+        } else {
+            match (chunked, length) {
+                (true, _) => Framing::Chunked,
+                (false, Some(n)) if n > 0 => Framing::Length(n),
+                _ => Framing::Head,
+            }
+        }
+    } else if head.start_line.contains(" 101 ") && *upgrade_asked {
+        Framing::WebSocket
+    } else {
+        match (chunked, length) {
+            (true, _) => Framing::Chunked,
+            (false, Some(0)) => Framing::Head,
+            (false, Some(n)) => Framing::Length(n),
+            (false, None)
+                if head.start_line.contains(" 304 ") || head.start_line.contains(" 204 ") =>
+            {
+                Framing::Head
+            }
+            (false, None) => Framing::UntilClose,
+        }
+    };
+    Ok(Some((
+        Unit::Head {
+            start_line: head.start_line,
+            headers: head.headers,
+        },
+        len,
+        0,
+    )))
 }
 
 struct Head {
