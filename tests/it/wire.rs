@@ -165,12 +165,7 @@ async fn lesson6_wire_view_decodes_a_websocket_inside_http2() {
     let base = lab.served.base.clone();
     let lane = lab.served.http2_lane.clone();
     let id = open_tap(&base).await;
-    let mut tls = lab.tls.clone();
-    tls.alpn_protocols = vec![b"h2".to_vec()];
-    let (send, connection) = h2::client::handshake(connect_tls(&lane, tls).await)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let (send, _driven) = http2_to_lane(&lab).await;
     // The first request names the tap; the WebSocket follows on the same connection.
     let ping = Request::get(format!("{lane}/api/lab/ping?tap={id}"))
         .body(())
@@ -244,6 +239,36 @@ async fn lesson6_wire_view_decodes_a_websocket_inside_http2() {
     assert_eq!(inner["mask_key"], "09080706");
 }
 
+/// An HTTP/2 connection to the lab's HTTP/2 lane, driven on a task of its
+/// own (its handle ends when the connection does).
+async fn http2_to_lane(
+    lab: &crate::common::TrustedLab,
+) -> (
+    h2::client::SendRequest<Bytes>,
+    tokio::task::JoinHandle<Result<(), h2::Error>>,
+) {
+    let mut tls = lab.tls.clone();
+    tls.alpn_protocols = vec![b"h2".to_vec()];
+    let (send, connection) = h2::client::handshake(connect_tls(&lab.served.http2_lane, tls).await)
+        .await
+        .unwrap();
+    (send, tokio::spawn(connection))
+}
+
+/// The tap's capture, downloaded as the page does, read by tshark.
+async fn tshark_of_capture(base: &str, id: &str, fields: &[&str]) -> String {
+    let response = client()
+        .get(format!("{base}/api/wire/taps/{id}/capture.pcapng"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("capture.pcapng");
+    std::fs::write(&file, response.bytes().await.unwrap()).unwrap();
+    tshark(&file, fields)
+}
+
 /// `tshark`'s protocol stack of every packet, and the fields asked for.
 fn tshark(file: &std::path::Path, fields: &[&str]) -> String {
     let mut args = vec![
@@ -278,16 +303,7 @@ async fn wire_view_capture_opens_in_tshark_as_http_and_websocket() {
     while let Some(Ok(_)) = socket.next().await {}
     records(&base, &id, |_| false).await;
 
-    let response = client()
-        .get(format!("{base}/api/wire/taps/{id}/capture.pcapng"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("echo.pcapng");
-    std::fs::write(&file, response.bytes().await.unwrap()).unwrap();
-    let out = tshark(&file, &["websocket.payload.text"]);
+    let out = tshark_of_capture(&base, &id, &["websocket.payload.text"]).await;
     assert!(out.contains(":http"), "{out}");
     assert!(out.contains(":websocket"), "{out}");
     assert!(out.contains("hello tshark"), "{out}");
@@ -298,12 +314,7 @@ async fn wire_view_capture_of_an_http2_lane_opens_in_tshark_as_http2() {
     let lab = serve_trusted_lab(RealtimeSettings::default()).await;
     let (base, lane) = (lab.served.base.clone(), lab.served.http2_lane.clone());
     let id = open_tap(&base).await;
-    let mut tls = lab.tls.clone();
-    tls.alpn_protocols = vec![b"h2".to_vec()];
-    let (send, connection) = h2::client::handshake(connect_tls(&lane, tls).await)
-        .await
-        .unwrap();
-    let driven = tokio::spawn(connection);
+    let (send, driven) = http2_to_lane(&lab).await;
     let ping = Request::get(format!("{lane}/api/lab/ping?tap={id}"))
         .body(())
         .unwrap();
@@ -318,18 +329,7 @@ async fn wire_view_capture_of_an_http2_lane_opens_in_tshark_as_http2() {
     driven.abort();
     records(&base, &id, |_| false).await;
 
-    let bytes = client()
-        .get(format!("{base}/api/wire/taps/{id}/capture.pcapng"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("lane.pcapng");
-    std::fs::write(&file, bytes).unwrap();
-    let out = tshark(&file, &["http2.header.value"]);
+    let out = tshark_of_capture(&base, &id, &["http2.header.value"]).await;
     assert!(out.contains(":http2"), "{out}");
     assert!(
         out.contains("/api/lab/ping?tap="),
@@ -420,12 +420,7 @@ async fn wire_view_a_tap_named_late_on_an_http2_connection_closes_it_for_a_new_o
     let lab = serve_trusted_lab(RealtimeSettings::default()).await;
     let (base, lane) = (lab.served.base.clone(), lab.served.http2_lane.clone());
     let id = open_tap(&base).await;
-    let mut tls = lab.tls.clone();
-    tls.alpn_protocols = vec![b"h2".to_vec()];
-    let (send, connection) = h2::client::handshake(connect_tls(&lane, tls).await)
-        .await
-        .unwrap();
-    let driven = tokio::spawn(connection);
+    let (send, driven) = http2_to_lane(&lab).await;
     // The connection's first request names no tap; the second does.
     for path in [
         "/api/lab/ping".to_owned(),
