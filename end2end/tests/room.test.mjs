@@ -192,6 +192,42 @@ describe("presenter mode", () => {
     assert.deepEqual(found, []);
     await Promise.all([host.context.close(), context.close(), hostAxe.close()]);
   });
+
+  test("speaker notes on the presenter's page only, hidden on the projector; the timer counts the lesson and the workshop down", async () => {
+    const host = await presenter("event-stream");
+    const notes = host.page.locator(".speaker-notes");
+    assert.match(await notes.textContent(), /Pause there until most of the room has found it/);
+    assert.ok(await notes.isVisible());
+
+    await host.page.getByRole("button", { name: "Restart the clock" }).click();
+    const clock = (which) =>
+      host.page.evaluate((which) => {
+        const clock = document.querySelector(`[data-room-clock=${which}]`);
+        const shown = (selector) => !clock.querySelector(selector).hidden;
+        return {
+          elapsed: clock.querySelector("[data-elapsed]").textContent,
+          left: clock.querySelector("[data-left]").textContent,
+          word: shown("[data-left-word]") ? "left" : shown("[data-over-word]") ? "over" : "",
+        };
+      }, which);
+    // 25 minutes for this lesson, 2 h 55 min for the eight lessons' durations.
+    await host.page.waitForFunction(() => document.querySelector("[data-room-clock=lesson] [data-elapsed]").textContent === "0:02", null, { timeout: 5_000 });
+    assert.deepEqual(await clock("lesson"), { elapsed: "0:02", left: "24:58", word: "left" });
+    assert.match(JSON.stringify(await clock("workshop")), /\{"elapsed":"0:0[23]","left":"2:54:5[78]","word":"left"\}/);
+
+    await host.page.getByRole("button", { name: "Projector view" }).click();
+    assert.equal(await notes.isVisible(), false, "the projector never shows the notes");
+    await host.page.getByRole("button", { name: "Projector view" }).click();
+    assert.ok(await notes.isVisible());
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/lessons/event-stream`);
+    assert.equal(await page.locator(".speaker-notes").count(), 0);
+    assert.doesNotMatch(await page.content(), /Pause there until/);
+    assert.deepEqual(host.errors, []);
+    await Promise.all([host.context.close(), context.close()]);
+  });
 });
 
 describe("presenter mode on two servers sharing one redis-server", () => {

@@ -6,6 +6,7 @@
 //! summary = "Both push data to the browser; one is a radio, one is a phone call."
 //! order = 1            # optional: defaults to the file name's number (01-…)
 //! slug = "big-picture" # optional: defaults to the file name without the number
+//! duration = "20min"   # optional: the time a workshop gives it (presenter's timer)
 //! +++
 //! Markdown starts here.
 //! ```
@@ -28,6 +29,36 @@ pub struct FrontMatter {
     pub summary: String,
     pub order: Option<u32>,
     pub slug: Option<String>,
+    pub duration: Option<LessonDuration>,
+}
+
+/// The time a workshop plans for a lesson (`duration = "20min"`, `"1h 30min"`),
+/// in whole seconds, as `humantime` reads it; the presenter's page counts it down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LessonDuration(pub u64);
+
+impl LessonDuration {
+    const MOST: u64 = 24 * 60 * 60;
+}
+
+impl<'de> Deserialize<'de> for LessonDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let seconds = humantime::parse_duration(text.trim())
+            .map_err(|error| {
+                serde::de::Error::custom(format!(
+                    "`duration = \"{text}\"` is not a duration ({error}); write one such as \
+                     \"20min\" or \"1h 30min\""
+                ))
+            })?
+            .as_secs();
+        if !(60..=Self::MOST).contains(&seconds) {
+            return Err(serde::de::Error::custom(format!(
+                "`duration = \"{text}\"` is out of range: a lesson takes from 1min to 24h"
+            )));
+        }
+        Ok(LessonDuration(seconds))
+    }
 }
 
 /// A lesson file cut in two.
@@ -157,6 +188,22 @@ mod tests {
 
     fn file() -> &'static Path {
         Path::new("content/01-test.md")
+    }
+
+    #[test]
+    fn a_duration_is_read_as_people_write_it_and_refused_at_its_line() {
+        let read = |value: &str| {
+            let text =
+                format!("+++\ntitle = \"T\"\nsummary = \"S\"\nduration = \"{value}\"\n+++\nBody\n");
+            split(file(), &text).map(|s| s.front_matter.duration)
+        };
+        assert_eq!(read("20min").unwrap(), Some(LessonDuration(1200)));
+        assert_eq!(read("1h 30min").unwrap(), Some(LessonDuration(5400)));
+        let error = read("twenty").unwrap_err();
+        assert_eq!(error.line, Some(4), "{error}");
+        assert!(error.message.contains("\"20min\""), "{error}");
+        let error = read("10s").unwrap_err();
+        assert!(error.message.contains("out of range"), "{error}");
     }
 
     #[test]

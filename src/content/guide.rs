@@ -14,6 +14,7 @@ use super::error::{ContentError, ContentErrors};
 use super::{embedded, front_matter, lesson};
 use crate::model::course::{Segment, TocEntry};
 use crate::render::highlight::escape;
+use crate::render::speaker_notes;
 
 /// Where the guide is in the repository, and the name messages give it.
 pub const FILE: &str = "content/guide/authors.md";
@@ -146,6 +147,7 @@ fn rendered_html(segments: &[Segment]) -> String {
                 html.push_str("</div>\n");
             }
             Segment::Exercise { html: exercise, .. } => html.push_str(exercise),
+            Segment::Notes(notes) => html.push_str(&speaker_notes::aside_html(notes)),
             Segment::Demo(name, _) => html.push_str(&format!(
                 "<p class=\"guide-example-demo\">The live demo “{}” stands here in a lesson \
                  (<a href=\"/demos/{}\">open it</a>).</p>\n",
@@ -199,7 +201,7 @@ mod tests {
                 demo.as_str()
             );
         }
-        for key in ["title", "summary", "order", "slug"] {
+        for key in ["title", "summary", "order", "slug", "duration"] {
             assert!(text.contains(&format!("`{key}`")), "{key}");
         }
     }

@@ -84,6 +84,7 @@ pub fn load_prefixed(
             summary: fm.summary,
             checks,
             exercises: body.exercises.len(),
+            duration_secs: fm.duration.map(|d| d.0),
         },
         toc: body.toc,
         segments: body.segments,
@@ -136,6 +137,7 @@ pub fn load_body(
         .filter_map(|block| match block {
             Block::Html(html) => Some(Segment::Html(html)),
             Block::Check(html) => Some(Segment::Check(html)),
+            Block::Notes(html) => Some(Segment::Notes(html)),
             Block::Exercise { line, exercise } => {
                 exercises.push((exercise.id.clone(), to_file_line(line)));
                 Some(Segment::Exercise {

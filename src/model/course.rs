@@ -13,6 +13,9 @@ pub struct LessonSummary {
     pub checks: usize,
     /// How many exercises it has (the same).
     pub exercises: usize,
+    /// The time a workshop plans for it, in seconds (`duration` in its
+    /// front matter), for the presenter's timer.
+    pub duration_secs: Option<u64>,
 }
 
 impl LessonSummary {
@@ -38,6 +41,9 @@ pub enum Segment {
     Demo(DemoName, DemoOptions),
     /// A knowledge check's HTML, answered by the `KnowledgeChecks` island.
     Check(String),
+    /// Speaker notes' HTML: shown on the presenter's page, left out of
+    /// every learner's.
+    Notes(String),
     /// An exercise the server grades: its id, its rules, its HTML (which
     /// the page's exercise script brings to life).
     Exercise {

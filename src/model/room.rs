@@ -16,6 +16,13 @@ pub struct RoomPosition {
     /// `false` when the stream resumes and the browser has seen this move
     /// already: a learner who scrolled on is not pulled back by a reconnect.
     pub fresh: bool,
+    /// When the room came to this lesson, and when the workshop started
+    /// (its first move, or the presenter's last restart of the clock): ms
+    /// since the Unix epoch, for the presenter's timer.
+    #[serde(default)]
+    pub lesson_since: u64,
+    #[serde(default)]
+    pub started: u64,
 }
 
 impl RoomPosition {
@@ -34,6 +41,9 @@ pub struct MoveAsked {
     pub slug: String,
     #[serde(default)]
     pub section: String,
+    /// Starts the workshop's clock (and the lesson's) again from now.
+    #[serde(default)]
+    pub restart_clock: bool,
 }
 
 /// The poll the room is answering, as a stream sends it (`event: poll`).
@@ -76,6 +86,16 @@ pub struct RoomPresence {
     pub present: bool,
 }
 
+/// `1:05:09` or `5:09`: seconds as the presenter's timer shows them.
+pub fn clock_text(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
 /// The event names of the room's streams.
 pub mod event {
     pub const POSITION: &str = "position";
@@ -100,12 +120,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_clock_shows_hours_only_when_there_are_some() {
+        assert_eq!(clock_text(0), "0:00");
+        assert_eq!(clock_text(309), "5:09");
+        assert_eq!(clock_text(3909), "1:05:09");
+    }
+
+    #[test]
     fn a_position_links_to_its_section() {
         let at = |section: &str| RoomPosition {
             seq: 1,
             slug: "event-stream".into(),
             section: section.into(),
             fresh: true,
+            lesson_since: 0,
+            started: 0,
         };
         assert_eq!(at("").href(), "/lessons/event-stream");
         assert_eq!(at("retry").href(), "/lessons/event-stream#retry");

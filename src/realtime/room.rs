@@ -212,14 +212,18 @@ impl Room {
 
     /// Brings the room to a lesson's section.
     async fn move_to(&self, asked: MoveAsked) -> Result<RoomPosition, Refused> {
+        let now = state::now_ms();
         let Some(shared) = &self.shared else {
-            let position = self.state().move_to(asked)?;
+            let position = self.state().move_to(asked, now)?;
             self.said_position(&position);
             return Ok(position);
         };
+        let restart = asked.restart_clock;
         let (slug, section) = state::checked_move(asked)?;
         let after = self.state().position().map_or(0, |p| p.seq);
-        Ok(shared.move_to(&slug, &section, after).await?)
+        Ok(shared
+            .move_to(&slug, &section, after, (now, restart))
+            .await?)
     }
 
     /// Asks, reveals or closes the poll.

@@ -11,7 +11,7 @@ use super::lines::line_of;
 use super::rendered::{Block, Rendered, SectionText};
 use super::tables::TableCells;
 use super::tabs::{self, Tab};
-use super::{admonition, claims, code, options, RenderError};
+use super::{admonition, claims, code, options, speaker_notes, RenderError};
 use crate::model::course::TocEntry;
 
 mod blocks;
@@ -188,6 +188,9 @@ impl<'a> Walk<'a> {
             }
             CodeBlockKind::Fenced(info) if info.split_whitespace().next() == Some("exercise") => {
                 self.exercise(depth, inner, range)
+            }
+            CodeBlockKind::Fenced(info) if speaker_notes::is_notes(info) => {
+                self.notes(depth, info, inner, range)
             }
             CodeBlockKind::Fenced(info) if example_kind(info).is_some() => {
                 self.example(depth, info, inner, range)

@@ -13,6 +13,7 @@ fn html(text: &str) -> String {
             Block::Example { source, .. } => format!("[example {source}]"),
             Block::Check(html) => format!("[check {}]", html.len()),
             Block::Exercise { exercise, .. } => format!("[exercise {}]", exercise.id),
+            Block::Notes(html) => format!("[notes {html}]"),
         })
         .collect()
 }
@@ -136,6 +137,7 @@ fn numbers_knowledge_checks_in_order_between_the_prose() {
             Block::Directive { .. } => "directive".to_string(),
             Block::Example { .. } => "example".to_string(),
             Block::Exercise { .. } => "exercise".to_string(),
+            Block::Notes(_) => "notes".to_string(),
         })
         .collect();
     assert_eq!(
@@ -164,4 +166,33 @@ fn a_check_inside_a_list_is_an_error() {
     let text = format!("- item\n\n  {}", CHECK.replace('\n', "\n  "));
     let errors = render(&text).unwrap_err();
     assert!(errors[0].message.contains("top level"), "{errors:?}");
+}
+
+#[test]
+fn speaker_notes_are_a_block_of_their_own_and_no_words_for_search() {
+    let text = "## Start\n\nSaid aloud.\n\n```notes\nAsk who has used *SSE*.\n```\n\nAfter.\n";
+    let rendered = render(text).unwrap();
+    let out = html(text);
+    assert!(
+        out.contains("[notes <p>Ask who has used <em>SSE</em>.</p>\n]"),
+        "{out}"
+    );
+    assert!(!out.contains("<pre"), "not shown as code: {out}");
+    let words: String = rendered.sections.iter().map(|s| s.text.as_str()).collect();
+    assert!(!words.contains("Ask who"), "{words}");
+}
+
+#[test]
+fn speaker_notes_inside_a_list_or_empty_are_errors_at_their_line() {
+    let errors = render("- item\n\n  ```notes\n  hidden\n  ```\n").unwrap_err();
+    assert_eq!(errors[0].line, 3, "{errors:?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("a notes block must stand at the top level"),
+        "{errors:?}"
+    );
+    let errors = render("Text.\n\n```notes\n```\n").unwrap_err();
+    assert_eq!(errors[0].line, 3, "{errors:?}");
+    assert!(errors[0].message.contains("empty"), "{errors:?}");
 }

@@ -9,7 +9,8 @@
 //!    ([`knowledge_check`]); a ```` ```exercise ```` block is an exercise the
 //!    server grades ([`exercise`]); `> [!NOTE]` and its kin are notes (`admonition`), and
 //!    fenced blocks with `tab="…"` one after the other are code tabs (`tabs`);
-//!    a table scrolls sideways in a region of its own (`tables`).
+//!    a table scrolls sideways in a region of its own (`tables`); a
+//!    ```` ```notes ```` block is the presenter's alone ([`speaker_notes`]).
 //! 3. The caller (`content::lesson`) resolves directives; this module knows no
 //!    demo names.
 //! 4. [`source::quoted_source_html`] is the HTML of the server's code that a
@@ -30,6 +31,7 @@ pub mod lines;
 pub mod markdown;
 mod rendered;
 pub mod source;
+pub mod speaker_notes;
 mod tables;
 mod tabs;
 

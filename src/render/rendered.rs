@@ -10,6 +10,9 @@ pub enum Block {
     Html(String),
     /// A ```` ```check ```` block, rendered (`super::check`).
     Check(String),
+    /// A ```` ```notes ```` block's HTML, for the presenter's page only
+    /// (`super::speaker_notes`).
+    Notes(String),
     /// A ```` ```exercise ```` block, rendered (`super::exercise`).
     Exercise {
         /// 1-based line of the fence within the rendered text.

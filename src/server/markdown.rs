@@ -1,7 +1,8 @@
 //! The course as Markdown, for readers that are not browsers (a language
 //! model, a script, a learner who wants the source): `/lessons/{slug}.md`
 //! is a lesson as its author wrote it, headed by its title and summary, its
-//! demos named by their directives and its sources kept; `/llms.txt` lists
+//! demos named by their directives and its sources kept (its speaker notes,
+//! the presenter's alone, left out); `/llms.txt` lists
 //! the course in the format llmstxt.org proposes.
 
 use axum::extract::{Request, State};
@@ -11,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::content::course::Course;
 use crate::content::ContentStore;
+use crate::render::speaker_notes;
 
 const MARKDOWN: &str = "text/markdown; charset=utf-8";
 
@@ -76,7 +78,7 @@ fn lesson_text(course: &Course, slug: &str) -> Option<String> {
         "# {}\n\n> {}\n\n{}",
         lesson.summary.title,
         lesson.summary.summary,
-        lesson.markdown.trim_start()
+        speaker_notes::strip(&lesson.markdown).trim_start()
     ))
 }
 

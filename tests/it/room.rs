@@ -355,3 +355,81 @@ async fn without_presenter_mode_the_room_says_how_to_start_it() {
         .unwrap();
     assert!(!page.contains("data-room"), "no strip without a room");
 }
+
+/// A lesson's speaker notes are on the presenter's page, where they stand,
+/// and on no page, Markdown or search a learner can reach; the strip counts
+/// the lesson's `duration` down.
+#[tokio::test]
+async fn speaker_notes_and_the_plan_are_the_presenters_alone() {
+    let base = serve_room(None).await;
+    let cookie = log_in(&base).await;
+    let notes = "Pause there until most of the room has found it.";
+    let presenter = client()
+        .get(format!("{base}/present/event-stream"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(presenter.contains(r#"<aside class="speaker-notes" aria-label="Speaker notes">"#));
+    assert!(presenter.contains(notes), "the notes, rendered");
+    assert!(
+        presenter.find(notes) > presenter.find("data-demo=\"sse-clock\""),
+        "where they stand: after the clock"
+    );
+    assert!(
+        presenter.contains(r#"data-room-clock="lesson" data-planned="1500""#),
+        "25min"
+    );
+    for learner_sees in [
+        format!("{base}/lessons/event-stream"),
+        format!("{base}/lessons/event-stream.md"),
+        format!("{base}/search?q=pause+there"),
+    ] {
+        let text = client()
+            .get(&learner_sees)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!text.contains(notes), "{learner_sees}");
+        assert!(!text.contains("speaker-notes"), "{learner_sees}");
+    }
+}
+
+/// Each move carries when the room came to its lesson and when the
+/// workshop started, for the presenter's timer; a restart starts both again.
+#[tokio::test]
+async fn a_move_carries_the_presenters_clock() {
+    let base = serve_room(None).await;
+    let cookie = log_in(&base).await;
+    let go = |body: &'static str| {
+        let (base, cookie) = (base.clone(), cookie.clone());
+        async move {
+            let (status, words) = post(&base, "/api/room/position", Some(&cookie), body).await;
+            assert_eq!(status, 200, "{words}");
+            serde_json::from_str::<RoomPosition>(&words).unwrap()
+        }
+    };
+    let first = go(r#"{"slug":"event-stream","section":""}"#).await;
+    assert!(first.started > 0 && first.lesson_since == first.started);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let same_lesson = go(r#"{"slug":"event-stream","section":"retry"}"#).await;
+    assert_eq!(
+        (same_lesson.lesson_since, same_lesson.started),
+        (first.lesson_since, first.started)
+    );
+    let next = go(r#"{"slug":"websocket-frames","section":""}"#).await;
+    assert!(
+        next.lesson_since > first.lesson_since,
+        "a new lesson's clock"
+    );
+    assert_eq!(next.started, first.started, "the same workshop");
+    let restarted = go(r#"{"slug":"websocket-frames","section":"","restart_clock":true}"#).await;
+    assert!(restarted.started > first.started);
+    assert_eq!(restarted.lesson_since, restarted.started);
+}

@@ -137,6 +137,35 @@ async fn two_servers_are_one_room_moves_counts_presence_and_one_poll() {
     .await;
     let second: RoomPosition = serde_json::from_str(&body).unwrap();
     assert_eq!(second.seq, 2, "B counts on from A's move");
+    assert!(
+        moved.started > 0,
+        "the presenter's clock starts with the first move"
+    );
+    assert_eq!(
+        (second.lesson_since, second.started),
+        (moved.lesson_since, moved.started),
+        "the same lesson, the same workshop: B keeps A's clock"
+    );
+    let (_, body) = post(
+        &a,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"websocket-frames","section":""}"#,
+    )
+    .await;
+    let third: RoomPosition = serde_json::from_str(&body).unwrap();
+    assert!(third.lesson_since >= moved.lesson_since && third.started == moved.started);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let (_, body) = post(
+        &b,
+        "/api/room/position",
+        Some(&cookie),
+        r#"{"slug":"event-stream","section":"last-event-id","restart_clock":true}"#,
+    )
+    .await;
+    let restarted: RoomPosition = serde_json::from_str(&body).unwrap();
+    assert!(restarted.started > moved.started && restarted.started == restarted.lesson_since);
+    assert_eq!(restarted.seq, 4);
 
     // A poll asked on B, answered on both; one answer per browser across them.
     let (status, body) = post(
@@ -184,7 +213,8 @@ async fn two_servers_are_one_room_moves_counts_presence_and_one_poll() {
     let c = serve_room(Some(&redis.url)).await;
     let mut on_c = learner(&c).await;
     let at: RoomPosition = data(&next_named(&mut on_c, "position").await);
-    assert_eq!((at.seq, at.section.as_str()), (2, "last-event-id"));
+    assert_eq!((at.seq, at.section.as_str()), (4, "last-event-id"));
+    assert_eq!(at.started, restarted.started, "C hears the clock too");
     let poll_on_c: RoomPoll = data(&next_named(&mut on_c, "poll").await);
     assert_eq!(
         (poll_on_c.open, poll_on_c.counts),

@@ -59,15 +59,21 @@ impl RoomState {
         self.position.as_ref()
     }
 
-    /// Moves the room; the new position, with the next `seq`.
-    pub fn move_to(&mut self, asked: MoveAsked) -> Result<RoomPosition, RoomError> {
+    /// Moves the room at `now` (ms since the Unix epoch); the new position,
+    /// with the next `seq`.
+    pub fn move_to(&mut self, asked: MoveAsked, now: u64) -> Result<RoomPosition, RoomError> {
+        let restart = asked.restart_clock;
         let (slug, section) = checked_move(asked)?;
-        let seq = self.position.as_ref().map_or(1, |p| p.seq + 1);
+        let previous = self.position.as_ref();
+        let seq = previous.map_or(1, |p| p.seq + 1);
+        let (lesson_since, started) = clock(previous, &slug, restart, now);
         let position = RoomPosition {
             seq,
             slug,
             section,
             fresh: true,
+            lesson_since,
+            started,
         };
         self.position = Some(position.clone());
         Ok(position)
@@ -190,6 +196,31 @@ pub enum PollChange {
 }
 
 /// A move's lesson and section, checked.
+/// The presenter's timer after a move to `slug` at `now`: when the room
+/// came to this lesson (kept while it stays in the lesson) and when the
+/// workshop started (its first move); restarting the clock sets both to
+/// `now`. The room's Redis follows the same rule (`redis_side::scripts`).
+pub fn clock(previous: Option<&RoomPosition>, slug: &str, restart: bool, now: u64) -> (u64, u64) {
+    match previous {
+        Some(p) if !restart => {
+            let since = if p.slug == slug && p.lesson_since > 0 {
+                p.lesson_since
+            } else {
+                now
+            };
+            (since, if p.started > 0 { p.started } else { now })
+        }
+        _ => (now, now),
+    }
+}
+
+/// Now, in ms since the Unix epoch, as the timer counts.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
 pub fn checked_move(asked: MoveAsked) -> Result<(String, String), RoomError> {
     Ok((
         checked_name(asked.slug, false)?,
@@ -245,11 +276,40 @@ mod tests {
         let go = |slug: &str, section: &str| MoveAsked {
             slug: slug.into(),
             section: section.into(),
+            restart_clock: false,
         };
-        assert_eq!(room.move_to(go("event-stream", "")).unwrap().seq, 1);
-        let second = room.move_to(go("event-stream", "retry")).unwrap();
+        assert_eq!(room.move_to(go("event-stream", ""), 1_000).unwrap().seq, 1);
+        let second = room.move_to(go("event-stream", "retry"), 2_000).unwrap();
         assert_eq!((second.seq, second.section.as_str()), (2, "retry"));
         assert_eq!(room.position(), Some(&second));
+    }
+
+    #[test]
+    fn the_timer_counts_a_lesson_from_its_first_move_and_the_workshop_from_the_first() {
+        let mut room = RoomState::default();
+        let go = |slug: &str, section: &str, restart_clock| MoveAsked {
+            slug: slug.into(),
+            section: section.into(),
+            restart_clock,
+        };
+        let times = |p: RoomPosition| (p.lesson_since, p.started);
+        let mut at = |asked, now| times(room.move_to(asked, now).unwrap());
+        assert_eq!(at(go("big-picture", "", false), 1_000), (1_000, 1_000));
+        assert_eq!(
+            at(go("big-picture", "why", false), 5_000),
+            (1_000, 1_000),
+            "same lesson"
+        );
+        assert_eq!(
+            at(go("event-stream", "", false), 9_000),
+            (9_000, 1_000),
+            "next lesson"
+        );
+        assert_eq!(
+            at(go("event-stream", "retry", true), 12_000),
+            (12_000, 12_000),
+            "restarted"
+        );
     }
 
     #[test]
@@ -258,13 +318,15 @@ mod tests {
         let bad = MoveAsked {
             slug: "../etc\"><script>".into(),
             section: String::new(),
+            restart_clock: false,
         };
-        assert!(matches!(room.move_to(bad), Err(RoomError::BadName(_))));
+        assert!(matches!(room.move_to(bad, 1), Err(RoomError::BadName(_))));
         let empty = MoveAsked {
             slug: String::new(),
             section: String::new(),
+            restart_clock: false,
         };
-        assert!(room.move_to(empty).is_err());
+        assert!(room.move_to(empty, 1).is_err());
         assert_eq!(room.position(), None, "nothing moved");
     }
 

@@ -1,6 +1,6 @@
 //! The walk's blocks that stand alone at the top level of a lesson and
 //! become a `Block` of their own: an exercise, a knowledge check, a
-//! directive paragraph, an example of the authors' guide.
+//! directive paragraph, speaker notes, an example of the authors' guide.
 
 use pulldown_cmark::{CodeBlockKind, Event};
 use std::ops::Range;
@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::{example_kind, Walk};
 use crate::render::lines::line_of;
 use crate::render::rendered::Block;
-use crate::render::{code, exercise, knowledge_check, RenderError};
+use crate::render::{code, exercise, knowledge_check, speaker_notes, RenderError};
 
 impl<'a> Walk<'a> {
     /// Whether a fenced block (`an exercise`, `a check`) stands at the top
@@ -62,6 +62,25 @@ impl<'a> Walk<'a> {
                 line: line_of(self.text, range.start) + error.line,
                 message: error.message,
             }),
+        }
+    }
+
+    pub(super) fn notes(
+        &mut self,
+        depth: usize,
+        info: &str,
+        inner: &[Event<'a>],
+        range: &Range<usize>,
+    ) {
+        if !self.fence_at_top_level("a notes block", depth, range) {
+            return;
+        }
+        match speaker_notes::notes_html(info, &code::code_text(inner)) {
+            Ok(html) => {
+                self.flush();
+                self.rendered.blocks.push(Block::Notes(html));
+            }
+            Err(message) => self.error(range.start, message),
         }
     }
 

@@ -1,16 +1,21 @@
 use leptos::prelude::*;
 
 use crate::model::course::{DemoName, DemoOptions, Segment};
-use crate::ui::components::{CodeTabsScript, CopyCodeScript, DemoFrame, ExerciseScript};
+use crate::render::speaker_notes;
+use crate::ui::components::{
+    CodeTabsScript, CopyCodeScript, DemoFrame, ExerciseScript, Presenting,
+};
 use crate::ui::demos::KnowledgeChecks;
 
 /// A lesson's rendered Markdown with its live demos (islands) and
 /// knowledge checks and exercises in place; the checks' one island follows
 /// when there are any, the code tabs' script when there are tabs, the copy
 /// buttons' when there is code, and the exercises' when there are some. Demos that
-/// follow each other directly stand side by side on a wide screen.
+/// follow each other directly stand side by side on a wide screen. Speaker
+/// notes show on the presenter's page only.
 #[component]
 pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
+    let presenting = use_context::<Presenting>().is_some();
     let has_checks = segments.iter().any(|s| matches!(s, Segment::Check(_)));
     let has_exercises = segments
         .iter()
@@ -26,6 +31,10 @@ pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
             (Segment::Html(html), _) => blocks.push(Block::Html(html)),
             (Segment::Check(html), _) => blocks.push(Block::Check(html)),
             (Segment::Exercise { html, .. }, _) => blocks.push(Block::Exercise(html)),
+            (Segment::Notes(html), _) if presenting => {
+                blocks.push(Block::Html(speaker_notes::aside_html(&html)))
+            }
+            (Segment::Notes(_), _) => {}
         }
     }
     let body = blocks

@@ -28,7 +28,7 @@ pub use lesson_body::LessonBody;
 pub use live_preview::LivePreviewScript;
 pub use prev_next::PrevNext;
 pub use progress::{LessonProgress, ProgressScript};
-pub use room_frame::{lesson_href, Presenting, RoomFrame, RoomRole};
+pub use room_frame::{lesson_href, Planned, Presenting, RoomFrame, RoomRole};
 pub use site_header::SiteHeader;
 pub use toc::TableOfContents;
 pub use wire_view::WireView;

@@ -12,6 +12,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::room::clock_text;
 use crate::ui::demos::RoomFollower;
 
 /// Whose strip this is.
@@ -37,9 +38,18 @@ pub fn lesson_href(lesson: &crate::model::course::LessonSummary) -> String {
     }
 }
 
+/// The time a workshop plans, for the presenter's timer: the page's
+/// lesson's (`duration` in its front matter) and the whole course's (the
+/// lessons that have one).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Planned {
+    pub lesson: Option<u64>,
+    pub workshop: u64,
+}
+
 /// Words the island shows now and then, here so they are not in the
 /// WebAssembly (read by `demo_text`).
-const TEXTS: [(&str, &str); 9] = [
+const TEXTS: [(&str, &str); 10] = [
     (
         "room-following",
         "Following the presenter: this page moves with the room.",
@@ -70,6 +80,7 @@ const TEXTS: [(&str, &str); 9] = [
         "room-poll-incomplete",
         "A poll needs a question and at least two options, one per line.",
     ),
+    ("room-clock-waiting", "not started"),
 ];
 
 #[component]
@@ -81,6 +92,9 @@ pub fn RoomFrame(
     next: Option<String>,
     /// The lesson's knowledge checks, offered to the presenter as polls.
     checks: usize,
+    /// The presenter's timer's plan.
+    #[prop(optional)]
+    planned: Planned,
 ) -> impl IntoView {
     let texts = TEXTS
         .iter()
@@ -95,7 +109,7 @@ pub fn RoomFrame(
         RoomRole::Presenter { join_url } => (
             "presenter",
             "Presenter controls",
-            presenter_controls(join_url, checks).into_any(),
+            presenter_controls(join_url, checks, planned).into_any(),
         ),
     };
     view! {
@@ -142,7 +156,7 @@ fn learner_controls() -> impl IntoView {
     }
 }
 
-fn presenter_controls(join_url: String, checks: usize) -> impl IntoView {
+fn presenter_controls(join_url: String, checks: usize, planned: Planned) -> impl IntoView {
     let qr = join_qr_svg(&join_url);
     let ask_checks = (1..=checks)
         .map(|n| {
@@ -168,6 +182,11 @@ fn presenter_controls(join_url: String, checks: usize) -> impl IntoView {
                 "Projector view"
             </button>
         </p>
+        <p class="room-timer" data-room-timer>
+            {timer("lesson", "This lesson", planned.lesson)}
+            {timer("workshop", "Workshop", (planned.workshop > 0).then_some(planned.workshop))}
+            <button type="button" class="button" data-room-action="restart-clock">"Restart the clock"</button>
+        </p>
         <p class="room-error" data-room-error role="alert"></p>
         <details class="room-ask">
             <summary>"Ask the room a question"</summary>
@@ -191,6 +210,25 @@ fn presenter_controls(join_url: String, checks: usize) -> impl IntoView {
             <div class="room-qr" role="img" aria-label="QR code of the join link" inner_html=qr></div>
             <p class="room-join">"Join at " <strong>{join_url}</strong></p>
         </div>
+    }
+}
+
+/// One of the presenter's clocks: the time since the room came to the
+/// lesson (or since the workshop started), and what the plan leaves, which
+/// the island counts down once the room's stream says when it started.
+fn timer(which: &'static str, label: &'static str, planned: Option<u64>) -> impl IntoView {
+    let plan = planned.map(|seconds| {
+        view! {
+            " of " {clock_text(seconds)} ", "
+            <output data-left>{clock_text(seconds)}</output>
+            <span data-left-word>" left"</span>
+            <span data-over-word hidden>" over"</span>
+        }
+    });
+    view! {
+        <span class="room-clock" data-room-clock=which data-planned=planned.map(|s| s.to_string())>
+            {label} ": " <output data-elapsed>"not started"</output> {plan}
+        </span>
     }
 }
 

@@ -6,7 +6,7 @@ use crate::content::ContentStore;
 use crate::model::course::{EditUrl, LessonDetail};
 use crate::realtime::RealtimeState;
 use crate::ui::components::{
-    CourseNav, LessonBody, PrevNext, ProgressScript, RoomFrame, RoomRole, SiteHeader,
+    CourseNav, LessonBody, Planned, PrevNext, ProgressScript, RoomFrame, RoomRole, SiteHeader,
     TableOfContents,
 };
 use crate::ui::pages::NotFound;
@@ -53,6 +53,10 @@ pub fn LessonView(detail: LessonDetail, room: Option<RoomRole>) -> impl IntoView
         view! { " · Last updated " <time datetime=date>{shown}</time> }
     });
     let total = course.len();
+    let planned = Planned {
+        lesson: lesson.duration_secs,
+        workshop: course.iter().filter_map(|l| l.duration_secs).sum(),
+    };
     let room = room.map(|role| {
         view! {
             <RoomFrame
@@ -61,6 +65,7 @@ pub fn LessonView(detail: LessonDetail, room: Option<RoomRole>) -> impl IntoView
                 prev=prev.as_ref().map(|p| p.slug.clone())
                 next=next.as_ref().map(|n| n.slug.clone())
                 checks=lesson.checks
+                planned
             />
         }
     });

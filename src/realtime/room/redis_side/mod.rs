@@ -124,12 +124,15 @@ impl Shared {
             .map(drop)
     }
 
-    /// Moves the room; `after` is the last move this server heard of.
+    /// Moves the room; `after` is the last move this server heard of;
+    /// `clock` is now (ms since the epoch) and whether to restart the
+    /// presenter's timer from it.
     pub async fn move_to(
         &self,
         slug: &str,
         section: &str,
         after: u64,
+        clock: (u64, bool),
     ) -> Result<RoomPosition, SharedError> {
         let k = &self.keys;
         let json: String = self
@@ -141,6 +144,8 @@ impl Shared {
             .arg(slug)
             .arg(section)
             .arg(after)
+            .arg(clock.0)
+            .arg(if clock.1 { "restart" } else { "" })
             .invoke_async(&mut self.commands.clone())
             .await?;
         Ok(from_script(&json)?)
@@ -377,6 +382,8 @@ mod tests {
                 slug: "event-stream".into(),
                 section: "retry".into(),
                 fresh: true,
+                lesson_since: 0,
+                started: 0,
             })
         );
         let report = Heard::Audience(Report {

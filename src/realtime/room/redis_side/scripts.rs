@@ -47,7 +47,8 @@ end
 /// The room's scripts, each one atomic step.
 pub struct Scripts {
     /// KEYS: position, seq. ARGV: channel, slug, section, the last move
-    /// this server heard (a Redis that lost its state counts on from it).
+    /// this server heard (a Redis that lost its state counts on from it),
+    /// now in ms, `restart` to restart the timer (`state::clock`'s rule).
     pub move_to: Script,
     /// KEYS: poll, counts, voters, polls. ARGV: channel, question, options,
     /// the last poll this server heard of.
@@ -68,7 +69,16 @@ impl Scripts {
                 r#"
 local seq = math.max(redis.call('INCR', KEYS[2]), tonumber(ARGV[4]) + 1)
 redis.call('SET', KEYS[2], seq)
-local position = cjson.encode({seq = seq, slug = ARGV[2], section = ARGV[3], fresh = true})
+local now = tonumber(ARGV[5])
+local since, started = now, now
+local stored = redis.call('GET', KEYS[1])
+if stored and ARGV[6] ~= 'restart' then
+  local was = cjson.decode(stored)
+  if was.started and was.started > 0 then started = was.started end
+  if was.slug == ARGV[2] and was.lesson_since and was.lesson_since > 0 then since = was.lesson_since end
+end
+local position = cjson.encode({seq = seq, slug = ARGV[2], section = ARGV[3], fresh = true,
+  lesson_since = since, started = started})
 redis.call('SET', KEYS[1], position)
 redis.call('PUBLISH', ARGV[1], '{"position":' .. position .. '}')
 return position

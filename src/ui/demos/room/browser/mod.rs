@@ -23,6 +23,7 @@ mod live;
 mod moves;
 mod page;
 mod polls;
+mod timer;
 
 pub fn attach() {
     let document = leptos::prelude::document();
@@ -52,6 +53,9 @@ pub fn attach() {
             .unwrap_or(0);
         format!("/api/room/events?seen={seen}")
     };
+    if presenter {
+        timer::start(&live);
+    }
     match open_stream(&live, &url) {
         Ok(stream) => live.borrow_mut()._stream = Some(stream),
         Err(error) => say(&root, "[data-room-status]", &error),
@@ -98,6 +102,9 @@ fn on_position(live: &Shared, data: &str) {
     }
     if go_now {
         go(&position);
+    }
+    if live.borrow().presenter {
+        timer::tick(live);
     }
     show_following(&live.borrow());
 }
@@ -210,7 +217,11 @@ fn act(live: &Shared, target: &Element) {
         "answer" => answer(live, target),
         "here" => {
             let slug = live.borrow().slug.clone();
-            send_move(live, slug, current_section());
+            send_move(live, slug, current_section(), false);
+        }
+        "restart-clock" => {
+            let slug = live.borrow().slug.clone();
+            send_move(live, slug, current_section(), true);
         }
         "next" => step(live, 1),
         "prev" => step(live, -1),

@@ -81,14 +81,20 @@ pub(super) fn step(live: &Shared, by: i32) {
             ids[to as usize - 1].clone()
         };
         scroll_to(&section);
-        send_move(live, slug, section);
+        send_move(live, slug, section, false);
     }
 }
 
-pub(super) fn send_move(live: &Shared, slug: String, section: String) {
+/// Moves the room to `section` of lesson `slug` (and the presenter's timer
+/// back to zero with `restart_clock`).
+pub(super) fn send_move(live: &Shared, slug: String, section: String, restart_clock: bool) {
     let live = live.clone();
     leptos::task::spawn_local(async move {
-        let body = to_json(&MoveAsked { slug, section });
+        let body = to_json(&MoveAsked {
+            slug,
+            section,
+            restart_clock,
+        });
         if let Some(error) = refusal(post_json("/api/room/position", &body).await) {
             say(&live.borrow().root, "[data-room-error]", &error);
         }
@@ -102,6 +108,7 @@ pub(super) fn send_move_and_open(live: &Shared, slug: String) {
         let body = to_json(&MoveAsked {
             slug: slug.clone(),
             section: String::new(),
+            restart_clock: false,
         });
         match refusal(post_json("/api/room/position", &body).await) {
             None => {
