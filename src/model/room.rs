@@ -74,6 +74,34 @@ pub struct AnswerAsked {
     pub choice: usize,
 }
 
+/// How a learner is doing on the section the room is at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    Done,
+    Stuck,
+    /// Takes the learner's mark back.
+    Clear,
+}
+
+/// A learner's mark on the room's section (`POST /api/room/pulse`): `seq`
+/// is the move it answers, so a mark sent as the presenter moves on counts
+/// for nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PulseAsked {
+    pub seq: u64,
+    pub mark: Mark,
+}
+
+/// How the room is doing on move `seq`, on the presenter's stream
+/// (`event: pulse`): counts only, no names. A move starts from zero.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomPulse {
+    pub seq: u64,
+    pub done: u32,
+    pub stuck: u32,
+}
+
 /// How many learners follow, on the presenter's stream (`event: audience`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomAudience {
@@ -102,6 +130,7 @@ pub mod event {
     pub const POLL: &str = "poll";
     pub const AUDIENCE: &str = "audience";
     pub const PRESENTER: &str = "presenter";
+    pub const PULSE: &str = "pulse";
 }
 
 /// The most of a poll, and of a move's names: what one presenter can make

@@ -29,6 +29,7 @@
 
 mod learners;
 mod presenter;
+mod pulse;
 mod redis_side;
 mod refused;
 mod state;
@@ -112,6 +113,10 @@ pub struct Room {
     present: AtomicBool,
     /// New answers since the ticker last sent the poll.
     answered: AtomicBool,
+    /// Learners' marks ("done", "stuck"), and whether new ones came since
+    /// the ticker last told the presenter.
+    marks: Mutex<pulse::Marks>,
+    pulsed: AtomicBool,
     answers_by_client: Mutex<(u64, HashMap<IpAddr, u32>)>,
     actions: Mutex<VecDeque<Instant>>,
     /// The room's Redis, when several servers are one room.
@@ -154,6 +159,8 @@ impl Room {
             presenters: AtomicUsize::new(0),
             present: AtomicBool::new(false),
             answered: AtomicBool::new(false),
+            marks: Mutex::default(),
+            pulsed: AtomicBool::new(false),
             answers_by_client: Mutex::default(),
             actions: Mutex::default(),
             shared,
@@ -299,6 +306,7 @@ impl Room {
                     presenter: Some(streams::poll_event(&poll)),
                 });
             }
+            Heard::Pulse(pulse) => self.heard_pulse(pulse),
             Heard::Audience(report) => {
                 if let Some(shared) = &self.shared {
                     shared.heard_report(report);
@@ -383,6 +391,7 @@ pub fn router(routes: Routes) -> Router {
         .route("/room/present", get(presenter::login))
         .route("/api/room/events", get(streams::learner_stream))
         .route("/api/room/answer", post(learners::answer))
+        .route("/api/room/pulse", post(learners::pulse))
         .route("/api/room/presenter/events", get(streams::presenter_stream))
         .route("/api/room/position", post(presenter::move_room))
         .route("/api/room/poll", post(presenter::ask))

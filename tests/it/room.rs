@@ -7,7 +7,7 @@ use crate::common::room::{
 use crate::common::{built_site_root, client, client_from, manifest_dir, serve_with};
 use eventsource_stream::Event;
 use futures_util::StreamExt;
-use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence};
+use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse};
 use realtime_lab::realtime::room::{RoomSettings, PRESENTER_GRACE};
 use realtime_lab::realtime::RealtimeSettings;
 use std::time::Duration;
@@ -432,4 +432,74 @@ async fn a_move_carries_the_presenters_clock() {
     let restarted = go(r#"{"slug":"websocket-frames","section":"","restart_clock":true}"#).await;
     assert!(restarted.started > first.started);
     assert_eq!(restarted.lesson_since, restarted.started);
+}
+
+/// Learners mark the room's section done or stuck, once per browser; the
+/// presenter's stream gets the counts (no names), from zero on each move.
+#[tokio::test]
+async fn done_and_stuck_are_counted_per_move_for_the_presenter() {
+    let base = serve_room(None).await;
+    let cookie = log_in(&base).await;
+    let mut presenter = open(
+        format!("{base}/api/room/presenter/events"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+    let mark = |n: u8, seq: u64, mark: &str| {
+        let base = base.clone();
+        let body = format!(r#"{{"seq":{seq},"mark":"{mark}"}}"#);
+        async move {
+            let voter = format!("realtime_lab_voter=browser-{n}");
+            post(&base, "/api/room/pulse", Some(&voter), &body).await
+        }
+    };
+    let (status, words) = mark(1, 1, "done").await;
+    assert_eq!(status, 409, "no move to mark yet: {words}");
+    assert!(words.contains("moved on"), "{words}");
+    let go = |section: &'static str| {
+        let (base, cookie) = (base.clone(), cookie.clone());
+        async move {
+            let body = format!(r#"{{"slug":"event-stream","section":"{section}"}}"#);
+            post(&base, "/api/room/position", Some(&cookie), &body).await
+        }
+    };
+    go("retry").await;
+    for (n, m) in [
+        (1, "done"),
+        (2, "done"),
+        (3, "stuck"),
+        (3, "done"),
+        (2, "clear"),
+    ] {
+        let (status, words) = mark(n, 1, m).await;
+        assert_eq!(status, 204, "{words}");
+    }
+    let pulse = |seq, done, stuck| RoomPulse { seq, done, stuck };
+    until(&mut presenter, pulse(1, 2, 0)).await;
+
+    go("last-event-id").await;
+    let (status, words) = mark(1, 1, "done").await;
+    assert_eq!(status, 409, "a mark on the last move: {words}");
+    let (status, _) = mark(4, 2, "stuck").await;
+    assert_eq!(status, 204);
+    until(&mut presenter, pulse(2, 0, 1)).await;
+    let (status, words) = post(
+        &base,
+        "/api/room/pulse",
+        None,
+        r#"{"seq":2,"mark":"maybe"}"#,
+    )
+    .await;
+    assert_eq!(status, 422, "{words}");
+}
+
+/// Reads `pulse` events until one says `wanted`.
+async fn until(presenter: &mut crate::common::room::Events, wanted: RoomPulse) {
+    loop {
+        let event = next_named(presenter, "pulse").await;
+        if serde_json::from_str::<RoomPulse>(&event.data).unwrap() == wanted {
+            return;
+        }
+    }
 }

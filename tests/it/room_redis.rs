@@ -4,7 +4,7 @@
 //! sessions.
 
 use crate::common::room::{learner, log_in, next_named, open, post, serve_room, serve_room_with};
-use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence};
+use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -166,6 +166,38 @@ async fn two_servers_are_one_room_moves_counts_presence_and_one_poll() {
     let restarted: RoomPosition = serde_json::from_str(&body).unwrap();
     assert!(restarted.started > moved.started && restarted.started == restarted.lesson_since);
     assert_eq!(restarted.seq, 4);
+
+    // Done and stuck, marked on either server, counted once for the room.
+    let mark = |n: u8, seq: u64, mark: &str| {
+        (
+            format!("realtime_lab_voter=browser-{n}"),
+            format!(r#"{{"seq":{seq},"mark":"{mark}"}}"#),
+        )
+    };
+    for (server, (voter, body)) in [
+        (&b, mark(1, 4, "done")),
+        (&a, mark(2, 4, "stuck")),
+        (&b, mark(2, 4, "done")),
+        (&a, mark(3, 4, "stuck")),
+    ] {
+        let (status, words) = post(server, "/api/room/pulse", Some(&voter), &body).await;
+        assert_eq!(status, 204, "{words}");
+    }
+    let (voter, body) = mark(4, 3, "done");
+    let (status, _) = post(&b, "/api/room/pulse", Some(&voter), &body).await;
+    assert_eq!(status, 409, "the room is at move 4");
+    loop {
+        let pulse: RoomPulse = data(&next_named(&mut presenter, "pulse").await);
+        if pulse
+            == (RoomPulse {
+                seq: 4,
+                done: 2,
+                stuck: 1,
+            })
+        {
+            break;
+        }
+    }
 
     // A poll asked on B, answered on both; one answer per browser across them.
     let (status, body) = post(

@@ -1,5 +1,5 @@
-//! What a learner asks of the room besides its stream: to join it, and to
-//! answer a poll, once per browser.
+//! What a learner asks of the room besides its stream: to join it, to
+//! answer a poll, and to mark a section done or stuck, once per browser.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 
 use super::{presenter, room_of, Refused, Routes, VOTER_COOKIE};
-use crate::model::room::AnswerAsked;
+use crate::model::room::{AnswerAsked, PulseAsked};
 use crate::realtime::client::ClientAddr;
 
 /// `GET /room`: the join link. Sends the learner to where the room is.
@@ -32,22 +32,62 @@ pub(super) async fn answer(
     if !room.take_answer(client, asked.poll) {
         return Err(Refused::TooManyAnswers(client));
     }
-    let known = presenter::cookie(&headers, VOTER_COOKIE).map(str::to_string);
-    let voter = known
-        .clone()
-        .unwrap_or_else(crate::realtime::ids::random_id);
-    room.answer(&voter, asked).await?;
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    if known.is_none() {
-        let cookie = cookie::Cookie::build((VOTER_COOKIE, voter))
-            .path("/")
-            .http_only(true)
-            .same_site(cookie::SameSite::Lax)
-            .max_age(cookie::time::Duration::days(1))
-            .build();
-        if let Ok(value) = cookie.to_string().parse() {
-            response.headers_mut().insert(header::SET_COOKIE, value);
+    let voter = Voter::of(&headers);
+    room.answer(&voter.id, asked).await?;
+    Ok(voter.answer())
+}
+
+/// `POST /api/room/pulse`: a learner marks the room's section done or
+/// stuck (or takes the mark back), one mark per browser.
+pub(super) async fn pulse(
+    State(routes): State<Routes>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Json(asked): Json<PulseAsked>,
+) -> Result<Response, Refused> {
+    let room = room_of(&routes)?;
+    if !room.marks().take(client, asked.seq) {
+        return Err(Refused::TooManyMarks(client));
+    }
+    let voter = Voter::of(&headers);
+    room.mark(&voter.id, asked).await?;
+    Ok(voter.answer())
+}
+
+/// The browser behind a request: its cookie's id, or a new one to set.
+struct Voter {
+    id: String,
+    new: bool,
+}
+
+impl Voter {
+    fn of(headers: &HeaderMap) -> Voter {
+        match presenter::cookie(headers, VOTER_COOKIE) {
+            Some(id) => Voter {
+                id: id.to_string(),
+                new: false,
+            },
+            None => Voter {
+                id: crate::realtime::ids::random_id(),
+                new: true,
+            },
         }
     }
-    Ok(response)
+
+    /// `204 No Content`, setting the browser's cookie when it had none.
+    fn answer(self) -> Response {
+        let mut response = StatusCode::NO_CONTENT.into_response();
+        if self.new {
+            let cookie = cookie::Cookie::build((VOTER_COOKIE, self.id))
+                .path("/")
+                .http_only(true)
+                .same_site(cookie::SameSite::Lax)
+                .max_age(cookie::time::Duration::days(1))
+                .build();
+            if let Ok(value) = cookie.to_string().parse() {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
 }

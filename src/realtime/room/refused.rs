@@ -19,6 +19,8 @@ pub(crate) enum Refused {
     TooFast,
     /// One address answered too often.
     TooManyAnswers(IpAddr),
+    /// One address marked one section too often.
+    TooManyMarks(IpAddr),
     Room(RoomError),
     /// The room's Redis did not answer.
     Redis(redis::RedisError),
@@ -65,6 +67,10 @@ impl IntoResponse for Refused {
                 StatusCode::TOO_MANY_REQUESTS,
                 format!("{client} has given this poll {ANSWERS_PER_CLIENT} answers, the most one address gives."),
             ),
+            Refused::TooManyMarks(client) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("{client} has marked this section {ANSWERS_PER_CLIENT} times, the most one address does."),
+            ),
             Refused::Room(error) => (room_error_status(&error), sentence(&error.to_string())),
             Refused::Redis(error) => {
                 tracing::warn!("the room's Redis did not answer: {error}");
@@ -85,9 +91,10 @@ impl IntoResponse for Refused {
 fn room_error_status(error: &RoomError) -> StatusCode {
     match error {
         RoomError::NoPoll => StatusCode::NOT_FOUND,
-        RoomError::OtherPoll { .. } | RoomError::Closed | RoomError::Answered => {
-            StatusCode::CONFLICT
-        }
+        RoomError::OtherPoll { .. }
+        | RoomError::Closed
+        | RoomError::Answered
+        | RoomError::MovedOn => StatusCode::CONFLICT,
         RoomError::Full => StatusCode::SERVICE_UNAVAILABLE,
         RoomError::BadName(_)
         | RoomError::BadQuestion

@@ -34,6 +34,8 @@ pub enum RoomError {
     Answered,
     #[error("this poll has taken {MOST_VOTERS} answers, the most it takes")]
     Full,
+    #[error("the presenter has moved on: mark the section the room is at now")]
+    MovedOn,
 }
 
 #[derive(Debug, Default)]

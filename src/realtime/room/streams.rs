@@ -20,7 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::{room_of, Refused, Room, Routes, Said, HEARTBEAT, PRESENTER_GRACE, REPORT_EVERY, TICK};
-use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence};
+use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse};
 use crate::realtime::client::ClientAddr;
 use crate::realtime::fair_share::Share;
 use crate::realtime::limits::too_busy;
@@ -38,6 +38,10 @@ pub fn position_event(position: &RoomPosition) -> Bytes {
 
 pub fn poll_event(poll: &RoomPoll) -> Bytes {
     json_event(event::POLL, poll)
+}
+
+pub fn pulse_event(pulse: &RoomPulse) -> Bytes {
+    json_event(event::PULSE, pulse)
 }
 
 fn json_event(name: &str, data: &impl serde::Serialize) -> Bytes {
@@ -135,6 +139,7 @@ pub(super) async fn presenter_stream(
             Some(audience_event(room.counts().learners)),
             state.position().map(position_event),
             state.poll(true).map(|p| poll_event(&p)),
+            Some(pulse_event(&room.marks().told())),
         ]
     };
     let held = Held {
@@ -220,6 +225,9 @@ pub(super) async fn tick(room: Weak<Room>) {
         }
         if room.answered.swap(false, Ordering::Relaxed) {
             room.tally().await;
+        }
+        if room.pulsed.swap(false, Ordering::Relaxed) {
+            room.tell_pulse().await;
         }
         if counts.presenters > 0 {
             presenter_seen = Some(Instant::now());

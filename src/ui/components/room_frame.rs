@@ -3,9 +3,10 @@
 //! `RoomFollower` island inside fills in what the room's stream says.
 //!
 //! - A learner's strip: whether the page follows the presenter, a switch
-//!   to stop following, a button to jump back, the presenter's absence,
-//!   and the poll when there is one.
-//! - The presenter's strip: the learner count, where the room is, "bring
+//!   to stop following, a button to jump back, "done" and "stuck" for the
+//!   room's section, the presenter's absence, and the poll when there is one.
+//! - The presenter's strip: the learner count, where the room is, how
+//!   many marked its section done or stuck, the timer, "bring
 //!   everyone here", previous and next section, a projector view (large
 //!   type, the join link and its QR code), and polls: typed on the spot or
 //!   one of the lesson's knowledge checks.
@@ -150,6 +151,16 @@ fn learner_controls() -> impl IntoView {
                 "Jump to where the presenter is"
             </button>
         </p>
+        <p class="room-pulse" data-room-pulse hidden>
+            <span>"This section:"</span>
+            <button type="button" class="button" data-room-action="mark" data-mark="done" aria-pressed="false">
+                "I'm done"
+            </button>
+            <button type="button" class="button" data-room-action="mark" data-mark="stuck" aria-pressed="false">
+                "I'm stuck"
+            </button>
+            <span class="room-pulse-note" data-room-pulse-note role="status"></span>
+        </p>
         <p class="room-left" data-room-left hidden role="status">
             "The presenter has left. This page stays where it is, and follows again when they are back."
         </p>
@@ -173,6 +184,10 @@ fn presenter_controls(join_url: String, checks: usize, planned: Planned) -> impl
             <span class="room-status" data-room-status role="status">"Connecting…"</span>
             <span>"Learners following: " <output data-room-count>"0"</output></span>
             <span>"The room is at: " <output data-room-at>"where each learner is"</output></span>
+            <span>
+                "This section: " <output data-room-done>"0"</output> " done, "
+                <output data-room-stuck>"0"</output> " stuck"
+            </span>
         </p>
         <p class="room-controls">
             <button type="button" class="button" data-room-action="prev">"Previous section"</button>

@@ -28,10 +28,11 @@ use std::time::{Duration, Instant};
 
 use super::state::RoomError;
 use super::state::{self, PollChange, MOST_VOTERS};
-use crate::model::room::{AnswerAsked, RoomPoll, RoomPosition};
+use crate::model::room::{AnswerAsked, RoomPoll, RoomPosition, RoomPulse};
 use crate::realtime::stopping::Stopping;
 use scripts::{from_script, Keys, Scripts};
 
+mod pulse;
 mod scripts;
 
 /// How long a server's count stays in the room's after its last report.
@@ -51,6 +52,8 @@ pub enum Heard {
     /// The poll with all its counts (each server hides them from learners
     /// until the reveal).
     Poll(RoomPoll),
+    /// How the room is doing on its section (`super::pulse`).
+    Pulse(RoomPulse),
     Audience(Report),
 }
 
@@ -368,35 +371,4 @@ async fn listen<R: Follower>(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_channel_speaks_the_model() {
-        let said = r#"{"position":{"seq":3,"slug":"event-stream","section":"retry","fresh":true}}"#;
-        let heard: Heard = serde_json::from_str(said).unwrap();
-        assert_eq!(
-            heard,
-            Heard::Position(RoomPosition {
-                seq: 3,
-                slug: "event-stream".into(),
-                section: "retry".into(),
-                fresh: true,
-                lesson_since: 0,
-                started: 0,
-            })
-        );
-        let report = Heard::Audience(Report {
-            server: "a".into(),
-            counts: Counts {
-                learners: 2,
-                presenters: 1,
-            },
-        });
-        let json = serde_json::to_string(&report).unwrap();
-        assert_eq!(
-            json,
-            r#"{"audience":{"server":"a","learners":2,"presenters":1}}"#
-        );
-    }
-}
+mod tests;

@@ -11,6 +11,9 @@ pub struct Keys {
     pub poll: String,
     pub counts: String,
     pub voters: String,
+    /// Each browser's mark ("done", "stuck") and the move they are on.
+    pub marks: String,
+    pub marks_seq: String,
     pub channel: String,
 }
 
@@ -24,6 +27,8 @@ impl Keys {
             poll: key("poll"),
             counts: key("counts"),
             voters: key("voters"),
+            marks: key("marks"),
+            marks_seq: key("marks-seq"),
             channel: key("events"),
         }
     }
@@ -59,6 +64,8 @@ pub struct Scripts {
     pub answer: Script,
     /// KEYS: poll, counts, position. The position and poll, unpublished.
     pub now: Script,
+    /// The learners' marks (`super::pulse`).
+    pub pulse: super::pulse::PulseScripts,
 }
 
 impl Scripts {
@@ -128,6 +135,7 @@ if stored then poll = poll_now(cjson.decode(stored), false) end
 return {redis.call('GET', KEYS[3]) or false, poll}
 "#,
             ),
+            pulse: super::pulse::PulseScripts::new(),
         }
     }
 }

@@ -5,12 +5,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::Element;
 
-use crate::model::room::{RoomPoll, RoomPosition};
+use crate::model::room::{RoomPoll, RoomPosition, RoomPulse};
 use crate::ui::web::EventSourceHandle;
 
 pub const SEEN_KEY: &str = "realtime-lab.room-seen";
 pub const FOLLOW_KEY: &str = "realtime-lab.room-follow";
 pub const ANSWERED_PREFIX: &str = "realtime-lab.room-answered:";
+/// This tab's mark on a move: `seq:done`, `seq:stuck` or `seq:`.
+pub const MARK_KEY: &str = "realtime-lab.room-mark";
 
 /// What the page knows of the room.
 pub struct Live {
@@ -23,6 +25,8 @@ pub struct Live {
     pub follow: bool,
     pub latest: Option<RoomPosition>,
     pub poll: Option<RoomPoll>,
+    /// The room's pulse as last heard (the presenter's page).
+    pub pulse: RoomPulse,
     pub _stream: Option<EventSourceHandle>,
 }
 

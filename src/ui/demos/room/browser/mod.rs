@@ -12,7 +12,7 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, MessageEvent};
 
-use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence};
+use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse};
 use crate::ui::web::{demo_text, handler, parse, EventSourceHandle};
 use live::{Live, Shared, FOLLOW_KEY, SEEN_KEY};
 use moves::{current_section, send_move, step};
@@ -23,6 +23,7 @@ mod live;
 mod moves;
 mod page;
 mod polls;
+mod pulse;
 mod timer;
 
 pub fn attach() {
@@ -39,6 +40,7 @@ pub fn attach() {
         follow: session_get(FOLLOW_KEY).as_deref() != Some("off"),
         latest: None,
         poll: None,
+        pulse: RoomPulse::default(),
         _stream: None,
         root: root.clone(),
         presenter,
@@ -75,6 +77,14 @@ fn open_stream(live: &Shared, url: &str) -> Result<EventSourceHandle, String> {
     stream.on(event::POLL, on(live, on_poll))?;
     stream.on(event::PRESENTER, on(live, on_presence))?;
     stream.on(event::AUDIENCE, on(live, on_audience))?;
+    stream.on(
+        event::PULSE,
+        on(live, |live, data| {
+            if let Some(pulse) = parse::<RoomPulse>(data) {
+                pulse::on_pulse(live, pulse);
+            }
+        }),
+    )?;
     let opened = live.clone();
     stream.on_open(move |_| show_following(&opened.borrow()));
     let failed = live.clone();
@@ -106,6 +116,7 @@ fn on_position(live: &Shared, data: &str) {
     if live.borrow().presenter {
         timer::tick(live);
     }
+    pulse::show_pulse(&live.borrow());
     show_following(&live.borrow());
 }
 
@@ -215,6 +226,7 @@ fn act(live: &Shared, target: &Element) {
     match action.as_str() {
         "jump" => set_follow(live, true),
         "answer" => answer(live, target),
+        "mark" => pulse::mark(live, target),
         "here" => {
             let slug = live.borrow().slug.clone();
             send_move(live, slug, current_section(), false);
