@@ -12,7 +12,9 @@
 //
 // Budgets (brotli 11 sizes; 1 KiB = 1024 bytes):
 //   text-only page (home, every lesson without a demo or a check)  0 bytes of JS files and of wasm;
-//                      inline script ≤ 1024 bytes (the page's protocol, the learner's progress)
+//                      inline script ≤ 1792 bytes, raw (the theme, the page's protocol, the theme
+//                      control, the learner's progress). It was 1024 until the theme control,
+//                      whose two scripts are 720 B raw.
 //   SIZE_BUDGET_DEMO_KIB  default 137  JS + wasm of each lesson with exactly one demo (or
 //                                      none), its knowledge checks included. It was 120 until
 //                                      lesson 8's misbehaving proxy: the lab's lesson then came
@@ -60,8 +62,9 @@ import { startServer } from "./support/server.mjs";
 const KIB = 1024;
 const DEMO_PAGE = "/demos/counter";
 
-// The protocol line (site_header.rs) and the learner's progress (progress.rs).
-const INLINE_SCRIPT_BUDGET = 1024;
+// The theme (app.rs), the protocol line and the theme control (site_header.rs) and
+// the learner's progress (progress.rs).
+const INLINE_SCRIPT_BUDGET = 1792;
 
 const budgets = {
   demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 137),

@@ -19,6 +19,16 @@ use crate::ui::pages::{
     DemoPage, GuidePage, HomePage, LessonPage, NotFound, PresentPage, SearchPage,
 };
 
+/// Applies the theme the learner picked in the header (site_header.rs keeps
+/// it in `localStorage["realtime-lab-theme"]`: `light` or `dark`; none
+/// follows the system) as `data-theme` on `<html>`, which style/main.css
+/// reads, and in the `color-scheme` meta the browser goes by until the
+/// stylesheet is in. It runs in `<head>`, before the stylesheet and before
+/// anything paints, so a page never shows the other theme first. Storage can
+/// throw (blocked, sandboxed): the page then follows the system. Allowed by
+/// the page's CSP through its hash.
+const THEME_SCRIPT: &str = r#"try{let t=localStorage.getItem("realtime-lab-theme");if(t=="light"||t=="dark"){document.documentElement.dataset.theme=t;document.querySelector("meta[name=color-scheme]").content=t}}catch(e){}"#;
+
 /// The document around every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let islands = use_context::<http::request::Parts>()
@@ -38,6 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <script inner_html=THEME_SCRIPT></script>
                 <AutoReload options />
                 {islands.then(|| view! { <IslandScripts /> })}
                 {live_preview.then(|| view! { <LivePreviewScript /> })}

@@ -54,12 +54,15 @@ describe("islands", () => {
           .filter((s) => !/json/.test(s.type)) // data, not code
           .map((s) => s.src || s.textContent.trim().slice(0, 80)),
       );
-      // Inline: the protocol the page arrived over, and the learner's
-      // progress beside each lesson.
+      // Inline: the learner's theme (in <head>), the protocol the page
+      // arrived over, the theme control, and the learner's progress beside
+      // each lesson.
       assert.deepEqual(
         scripts.map((s) => s.slice(0, 40)),
         [
+          'try{let t=localStorage.getItem("realtime',
           "(()=>{let p=performance.getEntriesByType",
+          '(()=>{let g=document.getElementById("the',
           '(()=>{try{let s=localStorage,R="realtime',
         ],
         `${path} has a script of its own`,

@@ -64,10 +64,10 @@ async fn only_pages_with_a_demo_or_a_check_load_the_wasm() {
     let home = get_text(&base).await;
     assert!(
         !home.contains(".wasm") && !home.contains("<script src") && !home.contains("<script type"),
-        "the home page is HTML and CSS, and the inline scripts naming its protocol and showing \
-         the learner's progress"
+        "the home page is HTML and CSS, and the inline scripts applying the learner's theme, \
+         naming its protocol, wiring the theme control and showing the learner's progress"
     );
-    assert_eq!(home.matches("<script").count(), 2, "{home}");
+    assert_eq!(home.matches("<script").count(), 4, "{home}");
     let demo = get_text(&format!("{base}/demos/sse-clock")).await;
     assert!(demo.contains("<leptos-island") && demo.contains(".wasm"));
 }
