@@ -107,7 +107,8 @@ plan_cargo_leptos() {
 # 3. For the tests: Chromium; nginx for end2end/tests/proxy.test.mjs and
 #    redis-server for presenter mode on several servers (tests/it/room_redis.rs,
 #    end2end/tests/room.test.mjs); tshark reads the wire view's .pcapng
-#    (tests/it/wire.rs). The tests start their own nginx and
+#    (tests/it/wire.rs); curl runs the terminal twins' commands as printed
+#    (tests/it/terminal_twins.rs). The tests start their own nginx and
 #    redis-server as this user on loopback ports: the system services are not
 #    used. Debian puts nginx in /usr/sbin, often not on PATH.
 plan_browser_tests() {
@@ -115,6 +116,7 @@ plan_browser_tests() {
     command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || want_apt nginx
     command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || want_apt redis-server
     command -v tshark >/dev/null 2>&1 || want_apt tshark
+    command -v curl >/dev/null 2>&1 || want_apt curl
 }
 
 # Every Debian package at once: one update, one install. A release that has

@@ -19,9 +19,9 @@ const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const spaced = (hex) => (hex || "").replace(/(..)(?!$)/g, "$1 ");
 const TLS_RECORD = 22; // TLS 1.3: 5-byte header, 1-byte type, 16-byte AEAD tag
 
-/** What one record is, in a line. */
-function title(record) {
-	const who = record.from === "client" ? "Your browser →" : "Server →";
+/** What one record is, in a line; `client` names who sent the client's. */
+function title(record, client) {
+	const who = record.from === "client" ? client : "Server →";
 	switch (record.kind) {
 		case "head": return `${who} ${record.start_line}`;
 		case "chunk": return `${who} chunk of ${plural(record.size, "byte")}${record.size === 0 ? " (the last chunk)" : ""}`;
@@ -82,14 +82,14 @@ function fields(record) {
 	}
 }
 
-function item(record) {
+function item(record, client) {
 	const rows = fields(record);
 	const bytes = record.app_bytes
 		? `${plural(record.wire_bytes, "byte")} on the wire, ${record.app_bytes} of them the application's`
 		: `${plural(record.wire_bytes, "byte")} on the wire`;
 	return el("li", { class: `wire-record wire-${record.from}` },
 		el("details", {},
-			el("summary", {}, el("span", { class: "wire-at" }, `${record.at_ms.toFixed(1)} ms`), " ", title(record), el("span", { class: "wire-bytes" }, ` · ${bytes}`)),
+			el("summary", {}, el("span", { class: "wire-at" }, `${record.at_ms.toFixed(1)} ms`), " ", title(record, client), el("span", { class: "wire-bytes" }, ` · ${bytes}`)),
 			el("dl", { class: "wire-fields" }, rows.flatMap(([name, value]) => [el("dt", {}, name), el("dd", {}, el("code", {}, value))])),
 			record.rfc ? el("p", { class: "wire-rfc" }, "Defined in ", el("a", { href: record.href, rel: "noopener" }, record.rfc)) : null));
 }
@@ -172,33 +172,33 @@ function opener(kind, details, tap, say) {
 	return { close: () => socket?.close(), retry: () => request(`/api/lab/ping?tap=${tap}`).catch(() => {}) };
 }
 
-export async function start(details) {
-	const kind = details.dataset.wire;
-	const status = details.querySelector(".wire-status");
-	const list = details.querySelector(".wire-records");
-	const cost = details.querySelector(".wire-cost");
-	const say = (text) => { status.textContent = text; };
+/** A new tap, or `null` after saying why the server refused one. */
+async function newTap(say) {
 	const response = await fetch("/api/wire/taps", { method: "POST" });
-	if (!response.ok) return say(await response.text());
-	const tap = await response.json();
+	if (!response.ok) {
+		say(await response.text());
+		return null;
+	}
+	return response.json();
+}
+
+/**
+ * Follows `tap`'s view: each record into `list` (`client` names who sent the
+ * client's), its progress through `say`, the messages' cost through `cost`;
+ * `waiting` runs when the tap waits for its connection, `reused` when an
+ * HTTP/2 connection was asked to close.
+ */
+function follow(tap, { list, say, cost, client, waiting, reused }) {
 	const records = [];
 	const view = new EventSource(tap.view);
-	let connection = null;
-	view.addEventListener("waiting", () => {
-		if (connection) return;
-		say("Waiting for the connection…");
-		connection = opener(kind, details, tap.id, say);
-	});
-	view.addEventListener("reused", () => {
-		say("Your browser sent the tap on an HTTP/2 connection it already had open; the server asked it to close (GOAWAY) and the request goes again on a new one.");
-		connection?.retry?.();
-	});
+	view.addEventListener("waiting", waiting);
+	view.addEventListener("reused", reused ?? (() => {}));
 	view.addEventListener("record", (event) => {
 		const record = JSON.parse(event.data);
 		records.push(record);
-		list.append(item(record));
+		list.append(item(record, client));
 		say(`${plural(records.length, "record")} from this connection.`);
-		cost.textContent = costLine(records, kind.startsWith("lab"));
+		cost?.(records);
 	});
 	view.addEventListener("closed", (event) => {
 		const { left_out: leftOut } = JSON.parse(event.data);
@@ -209,10 +209,57 @@ export async function start(details) {
 	addEventListener("pagehide", () => {
 		fetch(`/api/wire/taps/${tap.id}`, { method: "DELETE", keepalive: true }).catch(() => {});
 	}, { once: true });
+}
+
+export async function start(details) {
+	const kind = details.dataset.wire;
+	const status = details.querySelector(".wire-status");
+	const costLineEl = details.querySelector(".wire-cost");
+	const say = (text) => { status.textContent = text; };
+	const tap = await newTap(say);
+	if (!tap) return;
+	let connection = null;
+	follow(tap, {
+		list: details.querySelector(".wire-records"),
+		say,
+		cost: (records) => { costLineEl.textContent = costLine(records, kind.startsWith("lab")); },
+		client: "Your browser →",
+		waiting: () => {
+			if (connection) return;
+			say("Waiting for the connection…");
+			connection = opener(kind, details, tap.id, say);
+		},
+		reused: () => {
+			say("Your browser sent the tap on an HTTP/2 connection it already had open; the server asked it to close (GOAWAY) and the request goes again on a new one.");
+			connection?.retry?.();
+		},
+	});
 	const download = details.querySelector(".wire-download");
 	download.href = tap.capture;
 	download.hidden = false;
 	const stop = el("button", { type: "button" }, "Stop");
 	stop.addEventListener("click", () => { connection?.close(); });
 	details.querySelector(".wire-actions").prepend(stop);
+}
+
+/**
+ * A terminal twin's tap: the twin's first command with the tap's id, for
+ * the learner to run; what the terminal's connection carries then shows
+ * under it, as the wire view shows the page's.
+ */
+export async function tapTerminal(twin) {
+	const shown = twin.querySelector("[data-twin-tapped]");
+	const status = shown.querySelector(".wire-status");
+	const say = (text) => { status.textContent = text; };
+	shown.hidden = false;
+	const tap = await newTap(say);
+	if (!tap) return;
+	const command = twin.querySelector("pre code").textContent.trim();
+	shown.querySelector("pre code").textContent = `${command}?tap=${tap.id}`;
+	follow(tap, {
+		list: shown.querySelector(".wire-records"),
+		say,
+		client: "Your terminal →",
+		waiting: () => say(`Waiting for your terminal: run the command above within ${Math.round(tap.unclaimed_ms / 1000)} s.`),
+	});
 }

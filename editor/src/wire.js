@@ -1,6 +1,7 @@
-// The wire view on this page's demos: the view itself (wire-view.js) is
-// fetched the first time a learner opens one, so that a demo page loads
-// nothing more for it until then.
+// The wire view on this page's demos, the terminal twins' taps and the
+// lab's latency waterfall: each one's code (wire-view.js, waterfall.js) is
+// fetched the first time a learner uses it, so that a demo page loads
+// nothing more for them until then.
 let view = null;
 for (const details of document.querySelectorAll("details.wire-view")) {
 	details.addEventListener("toggle", () => {
@@ -8,5 +9,23 @@ for (const details of document.querySelectorAll("details.wire-view")) {
 		details.dataset.started = "1";
 		view ??= import("./wire-view.js");
 		view.then(({ start }) => start(details)).catch((error) => console.error(error));
+	});
+}
+for (const button of document.querySelectorAll("[data-twin-tap]")) {
+	button.addEventListener("click", () => {
+		button.disabled = true;
+		view ??= import("./wire-view.js");
+		view.then(({ tapTerminal }) => tapTerminal(button.closest(".terminal-twin"))).catch((error) => console.error(error));
+	});
+}
+// The lab's latency waterfall (waterfall.js), fetched the first time a learner runs it.
+let waterfall = null;
+for (const details of document.querySelectorAll("details.lab-waterfall")) {
+	const button = details.querySelector("[data-waterfall-run]");
+	button.hidden = false;
+	details.querySelector(".wire-nojs").hidden = true;
+	button.addEventListener("click", () => {
+		waterfall ??= import("./waterfall.js");
+		waterfall.then(({ runWaterfall }) => runWaterfall(details)).catch((error) => console.error(error));
 	});
 }

@@ -108,6 +108,43 @@ describe("the connection lab", () => {
     await context.close();
   });
 
+  test("the latency waterfall: over HTTP/1.1 thirty requests queue on six connections, over HTTP/2 they go out at once on one", async () => {
+    const { page, errors, context } = await openLab(browser, server.url);
+    const waterfall = page.locator("details.lab-waterfall");
+    await waterfall.locator("summary").click();
+    const run = async (latency, lane) => {
+      await waterfall.getByRole("radio", { name: `${latency} ms` }).check();
+      await waterfall.getByRole("radio", { name: lane }).check();
+      await page.evaluate(() => delete document.querySelector("details.lab-waterfall").dataset.result);
+      await waterfall.getByRole("button", { name: "Send 30 requests" }).click();
+      await page.waitForFunction(() => document.querySelector("details.lab-waterfall").dataset.result, null, { timeout: 30_000 });
+      const result = JSON.parse(await waterfall.getAttribute("data-result"));
+      console.log(`# waterfall, ${lane}, ${latency} ms: ${await waterfall.locator(".waterfall-summary").textContent()}`);
+      return result;
+    };
+    // HTTP/1.1 at 200 ms: at most six connections, so one carried five
+    // requests or more, one after another, each held 200 ms by the server.
+    const h1 = await run(200, "HTTP/1.1");
+    assert.equal(h1.rows.length, 30);
+    assert.ok(h1.rows.every((r) => r.protocol === "HTTP/1.1"));
+    assert.ok(h1.connections <= 6, `${h1.connections} connections`);
+    const perConnection = new Map();
+    for (const r of h1.rows) perConnection.set(r.connection, (perConnection.get(r.connection) ?? 0) + 1);
+    const busiest = Math.max(...perConnection.values());
+    assert.ok(busiest >= 5, `the busiest connection carried ${busiest}`);
+    assert.ok(Math.max(...h1.rows.map((r) => r.first)) >= 5 * 200, "the last answer is five round trips in at least");
+    assert.ok(h1.rows.some((r) => r.sent - r.asked >= 200), "some requests waited for a connection (grey)");
+    // HTTP/2 at 1000 ms: one connection, and every request went out before
+    // the first answer came back: none waited for another.
+    const h2 = await run(1000, "HTTP/2");
+    assert.equal(h2.connections, 1);
+    assert.ok(h2.rows.every((r) => r.protocol === "HTTP/2"));
+    assert.ok(Math.max(...h2.rows.map((r) => r.sent)) < Math.min(...h2.rows.map((r) => r.first)), "all thirty sent before any answer");
+    assert.equal(await waterfall.locator("svg rect.waterfall-sent").count(), 30);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("over HTTP/2, 8 streams all open on one connection", async () => {
     const { page, errors, context } = await openLab(browser, server.url);
     await page.getByRole("radio", { name: "HTTP/2" }).check();

@@ -5,6 +5,7 @@
 // the lab's HTTP/2 lane, SETTINGS and a WebSocket inside HTTP/2.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 
 import { startServer } from "../support/server.mjs";
 import { collectErrors, launchBrowser, runAxe } from "../support/browser.mjs";
@@ -53,6 +54,37 @@ describe("the wire view", () => {
     await server?.stop();
   });
 
+  test("the clock's terminal twin: its commands name this server, and a tapped curl shows up decoded under it", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`${server.url}/demos/sse-clock`);
+    const twin = page.locator("details.terminal-twin");
+    await twin.locator("summary").click();
+    const first = (await twin.locator("pre code").first().textContent()).trim();
+    assert.equal(first, `curl -N ${server.url}/api/clock`);
+    assert.equal(await twin.getByRole("button", { name: "Copy this code" }).count(), 2, "each command has its copy button");
+
+    await twin.getByRole("button", { name: "Show my terminal's bytes" }).click();
+    const tapped = twin.locator("[data-twin-tapped] pre code");
+    await page.waitForFunction(() => /\?tap=/.test(document.querySelector("[data-twin-tapped] pre code").textContent), null, { timeout: 5_000 });
+    const command = (await tapped.textContent()).trim();
+    assert.match(command, new RegExp(`^curl -N ${server.url}/api/clock\\?tap=[\\w-]+$`));
+    await twin.locator(".wire-status").filter({ hasText: "Waiting for your terminal" }).waitFor({ timeout: 5_000 });
+    const output = await new Promise((resolve) =>
+      execFile("sh", ["-c", `${command} --max-time 3 --silent`], (_, stdout) => resolve(stdout)),
+    );
+    assert.match(output, /event: tick/);
+    const records = twin.locator(".wire-record summary");
+    await records.nth(2).waitFor({ timeout: 5_000 });
+    const lines = await records.allTextContents();
+    assert.match(lines[0], /Your terminal → GET \/api\/clock\?tap=\S+ HTTP\/1\.1/);
+    assert.match(lines[1], /Server → HTTP\/1\.1 200 OK/);
+    assert.ok(lines.slice(2).some((line) => /Server → chunk of \d+ bytes/.test(line)), lines.join("\n"));
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test("on the echo: the learner sends a message and reads its masking key and unmasked text", async () => {
     const context = await browser.newContext({ bypassCSP: true }); // for axe's script
     const page = await context.newPage();
@@ -60,7 +92,7 @@ describe("the wire view", () => {
     const view = await openWire(page, server.url, "/demos/ws-echo", "echo");
     await view.locator(".wire-actions input").fill("hello wire");
     await view.getByRole("button", { name: "Send" }).click();
-    await page.waitForFunction(() => /Server → WebSocket text frame/.test(document.querySelector(".wire-records").textContent), null, { timeout: 10_000 });
+    await page.waitForFunction(() => /Server → WebSocket text frame/.test(document.querySelector(".wire-view .wire-records").textContent), null, { timeout: 10_000 });
     const keys = await fieldsOf(view, "Your browser → WebSocket text frame, masked", "masking key");
     const texts = await fieldsOf(view, "Your browser → WebSocket text frame, masked", "payload unmasked");
     assert.equal(texts.at(-1), "hello wire");
@@ -69,7 +101,7 @@ describe("the wire view", () => {
     assert.notEqual(sent.at(-1), "68 65 6c 6c 6f 20 77 69 72 65", "the bytes on the wire are masked");
     assert.match(await view.locator(".wire-cost").textContent(), /10 bytes of the application's, 12 on the wire/);
     await view.getByRole("button", { name: "Close with 4000" }).click();
-    await page.waitForFunction(() => /connection ended/.test(document.querySelector(".wire-status").textContent), null, { timeout: 10_000 });
+    await page.waitForFunction(() => /connection ended/.test(document.querySelector(".wire-view .wire-status").textContent), null, { timeout: 10_000 });
     const close = await fieldsOf(view, "Your browser → WebSocket close frame", "close code and reason");
     assert.equal(close[0], '4000 "done with the wire view"');
     assert.match(await view.locator(".wire-download").getAttribute("href"), /^\/api\/wire\/taps\/[^/]+\/capture\.pcapng$/);
@@ -82,7 +114,7 @@ describe("the wire view", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const view = await openWire(page, server.url, "/demos/sse-clock", "clock");
-    await page.waitForFunction(() => document.querySelectorAll(".wire-record summary").length >= 4, null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll(".wire-view .wire-record summary").length >= 4, null, { timeout: 15_000 });
     const lines = await fieldsOf(view, "Server → chunk of", "size line");
     const data = await fieldsOf(view, "Server → chunk of", "data");
     assert.ok(lines.length >= 1);
@@ -114,7 +146,7 @@ describe("the wire view", () => {
     const context = await browser.newContext({ bypassCSP: true }); // for axe's script
     const page = await context.newPage();
     const view = await openWire(page, server.url, "/demos/connection-lab", "lab-h2");
-    await page.waitForFunction(() => /carrying 1 WebSocket frame/.test(document.querySelector(".wire-records").textContent), null, { timeout: 20_000 });
+    await page.waitForFunction(() => /carrying 1 WebSocket frame/.test(document.querySelector(".wire-view .wire-records").textContent), null, { timeout: 20_000 });
     const text = await view.locator(".wire-records").textContent();
     assert.match(text, /Your browser → HTTP\/2 connection preface/);
     const connect = await fieldsOf(view, "Server → SETTINGS", "SETTINGS_ENABLE_CONNECT_PROTOCOL");

@@ -77,6 +77,8 @@ struct Opened {
     view: String,
     capture: String,
     capture_bytes: usize,
+    /// How long the tap waits for a connection to name it.
+    unclaimed_ms: u128,
 }
 
 async fn open_handler(State(routes): State<Routes>, ClientAddr(client): ClientAddr) -> Response {
@@ -87,6 +89,7 @@ async fn open_handler(State(routes): State<Routes>, ClientAddr(client): ClientAd
                 view: format!("/api/wire/taps/{id}/view"),
                 capture: format!("/api/wire/taps/{id}/capture.pcapng"),
                 capture_bytes: routes.taps.settings().capture_bytes,
+                unclaimed_ms: routes.taps.settings().unclaimed.as_millis(),
                 id,
             }),
         )

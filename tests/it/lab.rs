@@ -220,6 +220,53 @@ async fn a_ping_names_the_connection_its_stream_shares() {
     );
 }
 
+/// `?delay=` holds a ping's answer (and a stream's head) that long, as a
+/// far server would; past the most, a `400` says the range. The answers
+/// let any origin read their timing, for the waterfall.
+#[tokio::test]
+async fn a_delay_holds_the_answer_and_timing_is_readable() {
+    let lab = serve_lab(RealtimeSettings::default()).await;
+    let client = tls_client(true);
+    let asked = std::time::Instant::now();
+    let response = client
+        .get(format!(
+            "{}/api/lab/ping?delay=300&run=x&n=1",
+            lab.http1_lane
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(asked.elapsed() >= Duration::from_millis(300));
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["timing-allow-origin"], "*");
+    let asked = std::time::Instant::now();
+    let (_, _events) = open_stream_delayed(&client, &lab.http1_lane, 200).await;
+    assert!(asked.elapsed() >= Duration::from_millis(200));
+    let too_long = client
+        .get(format!("{}/api/lab/ping?delay=60000", lab.http1_lane))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_long.status(), 400);
+    assert!(too_long.text().await.unwrap().contains("0 to 2000 ms"));
+}
+
+async fn open_stream_delayed(
+    client: &reqwest::Client,
+    lane: &str,
+    delay: u64,
+) -> (LabHello, Events) {
+    let response = client
+        .get(format!("{lane}/api/lab/stream?label=late&delay={delay}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mut events = response.bytes_stream().boxed().eventsource();
+    let hello = next_event(&mut events).await;
+    (serde_json::from_str(&hello.data).unwrap(), events)
+}
+
 #[tokio::test]
 async fn odd_labels_are_cut_or_read_lossily_never_a_panic() {
     let lab = serve_lab(RealtimeSettings::default()).await;

@@ -31,4 +31,5 @@ mod room;
 mod room_redis;
 mod search;
 mod site;
+mod terminal_twins;
 mod wire;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::model::course::{DemoName, DemoOptions};
-use crate::ui::components::WireView;
+use crate::ui::components::{TerminalTwin, WireView};
 use crate::ui::demos::frames::*;
 use crate::ui::demos::Counter;
 
@@ -37,6 +37,7 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
             </header>
             {body}
             <WireView name />
+            <TerminalTwin name />
         </section>
     }
 }

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::model::course::{DemoName, DemoOptions, Segment};
 use crate::render::speaker_notes;
 use crate::ui::components::{
-    CodeTabsScript, CopyCodeScript, DemoFrame, ExerciseScript, Presenting,
+    has_twin, CodeTabsScript, CopyCodeScript, DemoFrame, ExerciseScript, Presenting,
 };
 use crate::ui::demos::KnowledgeChecks;
 
@@ -20,9 +20,11 @@ pub fn LessonBody(segments: Vec<Segment>, code_tabs: bool) -> impl IntoView {
     let has_exercises = segments
         .iter()
         .any(|s| matches!(s, Segment::Exercise { .. }));
-    let has_code = segments
-        .iter()
-        .any(|s| matches!(s, Segment::Html(html) if html.contains("<pre class=\"code\"")));
+    let has_code = segments.iter().any(|s| match s {
+        Segment::Html(html) => html.contains("<pre class=\"code\""),
+        Segment::Demo(name, _) => has_twin(*name),
+        _ => false,
+    });
     let mut blocks: Vec<Block> = Vec::new();
     for segment in segments {
         match (segment, blocks.last_mut()) {

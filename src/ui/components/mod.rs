@@ -15,6 +15,7 @@ mod prev_next;
 mod progress;
 mod room_frame;
 mod site_header;
+mod terminal_twin;
 mod toc;
 mod wire_view;
 
@@ -30,5 +31,6 @@ pub use prev_next::PrevNext;
 pub use progress::{LessonProgress, ProgressScript};
 pub use room_frame::{lesson_href, Planned, Presenting, RoomFrame, RoomRole};
 pub use site_header::SiteHeader;
+pub use terminal_twin::{has_twin, TerminalTwin};
 pub use toc::TableOfContents;
 pub use wire_view::WireView;

@@ -3,7 +3,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::model::course::DemoName;
-use crate::ui::components::{DemoFrame, SiteHeader};
+use crate::ui::components::{has_twin, CopyCodeScript, DemoFrame, SiteHeader};
 use crate::ui::pages::NotFound;
 
 /// `/demos/:name`: one live demo on a page of its own, for a projector.
@@ -28,6 +28,7 @@ pub fn DemoPage() -> impl IntoView {
             <h2 class="visually-hidden">"Try it"</h2>
             <DemoFrame name=demo />
             <p><a href="/">"Back to the course path"</a></p>
+            {has_twin(demo).then(|| view! { <CopyCodeScript /> })}
         </main>
     }
     .into_any()

@@ -7,6 +7,9 @@ use super::{ConnectionLab, LabStart};
 use crate::model::course::DemoOptions;
 use crate::realtime::RealtimeState;
 use crate::ui::demos::seam::{give, LabPorts};
+use waterfall::LatencyWaterfall;
+
+mod waterfall;
 
 /// Shows the lab's proxy note when this page came over HTTPS on a port that
 /// is not one of the lanes: this server serves its pages over plain HTTP,
@@ -54,5 +57,6 @@ pub fn ConnectionLabFrame(options: DemoOptions) -> impl IntoView {
     };
     // After the island, whose frame carries the ports the script reads.
     let script = ports.map(|_| view! { <script inner_html=LAB_PROXY_SCRIPT></script> });
-    view! { {note} {island} {script} }
+    let waterfall = ports.map(|ports| view! { <LatencyWaterfall ports /> });
+    view! { {note} {island} {script} {waterfall} }
 }
