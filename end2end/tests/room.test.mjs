@@ -193,6 +193,71 @@ describe("presenter mode", () => {
     await Promise.all([host.context.close(), context.close(), hostAxe.close()]);
   });
 
+  test("learners mark the section done or stuck; the presenter sees the counts, from zero after each move", async () => {
+    // Another lesson than the room is at, so that the learners' pages move.
+    const host = await presenter("websocket-frames");
+    const learners = [await learner(), await learner()];
+    await bringEveryone(host, learners, "websocket-frames");
+    const counts = () => host.page.evaluate(() => [document.querySelector("[data-room-done]").textContent, document.querySelector("[data-room-stuck]").textContent]);
+    const waitCounts = (done, stuck) =>
+      host.page.waitForFunction(
+        ([done, stuck]) => document.querySelector("[data-room-done]").textContent === done && document.querySelector("[data-room-stuck]").textContent === stuck,
+        [String(done), String(stuck)],
+        { timeout: 5_000 },
+      );
+    const done = (l) => l.page.getByRole("button", { name: "I'm done" });
+    const stuck = (l) => l.page.getByRole("button", { name: "I'm stuck" });
+    await done(learners[0]).click();
+    await stuck(learners[1]).click();
+    await waitCounts(1, 1);
+    assert.equal(await done(learners[0]).getAttribute("aria-pressed"), "true");
+    await done(learners[1]).click();
+    await waitCounts(2, 0);
+    await done(learners[0]).click();
+    await waitCounts(1, 0);
+    assert.equal(await done(learners[0]).getAttribute("aria-pressed"), "false", "pressed again: taken back");
+
+    await host.page.getByRole("button", { name: "Next section" }).click();
+    await waitCounts(0, 0);
+    await learners[1].page.waitForFunction(() => document.querySelector("[data-mark=done]").getAttribute("aria-pressed") === "false", null, { timeout: 5_000 });
+    assert.deepEqual(await counts(), ["0", "0"]);
+    for (const l of learners) assert.deepEqual(l.errors, []);
+    assert.deepEqual(host.errors, []);
+    await Promise.all([host.context.close(), ...learners.map((l) => l.context.close())]);
+  });
+
+  test("questions from the room: learners ask and vote once, the presenter marks them answered or hides them", async () => {
+    const host = await presenter("choosing");
+    const learners = [await learner(), await learner()];
+    const open = async (page) => {
+      const box = page.locator("details.room-questions");
+      if (!(await box.evaluate((d) => d.open))) await box.locator("summary").click();
+      return box;
+    };
+    const [mine, theirs] = await Promise.all(learners.map((l) => open(l.page)));
+    await mine.getByLabel("Your question").fill("Is long polling ever the better choice?");
+    await mine.getByRole("button", { name: "Send the question" }).click();
+    await mine.getByText("Question sent").waitFor({ timeout: 5_000 });
+    await theirs.getByText("Is long polling ever the better choice?").waitFor({ timeout: 5_000 });
+    await theirs.getByRole("button", { name: "Vote (0)" }).click();
+    await theirs.getByRole("button", { name: "Vote (1)" }).waitFor({ timeout: 5_000 });
+    assert.equal(await theirs.getByRole("button", { name: "Vote (1)" }).getAttribute("aria-pressed"), "true");
+    assert.ok(await theirs.getByRole("button", { name: "Vote (1)" }).isDisabled(), "one vote per browser");
+    await mine.getByRole("button", { name: "Vote (1)" }).click();
+
+    const hostBox = await open(host.page);
+    await hostBox.getByText("2 votes").waitFor({ timeout: 5_000 });
+    await hostBox.getByRole("button", { name: "Answered" }).click();
+    await theirs.locator("li[data-state=answered]").waitFor({ timeout: 5_000 });
+    await hostBox.getByRole("button", { name: "Hide" }).click();
+    await theirs.locator("li").first().waitFor({ state: "detached", timeout: 5_000 });
+    assert.equal(await mine.locator("li").count(), 0, "a hidden question leaves every learner's list");
+    await hostBox.locator("li[data-state=hidden]").waitFor();
+    for (const l of learners) assert.deepEqual(l.errors, []);
+    assert.deepEqual(host.errors, []);
+    await Promise.all([host.context.close(), ...learners.map((l) => l.context.close())]);
+  });
+
   test("speaker notes on the presenter's page only, hidden on the projector; the timer counts the lesson and the workshop down", async () => {
     const host = await presenter("event-stream");
     const notes = host.page.locator(".speaker-notes");

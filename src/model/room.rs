@@ -102,6 +102,65 @@ pub struct RoomPulse {
     pub stuck: u32,
 }
 
+/// A learner's question to the room (`POST /api/room/questions`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionAsked {
+    pub text: String,
+}
+
+/// A learner's vote for a question (`POST /api/room/questions/vote`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionVote {
+    pub id: u64,
+}
+
+/// What the presenter does with a question (`POST /api/room/questions/mark`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionMark {
+    pub id: u64,
+    pub mark: QuestionState,
+}
+
+/// A question's state, as the presenter sets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionState {
+    Open,
+    Answered,
+    /// Out of the learners' list (the presenter's list keeps it).
+    Hidden,
+}
+
+/// One question from the room, with its votes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomQuestion {
+    pub id: u64,
+    pub text: String,
+    pub votes: u32,
+    pub state: QuestionState,
+}
+
+/// The room's questions (`event: questions`): learners get those not
+/// hidden, the presenter all, in the order asked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomQuestions {
+    pub questions: Vec<RoomQuestion>,
+}
+
+impl RoomQuestions {
+    /// What a learner's stream shows: the questions not hidden.
+    pub fn for_learners(&self) -> RoomQuestions {
+        RoomQuestions {
+            questions: self
+                .questions
+                .iter()
+                .filter(|q| q.state != QuestionState::Hidden)
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
 /// How many learners follow, on the presenter's stream (`event: audience`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomAudience {
@@ -131,6 +190,7 @@ pub mod event {
     pub const AUDIENCE: &str = "audience";
     pub const PRESENTER: &str = "presenter";
     pub const PULSE: &str = "pulse";
+    pub const QUESTIONS: &str = "questions";
 }
 
 /// The most of a poll, and of a move's names: what one presenter can make
@@ -142,6 +202,12 @@ pub mod bounds {
     pub const MAX_OPTIONS: usize = 6;
     /// A lesson slug or a heading id.
     pub const NAME_CHARS: usize = 120;
+    /// A learner's question.
+    pub const QUESTION_TEXT_CHARS: usize = 280;
+    /// Questions one room holds.
+    pub const MOST_QUESTIONS: usize = 200;
+    /// Seconds between two questions from one browser.
+    pub const QUESTION_EVERY_SECS: u64 = 10;
 }
 
 #[cfg(test)]

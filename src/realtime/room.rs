@@ -30,6 +30,7 @@
 mod learners;
 mod presenter;
 mod pulse;
+mod questions;
 mod redis_side;
 mod refused;
 mod state;
@@ -117,6 +118,10 @@ pub struct Room {
     /// the ticker last told the presenter.
     marks: Mutex<pulse::Marks>,
     pulsed: AtomicBool,
+    /// Questions from the room, and whether they changed since the ticker
+    /// last sent them.
+    questions: Mutex<questions::Asked>,
+    questioned: AtomicBool,
     answers_by_client: Mutex<(u64, HashMap<IpAddr, u32>)>,
     actions: Mutex<VecDeque<Instant>>,
     /// The room's Redis, when several servers are one room.
@@ -161,6 +166,8 @@ impl Room {
             answered: AtomicBool::new(false),
             marks: Mutex::default(),
             pulsed: AtomicBool::new(false),
+            questions: Mutex::default(),
+            questioned: AtomicBool::new(false),
             answers_by_client: Mutex::default(),
             actions: Mutex::default(),
             shared,
@@ -307,6 +314,7 @@ impl Room {
                 });
             }
             Heard::Pulse(pulse) => self.heard_pulse(pulse),
+            Heard::Questions(list) => self.heard_questions(list),
             Heard::Audience(report) => {
                 if let Some(shared) = &self.shared {
                     shared.heard_report(report);
@@ -392,6 +400,9 @@ pub fn router(routes: Routes) -> Router {
         .route("/api/room/events", get(streams::learner_stream))
         .route("/api/room/answer", post(learners::answer))
         .route("/api/room/pulse", post(learners::pulse))
+        .route("/api/room/questions", post(learners::ask))
+        .route("/api/room/questions/vote", post(learners::vote))
+        .route("/api/room/questions/mark", post(presenter::mark_question))
         .route("/api/room/presenter/events", get(streams::presenter_stream))
         .route("/api/room/position", post(presenter::move_room))
         .route("/api/room/poll", post(presenter::ask))

@@ -7,7 +7,9 @@ use crate::common::room::{
 use crate::common::{built_site_root, client, client_from, manifest_dir, serve_with};
 use eventsource_stream::Event;
 use futures_util::StreamExt;
-use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse};
+use realtime_lab::model::room::{
+    QuestionState, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse, RoomQuestions,
+};
 use realtime_lab::realtime::room::{RoomSettings, PRESENTER_GRACE};
 use realtime_lab::realtime::RealtimeSettings;
 use std::time::Duration;
@@ -502,4 +504,104 @@ async fn until(presenter: &mut crate::common::room::Events, wanted: RoomPulse) {
             return;
         }
     }
+}
+
+/// Questions from the room: asked at a browser's pace, voted once per
+/// browser, marked by the presenter; learners never see a hidden one.
+#[tokio::test]
+async fn questions_are_asked_voted_and_marked_and_hidden_ones_stay_hidden() {
+    let base = serve_room(None).await;
+    let cookie = log_in(&base).await;
+    let mut presenter = open(
+        format!("{base}/api/room/presenter/events"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+    let mut on_learner = learner(&base).await;
+    let voter = |n: u8| format!("realtime_lab_voter=browser-{n}");
+    let send = |path: &'static str, who: String, body: String| {
+        let base = base.clone();
+        async move { post(&base, path, Some(&who), &body).await }
+    };
+    let ask = |n: u8, text: &str| {
+        send(
+            "/api/room/questions",
+            voter(n),
+            format!(r#"{{"text":"{text}"}}"#),
+        )
+    };
+    let vote = |n: u8, id: u64| {
+        send(
+            "/api/room/questions/vote",
+            voter(n),
+            format!(r#"{{"id":{id}}}"#),
+        )
+    };
+
+    assert_eq!(ask(1, "Why not long polling?").await.0, 204);
+    let (status, words) = ask(1, "And WebTransport?").await;
+    assert_eq!(status, 429, "one question every 10 s: {words}");
+    assert_eq!(ask(2, "Does HTTP/3 change the six?").await.0, 204);
+    let (status, words) = ask(3, "   ").await;
+    assert_eq!(status, 400, "{words}");
+    for n in [2, 3] {
+        assert_eq!(vote(n, 1).await.0, 204);
+    }
+    assert_eq!(vote(2, 1).await.0, 409, "once per browser");
+    assert_eq!(vote(2, 99).await.0, 404);
+
+    let mark = |id: u64, state: &str| {
+        send(
+            "/api/room/questions/mark",
+            cookie.clone(),
+            format!(r#"{{"id":{id},"mark":"{state}"}}"#),
+        )
+    };
+    let (status, _) = send(
+        "/api/room/questions/mark",
+        voter(1),
+        r#"{"id":1,"mark":"hidden"}"#.into(),
+    )
+    .await;
+    assert_eq!(status, 403, "only the presenter marks");
+    assert_eq!(mark(2, "hidden").await.0, 204);
+    assert_eq!(mark(1, "answered").await.0, 204);
+
+    let seen = |list: &RoomQuestions| {
+        list.questions
+            .iter()
+            .map(|q| (q.id, q.votes, q.state))
+            .collect::<Vec<_>>()
+    };
+    let wanted_by_presenter = vec![
+        (1, 2, QuestionState::Answered),
+        (2, 0, QuestionState::Hidden),
+    ];
+    loop {
+        let list: RoomQuestions =
+            serde_json::from_str(&next_named(&mut presenter, "questions").await.data).unwrap();
+        if seen(&list) == wanted_by_presenter {
+            assert_eq!(list.questions[0].text, "Why not long polling?");
+            break;
+        }
+    }
+    loop {
+        let list: RoomQuestions =
+            serde_json::from_str(&next_named(&mut on_learner, "questions").await.data).unwrap();
+        assert!(
+            list.questions
+                .iter()
+                .all(|q| q.state != QuestionState::Hidden),
+            "{list:?}"
+        );
+        if seen(&list) == vec![(1, 2, QuestionState::Answered)] {
+            break;
+        }
+    }
+    // A page that opens later starts with the list.
+    let mut late = learner(&base).await;
+    let list: RoomQuestions =
+        serde_json::from_str(&next_named(&mut late, "questions").await.data).unwrap();
+    assert_eq!(seen(&list), vec![(1, 2, QuestionState::Answered)]);
 }

@@ -4,7 +4,9 @@
 //! sessions.
 
 use crate::common::room::{learner, log_in, next_named, open, post, serve_room, serve_room_with};
-use realtime_lab::model::room::{RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse};
+use realtime_lab::model::room::{
+    QuestionState, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse, RoomQuestions,
+};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -195,6 +197,73 @@ async fn two_servers_are_one_room_moves_counts_presence_and_one_poll() {
                 stuck: 1,
             })
         {
+            break;
+        }
+    }
+
+    // A question asked on B, voted on A and B, hidden on A: every stream
+    // hears the list, and B's learner never sees the hidden one.
+    let (voter5, _) = mark(5, 0, "");
+    let ask = r#"{"text":"Does Redis see every vote?"}"#;
+    assert_eq!(
+        post(&b, "/api/room/questions", Some(&voter5), ask).await.0,
+        204
+    );
+    let again = r#"{"text":"And from the other server?"}"#;
+    let (status, _) = post(&a, "/api/room/questions", Some(&voter5), again).await;
+    assert_eq!(
+        status, 429,
+        "one question every 10 s per browser, across servers"
+    );
+    let (voter6, _) = mark(6, 0, "");
+    let other = r#"{"text":"Off topic"}"#;
+    assert_eq!(
+        post(&a, "/api/room/questions", Some(&voter6), other)
+            .await
+            .0,
+        204
+    );
+    for (server, n) in [(&a, 1), (&b, 2)] {
+        let (voter, _) = mark(n, 0, "");
+        let (status, words) = post(
+            server,
+            "/api/room/questions/vote",
+            Some(&voter),
+            r#"{"id":1}"#,
+        )
+        .await;
+        assert_eq!(status, 204, "{words}");
+    }
+    let (voter1, _) = mark(1, 0, "");
+    let (status, _) = post(&b, "/api/room/questions/vote", Some(&voter1), r#"{"id":1}"#).await;
+    assert_eq!(status, 409, "voted on A already");
+    let (status, _) = post(
+        &a,
+        "/api/room/questions/mark",
+        Some(&cookie),
+        r#"{"id":2,"mark":"hidden"}"#,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let seen = |list: RoomQuestions| {
+        list.questions
+            .iter()
+            .map(|q| (q.id, q.votes, q.state))
+            .collect::<Vec<_>>()
+    };
+    loop {
+        let list: RoomQuestions = data(&next_named(&mut presenter, "questions").await);
+        if seen(list) == vec![(1, 2, QuestionState::Open), (2, 0, QuestionState::Hidden)] {
+            break;
+        }
+    }
+    loop {
+        let list: RoomQuestions = data(&next_named(&mut on_b, "questions").await);
+        assert!(list
+            .questions
+            .iter()
+            .all(|q| q.state != QuestionState::Hidden));
+        if seen(list) == vec![(1, 2, QuestionState::Open)] {
             break;
         }
     }

@@ -1,5 +1,6 @@
 //! What a learner asks of the room besides its stream: to join it, to
-//! answer a poll, and to mark a section done or stuck, once per browser.
+//! answer a poll, to mark a section done or stuck, and to ask and vote for
+//! questions, once per browser.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -7,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 
 use super::{presenter, room_of, Refused, Routes, VOTER_COOKIE};
-use crate::model::room::{AnswerAsked, PulseAsked};
+use crate::model::room::{AnswerAsked, PulseAsked, QuestionAsked, QuestionVote};
 use crate::realtime::client::ClientAddr;
 
 /// `GET /room`: the join link. Sends the learner to where the room is.
@@ -51,6 +52,33 @@ pub(super) async fn pulse(
     }
     let voter = Voter::of(&headers);
     room.mark(&voter.id, asked).await?;
+    Ok(voter.answer())
+}
+
+/// `POST /api/room/questions`: a learner's question to the room.
+pub(super) async fn ask(
+    State(routes): State<Routes>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Json(asked): Json<QuestionAsked>,
+) -> Result<Response, Refused> {
+    let room = room_of(&routes)?;
+    let voter = Voter::of(&headers);
+    room.ask_question(&voter.id, client, asked).await?;
+    Ok(voter.answer())
+}
+
+/// `POST /api/room/questions/vote`: one vote per browser for a question.
+pub(super) async fn vote(
+    State(routes): State<Routes>,
+    ClientAddr(client): ClientAddr,
+    headers: HeaderMap,
+    Json(vote): Json<QuestionVote>,
+) -> Result<Response, Refused> {
+    let room = room_of(&routes)?;
+    room.asked().may_vote(client)?;
+    let voter = Voter::of(&headers);
+    room.vote(&voter.id, vote).await?;
     Ok(voter.answer())
 }
 

@@ -17,7 +17,7 @@ use ring::hmac;
 use std::sync::Arc;
 
 use super::{room_of, PollChange, Refused, Room, Routes};
-use crate::model::room::{MoveAsked, PollAsked, RoomPoll, RoomPosition};
+use crate::model::room::{MoveAsked, PollAsked, QuestionMark, RoomPoll, RoomPosition};
 use crate::realtime::ids::{hex, unhex};
 
 /// The presenter's cookie.
@@ -152,6 +152,17 @@ pub(super) async fn close(
     headers: HeaderMap,
 ) -> Result<Json<RoomPoll>, Refused> {
     change_poll(&routes, &headers, PollChange::Close).await
+}
+
+/// `POST /api/room/questions/mark`: a question answered, hidden, or open again.
+pub(super) async fn mark_question(
+    State(routes): State<Routes>,
+    headers: HeaderMap,
+    Json(mark): Json<QuestionMark>,
+) -> Result<StatusCode, Refused> {
+    let room = presenting(&routes, &headers)?;
+    room.mark_question(mark).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A presenter's change to the poll, made and sent to every stream.

@@ -21,6 +21,9 @@ pub(crate) enum Refused {
     TooManyAnswers(IpAddr),
     /// One address marked one section too often.
     TooManyMarks(IpAddr),
+    /// One address asked too many questions, or voted too often.
+    TooManyQuestions(IpAddr),
+    TooManyVotes(IpAddr),
     Room(RoomError),
     /// The room's Redis did not answer.
     Redis(redis::RedisError),
@@ -71,6 +74,14 @@ impl IntoResponse for Refused {
                 StatusCode::TOO_MANY_REQUESTS,
                 format!("{client} has marked this section {ANSWERS_PER_CLIENT} times, the most one address does."),
             ),
+            Refused::TooManyQuestions(client) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("{client} has asked this server {ANSWERS_PER_CLIENT} questions, the most one address asks."),
+            ),
+            Refused::TooManyVotes(client) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("{client} has voted {} times on this server, the most one address votes.", ANSWERS_PER_CLIENT * 10),
+            ),
             Refused::Room(error) => (room_error_status(&error), sentence(&error.to_string())),
             Refused::Redis(error) => {
                 tracing::warn!("the room's Redis did not answer: {error}");
@@ -94,12 +105,16 @@ fn room_error_status(error: &RoomError) -> StatusCode {
         RoomError::OtherPoll { .. }
         | RoomError::Closed
         | RoomError::Answered
-        | RoomError::MovedOn => StatusCode::CONFLICT,
-        RoomError::Full => StatusCode::SERVICE_UNAVAILABLE,
+        | RoomError::MovedOn
+        | RoomError::Voted => StatusCode::CONFLICT,
+        RoomError::Full | RoomError::TooManyQuestions => StatusCode::SERVICE_UNAVAILABLE,
+        RoomError::AskedTooSoon => StatusCode::TOO_MANY_REQUESTS,
+        RoomError::NoQuestion(_) => StatusCode::NOT_FOUND,
         RoomError::BadName(_)
         | RoomError::BadQuestion
         | RoomError::BadOptions
-        | RoomError::BadChoice(_) => StatusCode::BAD_REQUEST,
+        | RoomError::BadChoice(_)
+        | RoomError::BadQuestionText => StatusCode::BAD_REQUEST,
     }
 }
 

@@ -36,6 +36,22 @@ pub enum RoomError {
     Full,
     #[error("the presenter has moved on: mark the section the room is at now")]
     MovedOn,
+    #[error("a question has 1 to {max} characters", max = bounds::QUESTION_TEXT_CHARS)]
+    BadQuestionText,
+    #[error(
+        "one question every {} seconds from a browser: wait a moment",
+        bounds::QUESTION_EVERY_SECS
+    )]
+    AskedTooSoon,
+    #[error(
+        "the room holds {} questions, the most it takes: the presenter hides some",
+        bounds::MOST_QUESTIONS
+    )]
+    TooManyQuestions,
+    #[error("there is no question {0} in the room")]
+    NoQuestion(u64),
+    #[error("this browser has voted for this question already")]
+    Voted,
 }
 
 #[derive(Debug, Default)]

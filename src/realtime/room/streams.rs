@@ -20,7 +20,9 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::OwnedSemaphorePermit;
 
 use super::{room_of, Refused, Room, Routes, Said, HEARTBEAT, PRESENTER_GRACE, REPORT_EVERY, TICK};
-use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse};
+use crate::model::room::{
+    event, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse, RoomQuestions,
+};
 use crate::realtime::client::ClientAddr;
 use crate::realtime::fair_share::Share;
 use crate::realtime::limits::too_busy;
@@ -42,6 +44,10 @@ pub fn poll_event(poll: &RoomPoll) -> Bytes {
 
 pub fn pulse_event(pulse: &RoomPulse) -> Bytes {
     json_event(event::PULSE, pulse)
+}
+
+pub fn questions_event(questions: &RoomQuestions) -> Bytes {
+    json_event(event::QUESTIONS, questions)
 }
 
 fn json_event(name: &str, data: &impl serde::Serialize) -> Bytes {
@@ -109,7 +115,13 @@ pub(super) async fn learner_stream(
         });
         let poll = state.poll(false).map(|p| poll_event(&p));
         let present = room.present.load(Ordering::Relaxed);
-        [Some(presence_event(present)), position, poll]
+        let questions = questions_event(&room.asked().list().for_learners());
+        [
+            Some(presence_event(present)),
+            position,
+            poll,
+            Some(questions),
+        ]
     };
     let held = Held {
         _counted: Counted::new(room.clone(), |r| &r.learners),
@@ -140,6 +152,7 @@ pub(super) async fn presenter_stream(
             state.position().map(position_event),
             state.poll(true).map(|p| poll_event(&p)),
             Some(pulse_event(&room.marks().told())),
+            Some(questions_event(room.asked().list())),
         ]
     };
     let held = Held {
@@ -228,6 +241,9 @@ pub(super) async fn tick(room: Weak<Room>) {
         }
         if room.pulsed.swap(false, Ordering::Relaxed) {
             room.tell_pulse().await;
+        }
+        if room.questioned.swap(false, Ordering::Relaxed) {
+            room.tell_questions().await;
         }
         if counts.presenters > 0 {
             presenter_seen = Some(Instant::now());

@@ -50,7 +50,7 @@ pub struct Planned {
 
 /// Words the island shows now and then, here so they are not in the
 /// WebAssembly (read by `demo_text`).
-const TEXTS: [(&str, &str); 10] = [
+const TEXTS: [(&str, &str); 16] = [
     (
         "room-following",
         "Following the presenter: this page moves with the room.",
@@ -82,6 +82,15 @@ const TEXTS: [(&str, &str); 10] = [
         "A poll needs a question and at least two options, one per line.",
     ),
     ("room-clock-waiting", "not started"),
+    (
+        "room-question-sent",
+        "Question sent: it is on the list below.",
+    ),
+    ("room-question-vote", "Vote ({votes})"),
+    ("room-question-votes", "{votes} votes"),
+    ("room-question-answered", "Answered"),
+    ("room-question-hide", "Hide"),
+    ("room-question-open", "Open again"),
 ];
 
 #[component]
@@ -133,6 +142,7 @@ pub fn RoomFrame(
                     <button type="button" class="button" data-room-action="close">"Close the poll"</button>
                 </p>
             </section>
+            {questions(kind == "presenter")}
             <RoomFollower />
             <div hidden>{texts}</div>
         </aside>
@@ -225,6 +235,30 @@ fn presenter_controls(join_url: String, checks: usize, planned: Planned) -> impl
             <div class="room-qr" role="img" aria-label="QR code of the join link" inner_html=qr></div>
             <p class="room-join">"Join at " <strong>{join_url}</strong></p>
         </div>
+    }
+}
+
+/// Questions from the room: a learner asks and votes, the presenter marks
+/// them; the island fills the list from the room's stream.
+fn questions(presenter: bool) -> impl IntoView {
+    let form = (!presenter).then(|| {
+        view! {
+            <form class="room-question-form" data-room-question-form>
+                <label>
+                    "Your question"
+                    <textarea data-room-question-text rows="2" maxlength="280"></textarea>
+                </label>
+                <button type="submit" class="button" data-room-action="ask-question">"Send the question"</button>
+            </form>
+        }
+    });
+    view! {
+        <details class="room-questions">
+            <summary>"Questions from the room (" <output data-room-question-count>"0"</output> ")"</summary>
+            {form}
+            <p class="room-question-note" data-room-question-note role="status"></p>
+            <ol class="room-question-list" data-room-question-list></ol>
+        </details>
     }
 }
 

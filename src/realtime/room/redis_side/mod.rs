@@ -28,11 +28,12 @@ use std::time::{Duration, Instant};
 
 use super::state::RoomError;
 use super::state::{self, PollChange, MOST_VOTERS};
-use crate::model::room::{AnswerAsked, RoomPoll, RoomPosition, RoomPulse};
+use crate::model::room::{AnswerAsked, RoomPoll, RoomPosition, RoomPulse, RoomQuestions};
 use crate::realtime::stopping::Stopping;
 use scripts::{from_script, Keys, Scripts};
 
 mod pulse;
+mod questions;
 mod scripts;
 
 /// How long a server's count stays in the room's after its last report.
@@ -54,6 +55,8 @@ pub enum Heard {
     Poll(RoomPoll),
     /// How the room is doing on its section (`super::pulse`).
     Pulse(RoomPulse),
+    /// Every question, hidden ones too (`super::questions`).
+    Questions(RoomQuestions),
     Audience(Report),
 }
 

@@ -14,6 +14,13 @@ pub struct Keys {
     /// Each browser's mark ("done", "stuck") and the move they are on.
     pub marks: String,
     pub marks_seq: String,
+    /// The questions from the room (`super::questions`).
+    pub questions: String,
+    pub question_votes: String,
+    pub question_voters: String,
+    pub question_ids: String,
+    /// `{question_pace}:{voter}` lives a few seconds after a browser asks.
+    pub question_pace: String,
     pub channel: String,
 }
 
@@ -29,6 +36,11 @@ impl Keys {
             voters: key("voters"),
             marks: key("marks"),
             marks_seq: key("marks-seq"),
+            questions: key("questions"),
+            question_votes: key("question-votes"),
+            question_voters: key("question-voters"),
+            question_ids: key("question-ids"),
+            question_pace: key("question-pace"),
             channel: key("events"),
         }
     }
@@ -66,6 +78,8 @@ pub struct Scripts {
     pub now: Script,
     /// The learners' marks (`super::pulse`).
     pub pulse: super::pulse::PulseScripts,
+    /// The questions from the room (`super::questions`).
+    pub questions: super::questions::QuestionScripts,
 }
 
 impl Scripts {
@@ -136,6 +150,7 @@ return {redis.call('GET', KEYS[3]) or false, poll}
 "#,
             ),
             pulse: super::pulse::PulseScripts::new(),
+            questions: super::questions::QuestionScripts::new(),
         }
     }
 }

@@ -5,12 +5,14 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::Element;
 
-use crate::model::room::{RoomPoll, RoomPosition, RoomPulse};
+use crate::model::room::{RoomPoll, RoomPosition, RoomPulse, RoomQuestions};
 use crate::ui::web::EventSourceHandle;
 
 pub const SEEN_KEY: &str = "realtime-lab.room-seen";
 pub const FOLLOW_KEY: &str = "realtime-lab.room-follow";
 pub const ANSWERED_PREFIX: &str = "realtime-lab.room-answered:";
+/// The questions this tab voted for, by id, comma-separated.
+pub const VOTED_KEY: &str = "realtime-lab.room-voted";
 /// This tab's mark on a move: `seq:done`, `seq:stuck` or `seq:`.
 pub const MARK_KEY: &str = "realtime-lab.room-mark";
 
@@ -27,6 +29,8 @@ pub struct Live {
     pub poll: Option<RoomPoll>,
     /// The room's pulse as last heard (the presenter's page).
     pub pulse: RoomPulse,
+    /// The room's questions as last heard.
+    pub questions: RoomQuestions,
     pub _stream: Option<EventSourceHandle>,
 }
 

@@ -12,7 +12,9 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, MessageEvent};
 
-use crate::model::room::{event, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse};
+use crate::model::room::{
+    event, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse, RoomQuestions,
+};
 use crate::ui::web::{demo_text, handler, parse, EventSourceHandle};
 use live::{Live, Shared, FOLLOW_KEY, SEEN_KEY};
 use moves::{current_section, send_move, step};
@@ -24,6 +26,7 @@ mod moves;
 mod page;
 mod polls;
 mod pulse;
+mod questions;
 mod timer;
 
 pub fn attach() {
@@ -41,6 +44,7 @@ pub fn attach() {
         latest: None,
         poll: None,
         pulse: RoomPulse::default(),
+        questions: RoomQuestions::default(),
         _stream: None,
         root: root.clone(),
         presenter,
@@ -82,6 +86,14 @@ fn open_stream(live: &Shared, url: &str) -> Result<EventSourceHandle, String> {
         on(live, |live, data| {
             if let Some(pulse) = parse::<RoomPulse>(data) {
                 pulse::on_pulse(live, pulse);
+            }
+        }),
+    )?;
+    stream.on(
+        event::QUESTIONS,
+        on(live, |live, data| {
+            if let Some(list) = parse::<RoomQuestions>(data) {
+                questions::on_questions(live, list);
             }
         }),
     )?;
@@ -227,6 +239,9 @@ fn act(live: &Shared, target: &Element) {
         "jump" => set_follow(live, true),
         "answer" => answer(live, target),
         "mark" => pulse::mark(live, target),
+        "ask-question" => questions::ask(live),
+        "vote-question" => questions::vote(live, target),
+        "mark-question" => questions::mark(live, target),
         "here" => {
             let slug = live.borrow().slug.clone();
             send_move(live, slug, current_section(), false);
