@@ -9,32 +9,26 @@
 //!   so one opens while six streams hold every connection to the lane. Over
 //!   HTTP/2 it answers an extended CONNECT (RFC 8441), as the echo does.
 //! - `GET /api/lab/ping`: an ordinary request, to see whether it waits.
-//! - `?delay=MS` on a stream or a ping (0 to [`MOST_DELAY_MS`]): the server
+//! - `?delay=MS` on a stream or a ping (0 to [`endpoints::MOST_DELAY_MS`]): the server
 //!   waits that long before it answers, as a far server would, so the
 //!   latency waterfall shows HTTP/1.1's queue grow with the round trip and
 //!   HTTP/2's not (Go's HTTP/2 tile demo does the same).
 //! - `GET /api/lab/view`: the server's view of this client's connections and
 //!   the streams on each, sent again whenever it changes.
 
-use axum::extract::FromRef;
 use axum::http::Extensions;
-use axum::routing::get;
-use axum::Router;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::watch;
 
-use super::client::ClientRule;
 use super::fair_share::{OverShare, Share, Shares};
-use super::stopping::Stopping;
 use crate::model::wire::{LabConnection, LabView, Lane};
 
 pub use super::client::ConnectionTag;
-pub use endpoints::MOST_DELAY_MS;
 
-mod endpoints;
+pub mod endpoints;
 
 /// Every open lab connection, and the lab streams on each.
 #[derive(Debug)]
@@ -200,22 +194,4 @@ impl Drop for StreamGuard {
         }
         self.lab.bump();
     }
-}
-
-/// What the lab's handlers read.
-#[derive(Clone, FromRef)]
-pub struct Routes {
-    pub lab: Arc<Lab>,
-    pub stopping: Stopping,
-    pub client: ClientRule,
-}
-
-pub fn router(routes: Routes) -> Router {
-    use endpoints::{lab_ping, lab_socket, lab_stream, lab_view};
-    Router::new()
-        .route("/api/lab/stream", get(lab_stream))
-        .route("/api/lab/socket", get(lab_socket).connect(lab_socket))
-        .route("/api/lab/ping", get(lab_ping))
-        .route("/api/lab/view", get(lab_view))
-        .with_state(routes)
 }

@@ -243,7 +243,7 @@ pub fn router(state: RealtimeState, rules_of: RulesOf) -> Router {
             site,
             allowed_origins,
         }))
-        .merge(lab::router(lab::Routes {
+        .merge(lab::endpoints::router(lab::endpoints::Routes {
             lab,
             stopping: stopping.clone(),
             client: client.clone(),

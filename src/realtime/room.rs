@@ -339,37 +339,6 @@ impl Room {
         // No receivers is fine: nobody follows yet.
         let _ = self.hub.send(Arc::new(said));
     }
-
-    /// One more presenter action, or `false` past [`ACTIONS_PER_SECOND`].
-    fn take_action(&self) -> bool {
-        let mut actions = self.actions.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = Instant::now();
-        while actions
-            .front()
-            .is_some_and(|at| now.duration_since(*at) >= Duration::from_secs(1))
-        {
-            actions.pop_front();
-        }
-        if actions.len() >= ACTIONS_PER_SECOND {
-            return false;
-        }
-        actions.push_back(now);
-        true
-    }
-
-    /// One more answer from `client` to `poll`, or `false` past its share.
-    fn take_answer(&self, client: IpAddr, poll: u64) -> bool {
-        let mut by_client = self
-            .answers_by_client
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if by_client.0 != poll {
-            *by_client = (poll, HashMap::new());
-        }
-        let count = by_client.1.entry(client).or_default();
-        *count += 1;
-        *count <= ANSWERS_PER_CLIENT
-    }
 }
 
 impl redis_side::Follower for Room {

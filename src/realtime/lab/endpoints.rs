@@ -1,23 +1,41 @@
-//! The lab's endpoints (see `super` for what each answers).
+//! The lab's endpoints (see `super` for what each answers), and their router.
 
 use axum::extract::ws::{Message, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::{FromRef, Query, State};
 use axum::http::{header, Extensions, HeaderValue, StatusCode, Version};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::get;
+use axum::{Json, Router};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::{ConnectionGuard, ConnectionTag, Kind, Lab};
 use crate::model::wire::{LabHello, LabPing};
-use crate::realtime::client::ClientAddr;
+use crate::realtime::client::{ClientAddr, ClientRule};
 use crate::realtime::socket;
 use crate::realtime::stopping::Stopping;
 
+/// What the lab's handlers read.
+#[derive(Clone, FromRef)]
+pub struct Routes {
+    pub lab: Arc<Lab>,
+    pub stopping: Stopping,
+    pub client: ClientRule,
+}
+
+pub fn router(routes: Routes) -> Router {
+    Router::new()
+        .route("/api/lab/stream", get(lab_stream))
+        .route("/api/lab/socket", get(lab_socket).connect(lab_socket))
+        .route("/api/lab/ping", get(lab_ping))
+        .route("/api/lab/view", get(lab_view))
+        .with_state(routes)
+}
+
 #[derive(serde::Deserialize)]
-pub(super) struct StreamQuery {
+struct StreamQuery {
     #[serde(default)]
     label: String,
     #[serde(default)]
@@ -28,7 +46,7 @@ pub(super) struct StreamQuery {
 pub const MOST_DELAY_MS: u64 = 2_000;
 
 #[derive(serde::Deserialize)]
-pub(super) struct Delay {
+struct Delay {
     #[serde(default)]
     delay: u64,
 }
@@ -46,7 +64,7 @@ async fn delayed(ms: u64) -> Result<(), Response> {
     Ok(())
 }
 
-pub(super) async fn lab_stream(
+async fn lab_stream(
     State(lab): State<Arc<Lab>>,
     State(stopping): State<Stopping>,
     version: Version,
@@ -91,7 +109,7 @@ const SOCKET_MESSAGE: usize = 1024;
 /// lab page runs on the site's origin, not the lane's, and like the lab's
 /// streams (`Access-Control-Allow-Origin: *`) the socket tells nothing a
 /// foreign page could use and counts in the client's share of the lab.
-pub(super) async fn lab_socket(
+async fn lab_socket(
     State(lab): State<Arc<Lab>>,
     State(stopping): State<Stopping>,
     version: Version,
@@ -147,7 +165,7 @@ pub(super) async fn lab_socket(
         })
 }
 
-pub(super) async fn lab_ping(
+async fn lab_ping(
     version: Version,
     extensions: Extensions,
     Query(delay): Query<Delay>,
@@ -167,7 +185,7 @@ pub(super) async fn lab_ping(
 
 /// The view for the client's own address (behind a trusted proxy, the one
 /// it names), which is where its lab connections come from.
-pub(super) async fn lab_view(
+async fn lab_view(
     State(lab): State<Arc<Lab>>,
     State(stopping): State<Stopping>,
     ClientAddr(client): ClientAddr,

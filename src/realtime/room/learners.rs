@@ -7,7 +7,11 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 
-use super::{presenter, room_of, Refused, Routes, VOTER_COOKIE};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::PoisonError;
+
+use super::{presenter, room_of, Refused, Room, Routes, ANSWERS_PER_CLIENT, VOTER_COOKIE};
 use crate::model::room::{AnswerAsked, PulseAsked, QuestionAsked, QuestionVote};
 use crate::realtime::client::ClientAddr;
 
@@ -80,6 +84,22 @@ pub(super) async fn vote(
     let voter = Voter::of(&headers);
     room.vote(&voter.id, vote).await?;
     Ok(voter.answer())
+}
+
+impl Room {
+    /// One more answer from `client` to `poll`, or `false` past its share.
+    fn take_answer(&self, client: IpAddr, poll: u64) -> bool {
+        let mut by_client = self
+            .answers_by_client
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if by_client.0 != poll {
+            *by_client = (poll, HashMap::new());
+        }
+        let count = by_client.1.entry(client).or_default();
+        *count += 1;
+        *count <= ANSWERS_PER_CLIENT
+    }
 }
 
 /// The browser behind a request: its cookie's id, or a new one to set.

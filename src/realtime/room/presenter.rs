@@ -14,9 +14,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use cookie::{Cookie, SameSite};
 use ring::hmac;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
+use std::time::{Duration, Instant};
 
-use super::{room_of, PollChange, Refused, Room, Routes};
+use super::{room_of, PollChange, Refused, Room, Routes, ACTIONS_PER_SECOND};
 use crate::model::room::{MoveAsked, PollAsked, QuestionMark, RoomPoll, RoomPosition};
 use crate::realtime::ids::{hex, unhex};
 
@@ -105,6 +106,25 @@ pub(super) async fn login(
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     Ok(response)
+}
+
+impl Room {
+    /// One more presenter action, or `false` past [`ACTIONS_PER_SECOND`].
+    fn take_action(&self) -> bool {
+        let mut actions = self.actions.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        while actions
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= Duration::from_secs(1))
+        {
+            actions.pop_front();
+        }
+        if actions.len() >= ACTIONS_PER_SECOND {
+            return false;
+        }
+        actions.push_back(now);
+        true
+    }
 }
 
 /// The room, if this request is the presenter's and may act now.

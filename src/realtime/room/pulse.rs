@@ -91,7 +91,7 @@ impl Room {
     /// Takes one browser's mark.
     pub(super) async fn mark(&self, voter: &str, asked: PulseAsked) -> Result<(), Refused> {
         match &self.shared {
-            Some(shared) => shared.mark(voter, asked).await?,
+            Some(shared) => shared.pulse().mark(voter, asked).await?,
             None => {
                 let at = self.state().position().map_or(0, |p| p.seq);
                 self.marks().mark(voter, asked, at)?;
@@ -104,7 +104,7 @@ impl Room {
     /// The counts to the presenter, after new marks.
     pub(super) async fn tell_pulse(&self) {
         if let Some(shared) = &self.shared {
-            if let Err(error) = shared.tally_pulse().await {
+            if let Err(error) = shared.pulse().tally().await {
                 tracing::warn!("the room's pulse did not reach its Redis: {error}");
             }
             return;

@@ -149,7 +149,7 @@ impl Room {
         match &self.shared {
             Some(shared) => {
                 self.asked().may_ask_from(client)?;
-                shared.ask_question(voter, &text).await?;
+                shared.questions().ask(voter, &text).await?;
             }
             None => {
                 let mut asked = self.asked();
@@ -164,7 +164,7 @@ impl Room {
     /// A learner's vote.
     pub(super) async fn vote(&self, voter: &str, vote: QuestionVote) -> Result<(), Refused> {
         match &self.shared {
-            Some(shared) => shared.vote(voter, vote).await?,
+            Some(shared) => shared.questions().vote(voter, vote).await?,
             None => self.asked().vote(voter, vote)?,
         }
         self.questioned.store(true, Ordering::Relaxed);
@@ -174,7 +174,7 @@ impl Room {
     /// The presenter's mark.
     pub(super) async fn mark_question(&self, mark: QuestionMark) -> Result<(), Refused> {
         match &self.shared {
-            Some(shared) => shared.mark_question(mark).await?,
+            Some(shared) => shared.questions().mark(mark).await?,
             None => self.asked().mark(mark)?,
         }
         self.questioned.store(true, Ordering::Relaxed);
@@ -184,7 +184,7 @@ impl Room {
     /// The list to every stream, after a change.
     pub(super) async fn tell_questions(&self) {
         if let Some(shared) = &self.shared {
-            if let Err(error) = shared.tell_questions().await {
+            if let Err(error) = shared.questions().tell().await {
                 tracing::warn!("the room's questions did not reach its Redis: {error}");
             }
             return;

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::model::course::DemoName;
 use crate::ui::demos::frames::lab_ports;
+use crate::ui::demos::seam::LabPorts;
 
 /// Fills in this page's origin, host and host name where a command names
 /// the server.
@@ -36,96 +37,94 @@ struct Step {
 
 /// The twin of `name`, and which wire view taps a terminal (`None`: none does).
 fn steps(name: DemoName) -> Option<(Vec<Step>, Option<&'static str>)> {
-    let origin = At("origin", "http://this-server");
-    let twin = match name {
-        DemoName::SseClock => (
-            vec![
-                Step {
-                    says: "The clock's stream, as it arrives (-N: print each event as it comes, \
-                           not at the end):",
-                    command: vec![Text("curl -N "), origin, Text("/api/clock")],
-                },
-                Step {
-                    says:
-                        "Read it for 3 seconds, miss 3 seconds of ticks, then ask again with the \
-                           last id read, as EventSource does after a drop: the server sends the \
-                           ticks you missed first, then goes on.",
-                    command: vec![
-                        Text("id=$(curl -sN --max-time 3 "),
-                        At("origin", "http://this-server"),
-                        Text(
-                            "/api/clock | sed -n 's/^id: //p' | tail -n 1); sleep 3; \
-                             curl -N -H \"Last-Event-ID: $id\" ",
-                        ),
-                        At("origin", "http://this-server"),
-                        Text("/api/clock"),
-                    ],
-                },
+    match name {
+        DemoName::SseClock => Some((clock(), Some("clock"))),
+        DemoName::WsEcho => Some((echo(), Some("echo"))),
+        DemoName::AnswerStream => Some((answer(), Some("answer"))),
+        DemoName::ConnectionLab => Some((lab(lab_ports()?), None)),
+        _ => None,
+    }
+}
+
+fn origin() -> Part {
+    At("origin", "http://this-server")
+}
+
+fn clock() -> Vec<Step> {
+    vec![
+        Step {
+            says: "The clock's stream, as it arrives (-N: print each event as it comes, not at \
+                   the end):",
+            command: vec![Text("curl -N "), origin(), Text("/api/clock")],
+        },
+        Step {
+            says: "Read it for 3 seconds, miss 3 seconds of ticks, then ask again with the last \
+                   id read, as EventSource does after a drop: the server sends the ticks you \
+                   missed first, then goes on.",
+            command: vec![
+                Text("id=$(curl -sN --max-time 3 "),
+                origin(),
+                Text(
+                    "/api/clock | sed -n 's/^id: //p' | tail -n 1); sleep 3; \
+                     curl -N -H \"Last-Event-ID: $id\" ",
+                ),
+                origin(),
+                Text("/api/clock"),
             ],
-            Some("clock"),
-        ),
-        DemoName::WsEcho => (
-            vec![Step {
-                says: "The echo from a terminal: each line you type is one text frame, and \
-                       comes back (websocat from crates.io, or wscat from npm: npx wscat -c …).",
-                command: vec![
-                    Text("websocat "),
-                    At("ws", "ws://this-server"),
-                    Text("/api/echo"),
-                ],
-            }],
-            Some("echo"),
-        ),
-        DemoName::AnswerStream => (
-            vec![Step {
-                says: "The answer over a POST with a bearer token, which EventSource cannot \
-                       send; add -H 'Last-Event-ID: 5' to resume after the fifth word.",
-                command: vec![
-                    Text(
-                        "curl -N -H 'Authorization: Bearer demo-token' -H 'Content-Type: \
-                         application/json' -d '{\"question\":\"Why stream an answer?\"}' ",
-                    ),
-                    origin,
-                    Text("/api/answer"),
-                ],
-            }],
-            Some("answer"),
-        ),
-        DemoName::ConnectionLab => {
-            let ports = lab_ports()?;
-            (
-                vec![
-                    Step {
-                        says: "A lab stream on the HTTP/2 lane (-k: the lane's certificate is \
-                               the server's own). Run it while the lab is open on this machine: \
-                               its connection shows in the server's view below, beside your \
-                               browser's.",
-                        command: vec![
-                            Text("curl -N -k --http2 https://"),
-                            At("hostname", "this-server"),
-                            Text(":"),
-                            Port(ports.http2),
-                            Text("/api/lab/stream?label=terminal"),
-                        ],
-                    },
-                    Step {
-                        says: "The same on the HTTP/1.1 lane. Start seven of these in seven \
-                               terminals: curl has no six-connection limit, so none waits.",
-                        command: vec![
-                            Text("curl -N -k --http1.1 https://"),
-                            At("hostname", "this-server"),
-                            Text(":"),
-                            Port(ports.http1),
-                            Text("/api/lab/stream?label=terminal"),
-                        ],
-                    },
-                ],
-                None,
-            )
-        }
-        _ => return None,
+        },
+    ]
+}
+
+fn echo() -> Vec<Step> {
+    vec![Step {
+        says: "The echo from a terminal: each line you type is one text frame, and comes back \
+               (websocat from crates.io, or wscat from npm: npx wscat -c …).",
+        command: vec![
+            Text("websocat "),
+            At("ws", "ws://this-server"),
+            Text("/api/echo"),
+        ],
+    }]
+}
+
+fn answer() -> Vec<Step> {
+    vec![Step {
+        says: "The answer over a POST with a bearer token, which EventSource cannot send; add \
+               -H 'Last-Event-ID: 5' to resume after the fifth word.",
+        command: vec![
+            Text(
+                "curl -N -H 'Authorization: Bearer demo-token' -H 'Content-Type: \
+                 application/json' -d '{\"question\":\"Why stream an answer?\"}' ",
+            ),
+            origin(),
+            Text("/api/answer"),
+        ],
+    }]
+}
+
+fn lab(ports: LabPorts) -> Vec<Step> {
+    let lane = |flag: &'static str, port: u16| {
+        vec![
+            Text(flag),
+            At("hostname", "this-server"),
+            Text(":"),
+            Port(port),
+            Text("/api/lab/stream?label=terminal"),
+        ]
     };
-    Some(twin)
+    vec![
+        Step {
+            says: "A lab stream on the HTTP/2 lane (-k: the lane's certificate is the server's \
+                   own). Run it while the lab is open on this machine: its connection shows in \
+                   the server's view below, beside your browser's.",
+            command: lane("curl -N -k --http2 https://", ports.http2),
+        },
+        Step {
+            says: "The same on the HTTP/1.1 lane. Start seven of these in seven terminals: curl \
+                   has no six-connection limit, so none waits.",
+            command: lane("curl -N -k --http1.1 https://", ports.http1),
+        },
+    ]
 }
 
 /// Whether `name` has a terminal twin (its page then has the copy buttons).

@@ -30,6 +30,7 @@ use super::state::RoomError;
 use super::state::{self, PollChange, MOST_VOTERS};
 use crate::model::room::{AnswerAsked, RoomPoll, RoomPosition, RoomPulse, RoomQuestions};
 use crate::realtime::stopping::Stopping;
+pub use scripts::SharedError;
 use scripts::{from_script, Keys, Scripts};
 
 mod pulse;
@@ -75,21 +76,14 @@ pub struct Report {
     pub counts: Counts,
 }
 
-/// Redis failed the request; the host's Redis, not the request, is at fault.
-#[derive(Debug, thiserror::Error)]
-pub enum SharedError {
-    #[error(transparent)]
-    Room(#[from] RoomError),
-    #[error("the room's Redis did not answer ({0})")]
-    Redis(#[from] redis::RedisError),
-}
-
 /// This server's link to the room's Redis.
 pub struct Shared {
     client: redis::Client,
     commands: ConnectionManager,
     keys: Keys,
     scripts: Scripts,
+    pulse: pulse::PulseScripts,
+    questions: questions::QuestionScripts,
     /// This server's name in its reports.
     server: String,
     /// The other servers' last reports.
@@ -117,12 +111,32 @@ impl Shared {
             commands,
             keys: Keys::new(room),
             scripts: Scripts::new(),
+            pulse: pulse::PulseScripts::new(),
+            questions: questions::QuestionScripts::new(),
             server: crate::realtime::ids::random_id(),
             others: Mutex::default(),
         }
     }
 
     /// Whether Redis answers now.
+    /// The learners' marks on the room's section, in Redis.
+    pub fn pulse(&self) -> pulse::Pulse<'_> {
+        pulse::Pulse {
+            scripts: &self.pulse,
+            keys: &self.keys,
+            commands: &self.commands,
+        }
+    }
+
+    /// The questions from the room, in Redis.
+    pub fn questions(&self) -> questions::Questions<'_> {
+        questions::Questions {
+            scripts: &self.questions,
+            keys: &self.keys,
+            commands: &self.commands,
+        }
+    }
+
     pub async fn reach(&self) -> redis::RedisResult<()> {
         redis::cmd("PING")
             .query_async::<String>(&mut self.commands.clone())

@@ -4,7 +4,9 @@
 
 use redis::Script;
 
-use super::{Shared, SharedError};
+use redis::aio::ConnectionManager;
+
+use super::scripts::{Keys, SharedError};
 use crate::model::room::{Mark, PulseAsked};
 use crate::realtime::room::state::{RoomError, MOST_VOTERS};
 
@@ -62,7 +64,14 @@ return 'ok'
     }
 }
 
-impl Shared {
+/// The room's Redis, for these scripts.
+pub struct Pulse<'a> {
+    pub scripts: &'a PulseScripts,
+    pub keys: &'a Keys,
+    pub commands: &'a ConnectionManager,
+}
+
+impl Pulse<'_> {
     /// Takes one browser's mark, once across every server.
     pub async fn mark(&self, voter: &str, asked: PulseAsked) -> Result<(), SharedError> {
         let k = &self.keys;
@@ -73,7 +82,6 @@ impl Shared {
         };
         let verdict: String = self
             .scripts
-            .pulse
             .mark
             .key(&k.position)
             .key(&k.marks)
@@ -92,10 +100,9 @@ impl Shared {
     }
 
     /// Publishes the counts on the move the room is at.
-    pub async fn tally_pulse(&self) -> redis::RedisResult<()> {
+    pub async fn tally(&self) -> redis::RedisResult<()> {
         let k = &self.keys;
         self.scripts
-            .pulse
             .tally
             .key(&k.position)
             .key(&k.marks)

@@ -5,7 +5,9 @@
 
 use redis::Script;
 
-use super::{Shared, SharedError};
+use redis::aio::ConnectionManager;
+
+use super::scripts::{Keys, SharedError};
 use crate::model::room::{bounds, QuestionMark, QuestionState, QuestionVote};
 use crate::realtime::room::state::{RoomError, MOST_VOTERS};
 
@@ -73,14 +75,20 @@ return 'ok'
     }
 }
 
-impl Shared {
+/// The room's Redis, for these scripts.
+pub struct Questions<'a> {
+    pub scripts: &'a QuestionScripts,
+    pub keys: &'a Keys,
+    pub commands: &'a ConnectionManager,
+}
+
+impl Questions<'_> {
     /// Adds `voter`'s question for every server, at most one every
     /// [`bounds::QUESTION_EVERY_SECS`] from a browser across them.
-    pub async fn ask_question(&self, voter: &str, text: &str) -> Result<u64, SharedError> {
+    pub async fn ask(&self, voter: &str, text: &str) -> Result<u64, SharedError> {
         let k = &self.keys;
         let id: i64 = self
             .scripts
-            .questions
             .ask
             .key(&k.questions)
             .key(&k.question_votes)
@@ -103,7 +111,6 @@ impl Shared {
         let k = &self.keys;
         let verdict: String = self
             .scripts
-            .questions
             .vote
             .key(&k.questions)
             .key(&k.question_votes)
@@ -122,7 +129,7 @@ impl Shared {
     }
 
     /// The presenter's mark on a question.
-    pub async fn mark_question(&self, mark: QuestionMark) -> Result<(), SharedError> {
+    pub async fn mark(&self, mark: QuestionMark) -> Result<(), SharedError> {
         let state = match mark.mark {
             QuestionState::Open => "open",
             QuestionState::Answered => "answered",
@@ -130,7 +137,6 @@ impl Shared {
         };
         let verdict: String = self
             .scripts
-            .questions
             .mark
             .key(&self.keys.questions)
             .arg(mark.id)
@@ -144,10 +150,9 @@ impl Shared {
     }
 
     /// Publishes the list to every server.
-    pub async fn tell_questions(&self) -> redis::RedisResult<()> {
+    pub async fn tell(&self) -> redis::RedisResult<()> {
         let k = &self.keys;
         self.scripts
-            .questions
             .tell
             .key(&k.questions)
             .key(&k.question_votes)

@@ -3,6 +3,17 @@
 
 use redis::Script;
 
+use crate::realtime::room::state::RoomError;
+
+/// Redis failed the request; the host's Redis, not the request, is at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum SharedError {
+    #[error(transparent)]
+    Room(#[from] RoomError),
+    #[error("the room's Redis did not answer ({0})")]
+    Redis(#[from] redis::RedisError),
+}
+
 /// The keys of one room.
 pub struct Keys {
     pub seq: String,
@@ -76,10 +87,6 @@ pub struct Scripts {
     pub answer: Script,
     /// KEYS: poll, counts, position. The position and poll, unpublished.
     pub now: Script,
-    /// The learners' marks (`super::pulse`).
-    pub pulse: super::pulse::PulseScripts,
-    /// The questions from the room (`super::questions`).
-    pub questions: super::questions::QuestionScripts,
 }
 
 impl Scripts {
@@ -149,8 +156,6 @@ if stored then poll = poll_now(cjson.decode(stored), false) end
 return {redis.call('GET', KEYS[3]) or false, poll}
 "#,
             ),
-            pulse: super::pulse::PulseScripts::new(),
-            questions: super::questions::QuestionScripts::new(),
         }
     }
 }
