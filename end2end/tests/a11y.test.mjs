@@ -60,6 +60,10 @@ describe("accessibility", () => {
           const response = await page.goto(`${server.url}${path}`);
           assert.equal(response.status(), status, path);
           if (islands) await waitForHydration(page);
+          // What a learner unfolds counts too: the terminal twins, the lab's
+          // waterfall, the course list (not the wire views: opening one
+          // starts it).
+          await page.evaluate(() => document.querySelectorAll("details:not(.wire-view)").forEach((d) => (d.open = true)));
           for (const colorScheme of ["light", "dark"]) {
             await page.emulateMedia({ colorScheme });
             found.push(...(await runAxe(page, { context: `${path} (${colorScheme}, ${size})` })));

@@ -140,42 +140,22 @@ mod tests {
 
     #[test]
     fn one_mark_per_browser_counted_on_its_move_and_none_on_the_next() {
+        let pulse = |seq, done, stuck| RoomPulse { seq, done, stuck };
         let mut marks = Marks::default();
         marks.mark("a", asked(3, Mark::Done), 3).unwrap();
         marks.mark("b", asked(3, Mark::Stuck), 3).unwrap();
         marks.mark("c", asked(3, Mark::Stuck), 3).unwrap();
         marks.mark("c", asked(3, Mark::Done), 3).unwrap();
         marks.mark("b", asked(3, Mark::Clear), 3).unwrap();
-        assert_eq!(
-            marks.counts(3),
-            RoomPulse {
-                seq: 3,
-                done: 2,
-                stuck: 0
-            }
-        );
-        assert_eq!(
-            marks.counts(4),
-            RoomPulse {
-                seq: 4,
-                done: 0,
-                stuck: 0
-            }
-        );
+        assert_eq!(marks.counts(3), pulse(3, 2, 0));
+        assert_eq!(marks.counts(4), pulse(4, 0, 0), "a move starts from zero");
         assert_eq!(
             marks.mark("a", asked(3, Mark::Done), 4),
             Err(RoomError::MovedOn),
             "a mark sent as the presenter moved on"
         );
         marks.mark("a", asked(4, Mark::Stuck), 4).unwrap();
-        assert_eq!(
-            marks.counts(4),
-            RoomPulse {
-                seq: 4,
-                done: 0,
-                stuck: 1
-            }
-        );
+        assert_eq!(marks.counts(4), pulse(4, 0, 1));
         assert_eq!(
             marks.mark("a", asked(0, Mark::Done), 0),
             Err(RoomError::MovedOn),
