@@ -1,8 +1,12 @@
-// The wire view on this page's demos, the terminal twins' taps and the
-// lab's latency waterfall: each one's code (wire-view.js, waterfall.js) is
+// The wire view on this page's demos, the terminal twins (their origin and
+// their taps) and the lab's latency waterfall: each one's code (wire-view.js, waterfall.js) is
 // fetched the first time a learner uses it, so that a demo page loads
 // nothing more for them until then.
 let view = null;
+// The terminal twins' commands name this server: the page's own origin
+// (the page is cached, so the server writes `this-server` there).
+const here = { origin: location.origin, hostname: location.hostname, ws: location.origin.replace("http", "ws") };
+for (const part of document.querySelectorAll("[data-twin-at]")) part.textContent = here[part.dataset.twinAt];
 for (const details of document.querySelectorAll("details.wire-view")) {
 	details.addEventListener("toggle", () => {
 		if (!details.open || details.dataset.started) return;

@@ -5,19 +5,17 @@
 //! what the server read from curl or websocat, decoded.
 //!
 //! The page is cached by path, so the server cannot write the address the
-//! learner reached it by: the commands say `this-server`, and a few inline
-//! bytes (allowed by the page's CSP through their hash) put the page's own
-//! origin there. The copy buttons are the code blocks' (`copy_code.rs`).
+//! learner reached it by: the commands say `this-server`, and the demos'
+//! small module (`editor/src/wire.js`, a file, so it costs a lesson no
+//! inline bytes) puts the page's own origin there. The copy buttons are
+//! the code blocks' (`copy_code.rs`).
 
 use leptos::prelude::*;
 
+use crate::http::assets::SiteAssets;
 use crate::model::course::DemoName;
 use crate::ui::demos::frames::lab_ports;
 use crate::ui::demos::seam::LabPorts;
-
-/// Fills in this page's origin, host and host name where a command names
-/// the server.
-const ORIGIN_SCRIPT: &str = r#"(()=>{let d=document,l=location,v={origin:l.origin,host:l.host,hostname:l.hostname,ws:(l.protocol=="https:"?"wss://":"ws://")+l.host};for(let e of d.querySelectorAll("[data-twin-at]"))e.textContent=v[e.dataset.twinAt]})()"#;
 
 /// A command's parts: text, or where this server's address goes.
 enum Part {
@@ -140,6 +138,10 @@ pub fn TerminalTwin(name: DemoName) -> impl IntoView {
     let (steps, tap) = steps(name)?;
     let realtime = expect_context::<crate::realtime::RealtimeState>();
     let tap = tap.filter(|_| realtime.taps.settings().enabled);
+    // The same module as the wire view's: the browser runs it once.
+    let script = use_context::<SiteAssets>()
+        .and_then(|assets| assets.versioned_href("wire/wire.js"))
+        .map(|href| view! { <script type="module" src=href></script> });
     let steps = steps
         .into_iter()
         .map(|step| {
@@ -177,7 +179,7 @@ pub fn TerminalTwin(name: DemoName) -> impl IntoView {
             <summary>"The same from a terminal"</summary>
             {steps}
             {tapped}
-            <script inner_html=ORIGIN_SCRIPT></script>
         </details>
+        {script}
     })
 }
