@@ -1,5 +1,5 @@
 // The wire view on this page's demos, the terminal twins (their origin and
-// their taps) and the lab's latency waterfall: each one's code (wire-view.js, waterfall.js) is
+// their taps), the lab's proxy note and its latency waterfall: each one's code (wire-view.js, waterfall.js) is
 // fetched the first time a learner uses it, so that a demo page loads
 // nothing more for them until then.
 let view = null;
@@ -7,6 +7,11 @@ let view = null;
 // (the page is cached, so the server writes `this-server` there).
 const here = { origin: location.origin, hostname: location.hostname, ws: location.origin.replace("http", "ws") };
 for (const part of document.querySelectorAll("[data-twin-at]")) part.textContent = here[part.dataset.twinAt];
+// The lab's proxy note: this page came over HTTPS on a port that is not one
+// of the lab's lanes, so a proxy in front of this server answered.
+const lab = document.querySelector("[data-lab-ports]");
+const proxied = document.getElementById("lab-proxy-note");
+if (lab && proxied && location.protocol === "https:" && !lab.dataset.labPorts.split(" ").includes(location.port)) proxied.hidden = false;
 for (const details of document.querySelectorAll("details.wire-view")) {
 	details.addEventListener("toggle", () => {
 		if (!details.open || details.dataset.started) return;

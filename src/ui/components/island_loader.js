@@ -8,8 +8,10 @@
 // it does. An island is hydrated the way Leptos does it: the island's
 // function from the bundle, then the islands inside its children.
 ((js_href, wasm_href) => {
-	const NEAR = "300px 0px"; // how far below (or above) the screen counts as near
-	const PACE = 8; // the bundle's wasm fetches started in one task, at most
+	// How far below (or above) the screen counts as near.
+	const NEAR = "300px 0px";
+	// The bundle's wasm fetches started in one task, at most.
+	const PACE = 8;
 	// cargo-leptos's wasm-split loader starts every chunk an island needs
 	// (65 to 78 of them for a demo) with a fetch() each, all in one task:
 	// on a phone that task ran 330 ms, half of it the fetches themselves.
@@ -75,7 +77,8 @@
 		walks = walks
 			.then(() => load())
 			.then((mod) => traverse(island, mod))
-			.catch((error) => console.error(error)); // the next island still gets its turn
+			// The next island still gets its turn.
+			.catch((error) => console.error(error));
 	};
 	const outermost = [...document.querySelectorAll("leptos-island")]
 		.filter((island) => !island.parentElement.closest("leptos-island"));

@@ -11,13 +11,6 @@ use waterfall::LatencyWaterfall;
 
 mod waterfall;
 
-/// Shows the lab's proxy note when this page came over HTTPS on a port that
-/// is not one of the lanes: this server serves its pages over plain HTTP,
-/// so something in front of it (nginx, Caddy) answered. A few inline bytes,
-/// allowed by the page's CSP hash; the page is cached, so the server cannot
-/// tell per request.
-const LAB_PROXY_SCRIPT: &str = r#"(()=>{let f=document.querySelector("[data-lab-ports]"),n=document.getElementById("lab-proxy-note");if(f&&n&&location.protocol=="https:"&&!f.dataset.labPorts.split(" ").includes(location.port))n.hidden=!1})()"#;
-
 /// The lanes' ports, when this server runs them.
 pub fn lab_ports() -> Option<LabPorts> {
     let realtime = expect_context::<RealtimeState>();
@@ -55,8 +48,11 @@ pub fn ConnectionLabFrame(options: DemoOptions) -> impl IntoView {
         Some(ports) => give(ports, island).into_any(),
         None => island().into_any(),
     };
-    // After the island, whose frame carries the ports the script reads.
-    let script = ports.map(|_| view! { <script inner_html=LAB_PROXY_SCRIPT></script> });
+    // The waterfall brings the demos' module (`editor/src/wire.js`), which
+    // also shows the proxy note when this page came over HTTPS on a port
+    // that is not a lane: this server serves its pages over plain HTTP, so
+    // something in front of it (nginx, Caddy) answered. The page is cached,
+    // so the server cannot tell per request.
     let waterfall = ports.map(|ports| view! { <LatencyWaterfall ports /> });
-    view! { {note} {island} {script} {waterfall} }
+    view! { {note} {island} {waterfall} }
 }
