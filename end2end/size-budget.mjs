@@ -15,7 +15,7 @@
 //                      inline script ≤ 1792 bytes, raw (the theme, the page's protocol, the theme
 //                      control, the learner's progress). It was 1024 until the theme control,
 //                      whose two scripts are 720 B raw.
-//   SIZE_BUDGET_DEMO_KIB  default 137  JS + wasm of each lesson with exactly one demo (or
+//   SIZE_BUDGET_DEMO_KIB  default 138  JS + wasm of each lesson with exactly one demo (or
 //                                      none), its knowledge checks included. It was 120 until
 //                                      lesson 8's misbehaving proxy: the lab's lesson then came
 //                                      to 120.0 KiB with a few bytes either side from one build
@@ -44,6 +44,15 @@
 //                                      136 became 137 with the copy button on code blocks (issue
 //                                      36): its inline script is 362 B brotli on every lesson with
 //                                      code, and took the lab's lesson from 135.9 to 136.3 KiB.
+//                                      137 became 138 with issue 36's second half: the theme's two
+//                                      inline scripts on every page (+0.2 KiB), and presenter
+//                                      mode's timer, done/stuck and questions, whose code is the
+//                                      room island's lazy chunk but whose serde messages and
+//                                      browser imports sit in the module every island page loads.
+//                                      The lab's lesson went from 136.4 to 137.0-137.1 KiB (after
+//                                      the loader's trailing comments and the lab's proxy note left
+//                                      the inline script, -0.1), with about 0.1 KiB between two
+//                                      builds of the same source: at 137 the gate would fail at random.
 //   SIZE_BUDGET_CSS_KIB   default 12   the CSS a page loads
 //   SIZE_BUDGET_HTML_KIB  default 15   the HTML of the longest lesson
 //   SIZE_BUDGET_EDITOR_KIB  default 150  the exercises' editor and runner (CodeMirror), all its files
@@ -67,7 +76,7 @@ const DEMO_PAGE = "/demos/counter";
 const INLINE_SCRIPT_BUDGET = 1792;
 
 const budgets = {
-  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 137),
+  demo: budgetKib("SIZE_BUDGET_DEMO_KIB", 138),
   css: budgetKib("SIZE_BUDGET_CSS_KIB", 12),
   html: budgetKib("SIZE_BUDGET_HTML_KIB", 15),
   editor: budgetKib("SIZE_BUDGET_EDITOR_KIB", 150),
