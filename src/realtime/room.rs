@@ -28,6 +28,7 @@
 //! second, the answers one poll takes.
 
 mod learners;
+mod per_client;
 mod presenter;
 mod pulse;
 mod questions;
@@ -40,8 +41,7 @@ use axum::body::Bytes;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
 use axum::Router;
-use std::collections::{HashMap, VecDeque};
-use std::net::IpAddr;
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -122,7 +122,7 @@ pub struct Room {
     /// last sent them.
     questions: Mutex<questions::Asked>,
     questioned: AtomicBool,
-    answers_by_client: Mutex<(u64, HashMap<IpAddr, u32>)>,
+    answers_by_client: Mutex<per_client::PerClient>,
     actions: Mutex<VecDeque<Instant>>,
     /// The room's Redis, when several servers are one room.
     shared: Option<Shared>,

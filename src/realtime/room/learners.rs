@@ -7,7 +7,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::PoisonError;
 
@@ -89,16 +88,10 @@ pub(super) async fn vote(
 impl Room {
     /// One more answer from `client` to `poll`, or `false` past its share.
     fn take_answer(&self, client: IpAddr, poll: u64) -> bool {
-        let mut by_client = self
-            .answers_by_client
+        self.answers_by_client
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if by_client.0 != poll {
-            *by_client = (poll, HashMap::new());
-        }
-        let count = by_client.1.entry(client).or_default();
-        *count += 1;
-        *count <= ANSWERS_PER_CLIENT
+            .unwrap_or_else(PoisonError::into_inner)
+            .take(client, poll, ANSWERS_PER_CLIENT)
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 
+use super::per_client::PerClient;
 use super::state::{RoomError, MOST_VOTERS};
 use super::{streams, Refused, Room, Said, ANSWERS_PER_CLIENT};
 use crate::model::room::{Mark, PulseAsked, RoomPulse};
@@ -22,20 +23,15 @@ pub struct Marks {
     marks: HashMap<String, Mark>,
     /// The counts as last told (with Redis: as last heard).
     told: RoomPulse,
-    /// Marks each client address sent this server on move `by_client.0`.
-    by_client: (u64, HashMap<IpAddr, u32>),
+    /// Marks each client address sent this server on the current move.
+    by_client: PerClient,
 }
 
 impl Marks {
     /// One more mark from `client` on move `seq`, or `false` past its
     /// share (as many as a poll's answers: a room behind one NAT fits).
     pub fn take(&mut self, client: IpAddr, seq: u64) -> bool {
-        if self.by_client.0 != seq {
-            self.by_client = (seq, HashMap::new());
-        }
-        let count = self.by_client.1.entry(client).or_default();
-        *count += 1;
-        *count <= ANSWERS_PER_CLIENT
+        self.by_client.take(client, seq, ANSWERS_PER_CLIENT)
     }
 
     /// Takes `voter`'s mark on move `asked.seq`, the room being at move `at`.

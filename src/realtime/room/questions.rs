@@ -13,6 +13,7 @@ use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use super::per_client::PerClient;
 use super::state::{RoomError, MOST_VOTERS};
 use super::{streams, Refused, Room, Said, ANSWERS_PER_CLIENT};
 use crate::model::room::{
@@ -28,8 +29,8 @@ pub struct Asked {
     /// the pace for every server: `redis_side::questions`).
     last: HashMap<String, Instant>,
     /// Questions each client address asked on this server, and votes.
-    by_client: HashMap<IpAddr, u32>,
-    votes_by_client: HashMap<IpAddr, u32>,
+    by_client: PerClient,
+    votes_by_client: PerClient,
 }
 
 /// A question's text, trimmed and checked.
@@ -67,22 +68,21 @@ impl Asked {
 
     /// Whether `client` may ask once more (counted if so).
     pub fn may_ask_from(&mut self, client: IpAddr) -> Result<(), Refused> {
-        let count = self.by_client.entry(client).or_default();
-        if *count >= ANSWERS_PER_CLIENT {
+        if !self.by_client.take(client, 0, ANSWERS_PER_CLIENT) {
             return Err(Refused::TooManyQuestions(client));
         }
-        *count += 1;
         Ok(())
     }
 
     /// Whether `client` may vote once more (a room behind one NAT votes
     /// for many questions; a script with many cookies is bounded here).
     pub fn may_vote(&mut self, client: IpAddr) -> Result<(), Refused> {
-        let count = self.votes_by_client.entry(client).or_default();
-        if *count >= ANSWERS_PER_CLIENT * 10 {
+        if !self
+            .votes_by_client
+            .take(client, 0, ANSWERS_PER_CLIENT * 10)
+        {
             return Err(Refused::TooManyVotes(client));
         }
-        *count += 1;
         Ok(())
     }
 
