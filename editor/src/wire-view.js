@@ -118,6 +118,12 @@ function opener(kind, details, tap, say) {
 		const source = new EventSource(`/api/clock?tap=${tap}`);
 		return { close: () => source.close() };
 	}
+	if (kind === "proxy") {
+		// The clock through lesson 8's proxy that buffers: the proxy takes
+		// the tap off before it forwards the request.
+		const source = new EventSource(`/api/proxy/buffers/clock?tap=${tap}`);
+		return { close: () => source.close() };
+	}
 	if (kind === "answer") {
 		// The answer over fetch: a POST with a body and a header, which
 		// EventSource cannot send, read to its end.

@@ -160,6 +160,39 @@ async fn lesson2_wire_view_shows_each_clock_event_as_one_chunk() {
 }
 
 #[tokio::test]
+async fn lesson8_wire_view_through_the_buffering_proxy_shows_events_bunched_in_chunks() {
+    let base = serve_realtime(crate::common::clock_ticking_every(Duration::from_millis(
+        50,
+    )))
+    .await;
+    let id = open_tap(&base).await;
+    let response = client()
+        .get(format!("{base}/api/proxy/buffers/clock?tap={id}"))
+        .send()
+        .await
+        .unwrap();
+    let mut body = response.bytes_stream();
+    let reader = tokio::spawn(async move { while body.next().await.is_some() {} });
+    let enough = |records: &[Value]| records.iter().filter(|r| r["kind"] == "chunk").count() >= 2;
+    let records = records(&base, &id, enough).await;
+    reader.abort();
+    // The tapped connection is the browser's to the proxy; the proxy's own
+    // connection to the clock carried no tap.
+    assert!(records[0]["start_line"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("GET /api/proxy/buffers/clock?tap={id} ")));
+    for chunk in records.iter().filter(|r| r["kind"] == "chunk") {
+        let data = chunk["data"].as_str().unwrap();
+        let events = data.matches("event: tick").count();
+        assert!(
+            chunk["size"].as_u64().unwrap() >= 512 && events >= 5,
+            "a chunk holds a buffer of several events, not one: {events} in {data:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn lesson6_wire_view_decodes_a_websocket_inside_http2() {
     let lab = serve_trusted_lab(RealtimeSettings::default()).await;
     let base = lab.served.base.clone();
@@ -237,6 +270,20 @@ async fn lesson6_wire_view_decodes_a_websocket_inside_http2() {
         (Some(true), Some("hi"))
     );
     assert_eq!(inner["mask_key"], "09080706");
+    // What "hi" cost: the browser's 8-byte frame in a DATA frame with a
+    // 9-byte header, 17 bytes; the server's 4-byte echo in one, 13.
+    assert_eq!(data["wire_bytes"], 17);
+    let echo = records
+        .iter()
+        .find(|r| has_echo(std::slice::from_ref(r)))
+        .unwrap();
+    assert_eq!(
+        (
+            echo["frames"][0]["payload"].as_str(),
+            echo["wire_bytes"].as_u64()
+        ),
+        (Some("hi"), Some(13))
+    );
 }
 
 /// An HTTP/2 connection to the lab's HTTP/2 lane, driven on a task of its

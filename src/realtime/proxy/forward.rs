@@ -7,7 +7,6 @@ use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use std::net::IpAddr;
 
-use super::log;
 use crate::model::wire::ProxyBehaviour;
 
 /// What the proxy stands in front of.
@@ -47,6 +46,22 @@ pub const HOP_BY_HOP: [&str; 8] = [
     "transfer-encoding",
 ];
 
+/// The query as forwarded: less the two parameters that name this hop
+/// rather than the server's request, the proxy's own `log` and the wire
+/// view's `tap` (the browser's connection to the proxy is the one tapped).
+fn forwarded_query(query: Option<&str>) -> Option<String> {
+    let ours = |pair: &str| {
+        ["log", "tap"]
+            .iter()
+            .any(|name| pair.split('=').next() == Some(name))
+    };
+    let rest: Vec<&str> = query?
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !ours(pair))
+        .collect();
+    (!rest.is_empty()).then(|| rest.join("&"))
+}
+
 /// The request as the proxy forwards it, and a log line saying how.
 pub fn upstream_request(
     request: &Request,
@@ -54,7 +69,7 @@ pub fn upstream_request(
     target: Target,
     client: IpAddr,
 ) -> (axum::http::Request<Body>, String) {
-    let query = log::without_log_id(request.uri().query());
+    let query = forwarded_query(request.uri().query());
     let path = match &query {
         Some(query) => format!("{}?{query}", target.path()),
         None => target.path().to_string(),
@@ -128,6 +143,18 @@ fn wants_upgrade(headers: &HeaderMap) -> Option<HeaderValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_log_id_and_the_tap_are_not_forwarded() {
+        assert_eq!(
+            forwarded_query(Some("every=10&log=a&heartbeat=2&tap=b")).as_deref(),
+            Some("every=10&heartbeat=2")
+        );
+        assert_eq!(forwarded_query(Some("log=a")), None);
+        assert_eq!(forwarded_query(Some("tap")), None);
+        assert_eq!(forwarded_query(Some("taps=1")).as_deref(), Some("taps=1"));
+        assert_eq!(forwarded_query(None), None);
+    }
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut headers = HeaderMap::new();

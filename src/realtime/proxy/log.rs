@@ -88,15 +88,6 @@ fn log_id(query: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The query less its `log` parameter, which is the proxy's own.
-pub fn without_log_id(query: Option<&str>) -> Option<String> {
-    let rest: Vec<&str> = query?
-        .split('&')
-        .filter(|pair| !pair.is_empty() && *pair != "log" && !pair.starts_with("log="))
-        .collect();
-    (!rest.is_empty()).then(|| rest.join("&"))
-}
-
 /// `HH:MM:SS.mmm` in UTC.
 fn time_of_day() -> String {
     let since = SystemTime::now()
@@ -128,16 +119,6 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert!(lines[0].ends_with(" first") && lines[1].ends_with(" second"));
         assert!(logs.read("bad id!").is_none());
-    }
-
-    #[test]
-    fn the_log_id_is_not_forwarded() {
-        assert_eq!(
-            without_log_id(Some("every=10&log=a&heartbeat=2")).as_deref(),
-            Some("every=10&heartbeat=2")
-        );
-        assert_eq!(without_log_id(Some("log=a")), None);
-        assert_eq!(without_log_id(None), None);
     }
 
     #[test]

@@ -74,6 +74,15 @@ fn views(name: DemoName) -> &'static [Wire] {
                 terminal: "curl -N --raw --http1.1 -k https://this-server:3444/api/lab/stream",
             },
         ],
+        DemoName::MisbehavingProxy => &[Wire {
+            kind: "proxy",
+            title: "Wire view: through the proxy that buffers",
+            shows: "Opens its own event stream to the clock through the proxy that buffers \
+                    (/api/proxy/buffers/clock) and shows what reached your browser: the proxy \
+                    holds the events back until 512 bytes have come, so each chunk carries \
+                    several events at once, where the clock's own stream sends one per chunk.",
+            terminal: "curl -N --raw http://this-server/api/proxy/buffers/clock",
+        }],
         _ => &[],
     }
 }
