@@ -33,6 +33,8 @@ describe("copying code", () => {
     const code = await first.locator("pre.code").textContent();
     const button = first.getByRole("button", { name: "Copy this code" });
     await button.click();
+    // The clipboard's write is a promise: the button says so once it resolves (and for 2 s).
+    await page.waitForFunction(() => document.querySelector(".copy-code").textContent !== "Copy", null, { timeout: 1_500 });
     assert.equal(await button.textContent(), "Copied");
     assert.equal(await page.locator("[aria-live=polite]").filter({ hasText: "Code copied" }).count(), 1);
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), code);

@@ -125,6 +125,20 @@ describe("the wire view", () => {
     await context.close();
   });
 
+  test("through the proxy that buffers: each chunk carries several events", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const view = await openWire(page, server.url, "/demos/misbehaving-proxy", "proxy");
+    await page.waitForFunction(() => /Server → chunk of/.test(document.querySelector(".wire-view[data-wire='proxy'] .wire-records").textContent), null, { timeout: 20_000 });
+    const text = await view.locator(".wire-records").textContent();
+    assert.match(text, /Your browser → GET \/api\/proxy\/buffers\/clock\?tap=\S+ HTTP\/1\.1/);
+    const data = await fieldsOf(view, "Server → chunk of", "data");
+    const ticks = data[0].match(/event: tick/g)?.length ?? 0;
+    assert.ok(ticks >= 2, `one chunk holds several events, not one: ${ticks} in ${JSON.stringify(data[0])}`);
+    await view.getByRole("button", { name: "Stop" }).click();
+    await context.close();
+  });
+
   test("on the answer stream: the POST, its body, and each token as a chunk", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
