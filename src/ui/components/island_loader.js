@@ -90,9 +90,11 @@
 	const whenIdle = (run) => ("requestIdleCallback" in window ? requestIdleCallback(run) : setTimeout(run, 1));
 	for (const island of outermost) {
 		// An island that shows nothing of its own (the knowledge checks'
-		// listener) cannot come near the screen: it starts when the browser
-		// is idle, as every island does with Leptos's loader.
-		if (!observer || island.offsetHeight === 0) {
+		// listener: hidden children only) cannot come near the screen: it
+		// starts when the browser is idle, as every island does with
+		// Leptos's loader. Told from the markup, not from its box: asking
+		// for a box here laid the whole page out inside this script's task.
+		if (!observer || [...island.children].every((child) => child.hidden)) {
 			whenIdle(() => start(island));
 			continue;
 		}
