@@ -188,6 +188,11 @@ async fn pump_raw(
         .set("accept", "text/event-stream")
         .map_err(describe)?;
     init.set_headers(&headers);
+    // Low priority, as the second view of a stream the page already has: a
+    // `fetch` that never ends at the default (high) priority looks, to
+    // tools that wait for the network to settle (Lighthouse), like a page
+    // still loading. web-sys's `RequestInit` has no setter for it yet.
+    let _ = js_sys::Reflect::set(&init, &"priority".into(), &"low".into());
     let response = JsFuture::from(window().fetch_with_str_and_init(url, &init))
         .await
         .map_err(describe)?
