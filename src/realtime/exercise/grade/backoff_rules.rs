@@ -82,7 +82,11 @@ pub(super) fn adds_jitter(entries: &[Entry]) -> Graded {
     } else {
         (
             Standing::Failed,
-            format!("each gap is {mean:.2}× the one before ({listed}): clients cut off together would retry in step"),
+            format!(
+                "each gap is {mean:.2}× the one before ({listed}): clients cut off together would \
+                 retry in step (delays drawn at random land this close to one factor about once \
+                 in 300 runs: if yours are random, run it again)"
+            ),
         )
     }
 }
