@@ -54,6 +54,26 @@ async fn records(base: &str, id: &str, until: impl Fn(&[Value]) -> bool) -> Vec<
     records
 }
 
+/// A tap, a `GET` of `path` naming it (its body read and dropped), and the
+/// view's records until `enough` is true of them.
+async fn tapped_get(
+    base: &str,
+    path: &str,
+    enough: impl Fn(&[Value]) -> bool,
+) -> (String, Vec<Value>) {
+    let id = open_tap(base).await;
+    let response = client()
+        .get(format!("{base}{path}?tap={id}"))
+        .send()
+        .await
+        .unwrap();
+    let mut body = response.bytes_stream();
+    let reader = tokio::spawn(async move { while body.next().await.is_some() {} });
+    let records = records(base, &id, enough).await;
+    reader.abort();
+    (id, records)
+}
+
 fn frames<'a>(records: &'a [Value], from: &str) -> Vec<&'a Value> {
     records
         .iter()
@@ -128,17 +148,8 @@ async fn lesson2_wire_view_shows_each_clock_event_as_one_chunk() {
         100,
     )))
     .await;
-    let id = open_tap(&base).await;
-    let response = client()
-        .get(format!("{base}/api/clock?tap={id}"))
-        .send()
-        .await
-        .unwrap();
-    let mut body = response.bytes_stream();
-    let reader = tokio::spawn(async move { while body.next().await.is_some() {} });
     let enough = |records: &[Value]| records.iter().filter(|r| r["kind"] == "chunk").count() >= 3;
-    let records = records(&base, &id, enough).await;
-    reader.abort();
+    let (_, records) = tapped_get(&base, "/api/clock", enough).await;
     assert_eq!(records[0]["kind"], "head");
     let response = records.iter().find(|r| r["from"] == "server").unwrap();
     assert!(response["headers"]
@@ -165,17 +176,8 @@ async fn lesson8_wire_view_through_the_buffering_proxy_shows_events_bunched_in_c
         50,
     )))
     .await;
-    let id = open_tap(&base).await;
-    let response = client()
-        .get(format!("{base}/api/proxy/buffers/clock?tap={id}"))
-        .send()
-        .await
-        .unwrap();
-    let mut body = response.bytes_stream();
-    let reader = tokio::spawn(async move { while body.next().await.is_some() {} });
     let enough = |records: &[Value]| records.iter().filter(|r| r["kind"] == "chunk").count() >= 2;
-    let records = records(&base, &id, enough).await;
-    reader.abort();
+    let (id, records) = tapped_get(&base, "/api/proxy/buffers/clock", enough).await;
     // The tapped connection is the browser's to the proxy; the proxy's own
     // connection to the clock carried no tap.
     assert!(records[0]["start_line"]
