@@ -23,12 +23,16 @@ if (!pages.length) {
   process.exit(2);
 }
 
-/** Trace events under a task's span on its thread, by name, their total duration in ms. */
+/**
+ * Trace events under a task's span on its thread, by name, their total
+ * duration in ms: inclusive (an event inside another counts in both), and
+ * of complete ("X") events only, which is how Chromium writes these.
+ */
 function inside(events, task) {
   const end = task.ts + task.dur;
   const totals = new Map();
   for (const e of events) {
-    if (e.ph !== "X" || e.tid !== task.tid || e === task || e.ts < task.ts || e.ts + (e.dur ?? 0) > end) continue;
+    if (e.ph !== "X" || e.pid !== task.pid || e.tid !== task.tid || e === task || e.ts < task.ts || e.ts + (e.dur ?? 0) > end) continue;
     const name = e.name === "FunctionCall" || e.name === "EvaluateScript"
       ? `${e.name} ${(e.args?.data?.url ?? "").split("/").pop()}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ""}`
       : e.name;
@@ -51,16 +55,18 @@ try {
       await page.waitForTimeout(SETTLE_MS);
       const trace = JSON.parse((await browser.stopTracing()).toString());
       const events = trace.traceEvents;
-      const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain");
+      // The page's main thread: the one that parsed this page's HTML.
+      const main = events.find((e) => e.name === "ParseHTML" && (e.args?.beginData?.url ?? "").startsWith(`${server.url}${path}`));
+      if (!main) throw new Error(`no ParseHTML of ${path} in the trace: which thread is the page's?`);
       const tasks = events
-        .filter((e) => e.ph === "X" && e.name === "RunTask" && e.pid === main?.pid && e.tid === main?.tid && e.dur > 50_000)
+        .filter((e) => e.ph === "X" && e.name === "RunTask" && e.pid === main.pid && e.tid === main.tid && e.dur > 50_000)
         .sort((a, b) => a.ts - b.ts);
-      const start = Math.min(...events.filter((e) => e.pid === main?.pid && e.ts > 0).map((e) => e.ts));
+      const start = events.reduce((first, e) => (e.pid === main.pid && e.ts > 0 && e.ts < first ? e.ts : first), Infinity);
       const blocking = tasks.reduce((sum, t) => sum + (t.dur / 1000 - 50), 0);
       console.log(`\n${path} (run ${run}, ${SLOWDOWN}x): ${tasks.length} long tasks, ${Math.round(blocking)} ms over 50 ms`);
       for (const task of tasks) {
         const parts = inside(events, task).map(([name, ms]) => `${name} ${ms.toFixed(0)}`).join("; ");
-        console.log(`  at ${((task.ts - start) / 1000).toFixed(0)} ms: ${(task.dur / 1000).toFixed(0)} ms: ${parts}`);
+        console.log(`  at ${((task.ts - start) / 1000).toFixed(0)} ms: ${(task.dur / 1000).toFixed(0)} ms; inside (inclusive, ms): ${parts}`);
       }
       await context.close();
     }

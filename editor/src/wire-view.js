@@ -98,7 +98,8 @@ function item(record, client) {
 function costLine(records, overTls) {
 	const messages = [];
 	for (const record of records) {
-		if (record.kind === "chunk" && record.size > 0) messages.push([record.app_bytes, record.wire_bytes]);
+		// A chunk is one event on the clock's own stream, several behind the proxy that buffers.
+		if (record.kind === "chunk" && record.size > 0) messages.push([record.app_bytes, record.wire_bytes, (record.data.match(/\n\n/g) ?? []).length]);
 		if (record.kind === "frame" && (record.opcode === 1 || record.opcode === 2)) messages.push([record.app_bytes, record.wire_bytes]);
 		if (record.kind === "h2") {
 			for (const frame of record.frames) if (frame.opcode === 1 || frame.opcode === 2) messages.push([frame.length, record.wire_bytes]);
@@ -106,8 +107,9 @@ function costLine(records, overTls) {
 		}
 	}
 	if (!messages.length) return "No message yet.";
-	const [app, wire] = messages.at(-1);
+	const [app, wire, events = 1] = messages.at(-1);
 	const tls = overTls ? ` Over TLS, a message sent in its own record costs ${TLS_RECORD} bytes more (computed: a TLS 1.3 record's header, type and tag; not measured here).` : "";
+	if (events > 1) return `Last chunk: ${events} events, ${plural(app, "byte")} of the application's, ${wire} on the wire (${wire - app} of framing, once for all ${events}).${tls}`;
 	return `Last message: ${plural(app, "byte")} of the application's, ${wire} on the wire (${wire - app} of framing).${tls} ${plural(messages.length, "message")} so far.`;
 }
 

@@ -135,6 +135,7 @@ describe("the wire view", () => {
     const data = await fieldsOf(view, "Server → chunk of", "data");
     const ticks = data[0].match(/event: tick/g)?.length ?? 0;
     assert.ok(ticks >= 2, `one chunk holds several events, not one: ${ticks} in ${JSON.stringify(data[0])}`);
+    assert.match(await view.locator(".wire-cost").textContent(), /^Last chunk: \d+ events, \d+ bytes of the application's, \d+ on the wire \(\d+ of framing, once for all \d+\)\./);
     await view.getByRole("button", { name: "Stop" }).click();
     await context.close();
   });

@@ -89,8 +89,10 @@
 		: null;
 	const whenIdle = (run) => ("requestIdleCallback" in window ? requestIdleCallback(run) : setTimeout(run, 1));
 	for (const island of outermost) {
-		// An island that shows nothing of its own (the knowledge checks'
-		// listener: hidden children only) cannot come near the screen: it
+		// An island that shows nothing of its own (hidden children only: the
+		// knowledge checks' listener, and the room's, the leaky server's and
+		// which-fits' islands, which drive markup the server rendered
+		// outside them) cannot come near the screen: it
 		// starts when the browser is idle, as every island does with
 		// Leptos's loader. Told from the markup, not from its box: asking
 		// for a box here laid the whole page out inside this script's task.
