@@ -84,6 +84,17 @@ pub enum Mark {
     Clear,
 }
 
+impl Mark {
+    /// Its name on the wire (serde's), as Redis's scripts store it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mark::Done => "done",
+            Mark::Stuck => "stuck",
+            Mark::Clear => "clear",
+        }
+    }
+}
+
 /// A learner's mark on the room's section (`POST /api/room/pulse`): `seq`
 /// is the move it answers, so a mark sent as the presenter moves on counts
 /// for nothing.
@@ -129,6 +140,30 @@ pub enum QuestionState {
     Answered,
     /// Out of the learners' list (the presenter's list keeps it).
     Hidden,
+}
+
+impl QuestionState {
+    pub const ALL: [QuestionState; 3] = [
+        QuestionState::Open,
+        QuestionState::Answered,
+        QuestionState::Hidden,
+    ];
+
+    /// Its name on the wire (serde's), as Redis keeps it in a question's
+    /// JSON and the page in a question's `data-state`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionState::Open => "open",
+            QuestionState::Answered => "answered",
+            QuestionState::Hidden => "hidden",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<QuestionState> {
+        QuestionState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == name)
+    }
 }
 
 /// One question from the room, with its votes.
@@ -219,6 +254,25 @@ mod tests {
         assert_eq!(clock_text(0), "0:00");
         assert_eq!(clock_text(309), "5:09");
         assert_eq!(clock_text(3909), "1:05:09");
+    }
+
+    #[test]
+    fn the_names_redis_and_the_page_use_are_serdes() {
+        let serde_name = |value: serde_json::Value| value.as_str().unwrap().to_owned();
+        for mark in [Mark::Done, Mark::Stuck, Mark::Clear] {
+            assert_eq!(
+                mark.as_str(),
+                serde_name(serde_json::to_value(mark).unwrap())
+            );
+        }
+        for state in QuestionState::ALL {
+            assert_eq!(
+                state.as_str(),
+                serde_name(serde_json::to_value(state).unwrap())
+            );
+            assert_eq!(QuestionState::from_name(state.as_str()), Some(state));
+        }
+        assert_eq!(QuestionState::from_name("closed"), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use redis::Script;
 use redis::aio::ConnectionManager;
 
 use super::scripts::{Keys, SharedError};
-use crate::model::room::{Mark, PulseAsked};
+use crate::model::room::PulseAsked;
 use crate::realtime::room::state::{RoomError, MOST_VOTERS};
 
 /// The pulse's two scripts.
@@ -75,11 +75,6 @@ impl Pulse<'_> {
     /// Takes one browser's mark, once across every server.
     pub async fn mark(&self, voter: &str, asked: PulseAsked) -> Result<(), SharedError> {
         let k = &self.keys;
-        let mark = match asked.mark {
-            Mark::Done => "done",
-            Mark::Stuck => "stuck",
-            Mark::Clear => "clear",
-        };
         let verdict: String = self
             .scripts
             .mark
@@ -88,7 +83,7 @@ impl Pulse<'_> {
             .key(&k.marks_seq)
             .arg(asked.seq)
             .arg(voter)
-            .arg(mark)
+            .arg(asked.mark.as_str())
             .arg(MOST_VOTERS)
             .invoke_async(&mut self.commands.clone())
             .await?;

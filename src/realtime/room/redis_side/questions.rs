@@ -8,7 +8,7 @@ use redis::Script;
 use redis::aio::ConnectionManager;
 
 use super::scripts::{Keys, SharedError};
-use crate::model::room::{bounds, QuestionMark, QuestionState, QuestionVote};
+use crate::model::room::{bounds, QuestionMark, QuestionVote};
 use crate::realtime::room::state::{RoomError, MOST_VOTERS};
 
 /// The questions' scripts.
@@ -130,17 +130,12 @@ impl Questions<'_> {
 
     /// The presenter's mark on a question.
     pub async fn mark(&self, mark: QuestionMark) -> Result<(), SharedError> {
-        let state = match mark.mark {
-            QuestionState::Open => "open",
-            QuestionState::Answered => "answered",
-            QuestionState::Hidden => "hidden",
-        };
         let verdict: String = self
             .scripts
             .mark
             .key(&self.keys.questions)
             .arg(mark.id)
-            .arg(state)
+            .arg(mark.mark.as_str())
             .invoke_async(&mut self.commands.clone())
             .await?;
         match verdict.as_str() {

@@ -53,12 +53,7 @@ pub(super) fn show_questions(live: &Live) {
         let Ok(item) = document.create_element("li") else {
             continue;
         };
-        let state = match question.state {
-            QuestionState::Open => "open",
-            QuestionState::Answered => "answered",
-            QuestionState::Hidden => "hidden",
-        };
-        let _ = item.set_attribute("data-state", state);
+        let _ = item.set_attribute("data-state", question.state.as_str());
         let _ = item.set_attribute("data-question", &question.id.to_string());
         let Ok(text) = document.create_element("p") else {
             continue;
@@ -70,14 +65,14 @@ pub(super) fn show_questions(live: &Live) {
             let count = demo_text_with("room-question-votes", &[("votes", &votes)]);
             let _ = item.append_child(&button(&count, None, &[]));
             let marks = [
-                ("room-question-answered", "answered"),
-                ("room-question-hide", "hidden"),
-                ("room-question-open", "open"),
+                ("room-question-answered", QuestionState::Answered),
+                ("room-question-hide", QuestionState::Hidden),
+                ("room-question-open", QuestionState::Open),
             ];
-            for (label, mark) in marks.into_iter().filter(|(_, m)| *m != state) {
+            for (label, mark) in marks.into_iter().filter(|(_, m)| *m != question.state) {
                 let attrs = [
                     ("data-question", question.id.to_string()),
-                    ("data-mark", mark.to_string()),
+                    ("data-mark", mark.as_str().to_string()),
                 ];
                 let _ =
                     item.append_child(&button(&demo_text(label), Some("mark-question"), &attrs));
@@ -193,11 +188,10 @@ pub(super) fn mark(live: &Shared, button: &Element) {
     let id = button
         .get_attribute("data-question")
         .and_then(|id| id.parse::<u64>().ok());
-    let mark = match button.get_attribute("data-mark").as_deref() {
-        Some("answered") => QuestionState::Answered,
-        Some("hidden") => QuestionState::Hidden,
-        _ => QuestionState::Open,
-    };
+    let mark = button
+        .get_attribute("data-mark")
+        .and_then(|name| QuestionState::from_name(&name))
+        .unwrap_or(QuestionState::Open);
     let Some(id) = id else { return };
     let root = live.borrow().root.clone();
     leptos::task::spawn_local(async move {
