@@ -2,7 +2,7 @@
 //! learner count, polls, and the token kept out of every learner's answer.
 
 use crate::common::room::{
-    learner, log_in, next_named, no_redirects, open, post, serve_room, TOKEN,
+    learner, log_in, next_named, no_redirects, open, post, presenter, serve_room, TOKEN,
 };
 use crate::common::{built_site_root, client, client_from, manifest_dir, serve_with};
 use eventsource_stream::Event;
@@ -170,12 +170,7 @@ async fn a_move_reaches_every_learner_with_its_number_and_a_reconnect_is_not_mov
 async fn the_learner_count_rises_and_falls_on_the_presenters_stream() {
     let base = serve_room(None).await;
     let cookie = log_in(&base).await;
-    let mut presenter = open(
-        format!("{base}/api/room/presenter/events"),
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let mut presenter = presenter(&base, &cookie).await;
     let count = |event: Event| {
         serde_json::from_str::<RoomAudience>(&event.data)
             .unwrap()
@@ -273,12 +268,7 @@ async fn learners_are_told_when_the_presenter_leaves() {
             .present
     };
     assert!(!present(next_named(&mut watching, "presenter").await));
-    let presenter = open(
-        format!("{base}/api/room/presenter/events"),
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let presenter = presenter(&base, &cookie).await;
     assert!(present(next_named(&mut watching, "presenter").await));
     drop(presenter);
     let left = tokio::time::Instant::now();
@@ -442,12 +432,7 @@ async fn a_move_carries_the_presenters_clock() {
 async fn done_and_stuck_are_counted_per_move_for_the_presenter() {
     let base = serve_room(None).await;
     let cookie = log_in(&base).await;
-    let mut presenter = open(
-        format!("{base}/api/room/presenter/events"),
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let mut presenter = presenter(&base, &cookie).await;
     let mark = |n: u8, seq: u64, mark: &str| {
         let base = base.clone();
         let body = format!(r#"{{"seq":{seq},"mark":"{mark}"}}"#);
@@ -512,12 +497,7 @@ async fn until(presenter: &mut crate::common::room::Events, wanted: RoomPulse) {
 async fn questions_are_asked_voted_and_marked_and_hidden_ones_stay_hidden() {
     let base = serve_room(None).await;
     let cookie = log_in(&base).await;
-    let mut presenter = open(
-        format!("{base}/api/room/presenter/events"),
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let mut presenter = presenter(&base, &cookie).await;
     let mut on_learner = learner(&base).await;
     let voter = |n: u8| format!("realtime_lab_voter=browser-{n}");
     let send = |path: &'static str, who: String, body: String| {

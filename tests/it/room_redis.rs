@@ -3,7 +3,9 @@
 //! learners on the others, as behind a load balancer without sticky
 //! sessions.
 
-use crate::common::room::{learner, log_in, next_named, open, post, serve_room, serve_room_with};
+use crate::common::room::{
+    learner, log_in, next_named, post, presenter, serve_room, serve_room_with,
+};
 use realtime_lab::model::room::{
     QuestionState, RoomAudience, RoomPoll, RoomPosition, RoomPresence, RoomPulse, RoomQuestions,
 };
@@ -95,12 +97,7 @@ async fn two_servers_are_one_room_moves_counts_presence_and_one_poll() {
     // The presenter logs in on A; the same cookie drives B.
     let cookie = log_in(&a).await;
     let mut on_b = learner(&b).await;
-    let mut presenter = open(
-        format!("{a}/api/room/presenter/events"),
-        Some(&cookie),
-        None,
-    )
-    .await;
+    let mut presenter = presenter(&a, &cookie).await;
 
     // B's learner is counted on A's presenter stream, and told A's
     // presenter is here.

@@ -87,6 +87,16 @@ pub async fn learner(base: &str) -> Events {
     open(format!("{base}/api/room/events"), None, None).await
 }
 
+/// The presenter's stream, opened with the presenter's session cookie.
+pub async fn presenter(base: &str, cookie: &str) -> Events {
+    open(
+        format!("{base}/api/room/presenter/events"),
+        Some(cookie),
+        None,
+    )
+    .await
+}
+
 /// The next event named `name`, skipping others.
 pub async fn next_named(events: &mut Events, name: &str) -> Event {
     let wait = async {
