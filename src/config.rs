@@ -96,6 +96,21 @@ pub struct Config {
     #[arg(long, env = "REALTIME_LAB_H1_ADDR")]
     pub lab_h1_addr: Option<SocketAddr>,
 
+    /// Where the lab's QUIC lane listens (UDP; HTTP/3 with WebTransport, for
+    /// lesson 9's demos). Default: the host of --addr, UDP port 3445 (port 0
+    /// if --addr uses port 0). A host opens this UDP port to the room.
+    #[arg(long, env = "REALTIME_LAB_H3_ADDR")]
+    pub lab_h3_addr: Option<SocketAddr>,
+
+    /// Do not open the QUIC lane (the HTTPS lanes stay; --no-lab turns off all three).
+    #[arg(long, env = "REALTIME_LAB_NO_QUIC", value_parser = clap::builder::BoolishValueParser::new())]
+    pub no_quic: bool,
+
+    /// WebTransport sessions one client address may hold at once on the
+    /// QUIC lane (more are refused with 429): a share, like --lab-per-client.
+    #[arg(long, env = "REALTIME_LAB_QUIC_PER_CLIENT", default_value_t = crate::realtime::webtransport::QUIC_PER_CLIENT)]
+    pub quic_per_client: usize,
+
     /// Certificate chain (PEM) for the lab's lanes. Without --tls-cert and
     /// --tls-key, a self-signed certificate is generated at start-up.
     #[arg(long, env = "REALTIME_LAB_TLS_CERT", requires = "tls_key")]

@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use super::accept::{self, ConnectionLimits, Gate};
+use super::quic::{QuicListener, QuicSessions};
 use super::tap::{FirstRequest, TapFinder, Tapped};
 use crate::model::wire::{LabLanes, Lane};
 
@@ -38,11 +39,13 @@ pub trait LaneConnections: Send + Sync + 'static {
 }
 
 /// Where the lanes listen and which certificate they present
-/// (`--lab-h2-addr`, `--lab-h1-addr`, `--tls-cert`, `--tls-key`, `--tls-host`).
+/// (`--lab-h2-addr`, `--lab-h1-addr`, `--lab-h3-addr`, `--tls-cert`, `--tls-key`, `--tls-host`).
 #[derive(Clone, Debug)]
 pub struct LaneSettings {
     pub http2: SocketAddr,
     pub http1: SocketAddr,
+    /// The QUIC lane's UDP address; `None` with `--no-quic`.
+    pub http3: Option<SocketAddr>,
     /// A certificate and key to load; `None`: one generated at start-up.
     pub tls_cert: Option<std::path::PathBuf>,
     pub tls_key: Option<std::path::PathBuf>,
@@ -163,6 +166,8 @@ async fn handshake(
 pub enum LabError {
     #[error(transparent)]
     Tls(#[from] super::tls::TlsError),
+    #[error(transparent)]
+    Quic(#[from] super::quic::QuicError),
     #[error("cannot listen on {addr} for the lab's {lane} lane ({source}). Pick another address with {flag}, or turn the lab off with --no-lab")]
     Bind {
         lane: &'static str,
@@ -172,9 +177,11 @@ pub enum LabError {
     },
 }
 
-/// Both lanes, bound, with their TLS settings; nothing is served yet.
+/// Both lanes, bound, with their TLS settings, and the QUIC lane unless
+/// it is off; nothing is served yet.
 pub struct LaneListeners {
     lanes: Vec<(Lane, TcpListener, Arc<ServerConfig>)>,
+    quic: Option<QuicListener>,
     info: LabLanes,
 }
 
@@ -196,33 +203,38 @@ impl LaneListeners {
     }
 
     /// Serves `app` on both lanes, telling `connections` of each one, and
-    /// `taps` of each request that names a tap.
-    pub fn serve<C: LaneConnections>(
+    /// `taps` of each request that names a tap; the QUIC lane's sessions
+    /// go to `sessions`.
+    pub fn serve<C: LaneConnections, S: QuicSessions>(
         self,
-        app: Router,
-        connections: Arc<C>,
+        (app, connections, sessions): (Router, Arc<C>, Arc<S>),
         taps: Option<Arc<dyn TapFinder>>,
         limits: ConnectionLimits,
     ) -> LanesTask {
-        LanesTask(
-            self.lanes
-                .into_iter()
-                .map(|(lane, listener, tls)| {
-                    let shared = (app.clone(), connections.clone(), taps.clone());
-                    tokio::spawn(serve(listener, lane, tls, shared, limits))
-                })
-                .collect(),
-        )
+        let mut tasks: Vec<_> = self
+            .lanes
+            .into_iter()
+            .map(|(lane, listener, tls)| {
+                let shared = (app.clone(), connections.clone(), taps.clone());
+                tokio::spawn(serve(listener, lane, tls, shared, limits))
+            })
+            .collect();
+        tasks.extend(self.quic.map(|quic| quic.serve(sessions)));
+        LanesTask(tasks)
     }
 }
 
-/// Loads or generates the certificate and binds both lanes.
+/// Loads or generates the certificate and binds both lanes, and the QUIC
+/// lane unless it is off.
 pub fn bind(settings: &LaneSettings) -> Result<LaneListeners, LabError> {
-    let identity = super::tls::Identity::load_or_generate(
-        settings.tls_cert.as_deref(),
-        settings.tls_key.as_deref(),
-        &settings.tls_hosts,
-    )?;
+    let load = || {
+        super::tls::Identity::load_or_generate(
+            settings.tls_cert.as_deref(),
+            settings.tls_key.as_deref(),
+            &settings.tls_hosts,
+        )
+    };
+    let identity = load()?;
     let mut lanes = Vec::new();
     let mut ports = [0u16; 2];
     for (slot, lane, addr, flag) in [
@@ -239,11 +251,25 @@ pub fn bind(settings: &LaneSettings) -> Result<LaneListeners, LabError> {
         ports[slot] = listener.local_addr().map_err(bind_error)?.port();
         lanes.push((lane, listener, identity.server_config(alpn(lane))?));
     }
+    let quic = match settings.http3 {
+        // A host's certificate serves every lane; a generated one is made
+        // for QUIC apart, valid for days, not years (`super::quic`).
+        Some(addr) => {
+            let given = if identity.self_signed {
+                None
+            } else {
+                Some(load()?)
+            };
+            Some(super::quic::bind(addr, given, &settings.tls_hosts)?)
+        }
+        None => None,
+    };
     let info = LabLanes {
         http2_port: ports[0],
         http1_port: ports[1],
+        http3_port: quic.as_ref().map(QuicListener::port),
         fingerprint: identity.fingerprint.clone(),
         self_signed: identity.self_signed,
     };
-    Ok(LaneListeners { lanes, info })
+    Ok(LaneListeners { lanes, quic, info })
 }

@@ -5,6 +5,8 @@
 //!   a request's head, HTTP/1.1 and HTTP/2, a graceful stop) and [`accept::bind`].
 //! - [`lanes`] and [`tls`]: the connection lab's HTTPS ports (HTTP/2 and
 //!   HTTP/1.1 only); each connection told to a [`lanes::LaneConnections`].
+//! - [`quic`]: the lab's QUIC lane (HTTP/3, WebTransport), each session
+//!   handed to a [`quic::QuicSessions`], its UDP socket able to lose packets.
 //! - [`assets`]: the built files (hashed, precompressed, cached for a
 //!   year), embedded in the binary or from a folder; [`encoding`] picks a
 //!   compressed form and answers `If-None-Match`, for them and the pages.
@@ -21,6 +23,7 @@ pub mod encoding;
 pub mod lanes;
 pub(crate) mod memory;
 pub mod page_policy;
+pub mod quic;
 pub(crate) mod read_ahead;
 pub mod runtime;
 pub mod tap;

@@ -75,18 +75,7 @@ impl Identity {
     }
 
     fn self_signed(hosts: &[String]) -> Result<Self, TlsError> {
-        let mut names = vec![
-            "localhost".to_string(),
-            "127.0.0.1".to_string(),
-            "::1".to_string(),
-        ];
-        names.extend(
-            hosts
-                .iter()
-                .filter(|h| !names.contains(h))
-                .cloned()
-                .collect::<Vec<_>>(),
-        );
+        let names = names_with(hosts);
         let generated =
             rcgen::generate_simple_self_signed(names.clone()).map_err(|e| TlsError::Generate {
                 hosts: names,
@@ -103,6 +92,39 @@ impl Identity {
         })
     }
 
+    /// A self-signed ECDSA P-256 certificate for `localhost`, `127.0.0.1`,
+    /// `::1` and `hosts`, valid from a minute ago for `validity`: what a
+    /// browser accepts by its hash for WebTransport (at most 14 days).
+    pub fn short_lived(hosts: &[String], validity: std::time::Duration) -> Result<Self, TlsError> {
+        let names = names_with(hosts);
+        let generate_error = |e: rcgen::Error| TlsError::Generate {
+            hosts: names.clone(),
+            reason: e.to_string(),
+        };
+        let mut params = rcgen::CertificateParams::new(names.clone()).map_err(generate_error)?;
+        let now = time::OffsetDateTime::now_utc();
+        params.not_before = now - time::Duration::minutes(1);
+        params.not_after = params.not_before + validity;
+        let key =
+            rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(generate_error)?;
+        let certificate = params.self_signed(&key).map_err(generate_error)?;
+        let certificate = certificate.der().clone();
+        let key = PrivateKeyDer::try_from(key.serialize_der())
+            .map_err(|e| TlsError::Mismatch(e.to_string()))?;
+        Ok(Identity {
+            fingerprint: fingerprint(&certificate),
+            chain: vec![certificate],
+            key,
+            self_signed: true,
+        })
+    }
+
+    /// The SHA-256 of the first certificate, as `serverCertificateHashes` names it.
+    pub fn sha256(&self) -> [u8; 32] {
+        let digest = ring::digest::digest(&ring::digest::SHA256, self.chain[0].as_ref());
+        digest.as_ref().try_into().expect("SHA-256 is 32 bytes")
+    }
+
     /// A rustls server configuration offering these ALPN protocols, in order.
     pub fn server_config(&self, alpn: &[&[u8]]) -> Result<Arc<ServerConfig>, TlsError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -115,6 +137,21 @@ impl Identity {
         config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         Ok(Arc::new(config))
     }
+}
+
+/// `localhost`, `127.0.0.1`, `::1`, then each of `hosts` not among them.
+fn names_with(hosts: &[String]) -> Vec<String> {
+    let mut names = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
+    for host in hosts {
+        if !names.contains(host) {
+            names.push(host.clone());
+        }
+    }
+    names
 }
 
 fn fingerprint(certificate: &CertificateDer<'_>) -> String {

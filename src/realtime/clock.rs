@@ -55,6 +55,30 @@ enum Broadcast {
     Stop,
 }
 
+/// The clock's ticks as they are taken, from [`Clock::follow`].
+#[derive(Debug)]
+pub struct TickFollower {
+    live: broadcast::Receiver<Broadcast>,
+    period_ms: u64,
+}
+
+impl TickFollower {
+    /// The next tick's id and time (RFC 3339); `None` once the server stops.
+    pub async fn next(&mut self) -> Option<(u64, String)> {
+        loop {
+            match self.live.recv().await {
+                Ok(Broadcast::Tick(tick)) => {
+                    let at =
+                        UNIX_EPOCH + Duration::from_millis(tick.id.saturating_mul(self.period_ms));
+                    return Some((tick.id, humantime::format_rfc3339_millis(at).to_string()));
+                }
+                Ok(Broadcast::Stop) | Err(broadcast::error::RecvError::Closed) => return None,
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+            }
+        }
+    }
+}
+
 /// The shared clock: ticker, replay window, and the open streams.
 #[derive(Debug)]
 pub struct Clock {
@@ -170,6 +194,15 @@ impl Clock {
             clock: self.clone(),
             id,
             _held: held,
+        }
+    }
+
+    /// Each tick from now on, for a transport other than an event stream
+    /// (the QUIC lane's datagrams).
+    pub fn follow(&self) -> TickFollower {
+        TickFollower {
+            live: self.broadcast.subscribe(),
+            period_ms: self.period_ms(),
         }
     }
 

@@ -20,6 +20,8 @@
 //!   host driving the room's pages over SSE, and polls.
 //! - [`exercise`]: `/api/exercises/…` and `/x/{token}/…`, the exercises the
 //!   server grades from the learner's own connections.
+//! - [`webtransport`]: `GET /api/webtransport`, and lesson 9's WebTransport
+//!   sessions on the QUIC lane of `crate::http::quic`.
 //! - [`wire`]: `/api/wire/taps/…`, the wire view: a learner's own
 //!   connection, decoded from this side, and as a `.pcapng`.
 //!
@@ -67,6 +69,7 @@ pub mod room;
 mod socket;
 mod sse;
 mod stopping;
+pub mod webtransport;
 pub mod wire;
 
 use axum::Router;
@@ -84,6 +87,7 @@ use leaky::Leaky;
 use proxy::Proxy;
 use resume::Sessions;
 use room::{Room, RoomSettings};
+use webtransport::WebTransport;
 
 pub use clock::ClockSettings;
 pub use echo::EchoSettings;
@@ -99,6 +103,9 @@ pub struct RealtimeSettings {
     /// Lab streams one client address may hold at once, on both lanes
     /// together (`--lab-per-client`).
     pub lab_streams_per_client: usize,
+    /// WebTransport sessions one client address may hold at once on the
+    /// QUIC lane (`--quic-per-client`).
+    pub webtransport_per_client: usize,
     /// How long a stopping server waits for open connections (`--drain-secs`).
     pub drain: Duration,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
@@ -118,6 +125,7 @@ impl Default for RealtimeSettings {
             echo: EchoSettings::default(),
             allowed_origins: Vec::new(),
             lab_streams_per_client: PER_CLIENT,
+            webtransport_per_client: webtransport::QUIC_PER_CLIENT,
             drain: Duration::from_secs(5),
             trusted_proxies: Vec::new(),
             room: None,
@@ -155,6 +163,8 @@ pub struct RealtimeState {
     pub exercises: Arc<Exercises>,
     /// The wire view's taps (the listeners find them by id).
     pub taps: Arc<wire::Taps>,
+    /// Lesson 9's WebTransport sessions, on the QUIC lane.
+    pub webtransport: Arc<WebTransport>,
 }
 
 impl RealtimeState {
@@ -171,8 +181,16 @@ impl RealtimeState {
             .room
             .map(|room| Room::start(room, stopping.clone()));
         let proxy = Proxy::new(site);
+        let clock = Clock::start(settings.clock, stopping.clone());
+        let webtransport = WebTransport::new(
+            lab_lanes.as_ref().and_then(|lanes| lanes.http3_port),
+            settings.webtransport_per_client,
+            clock.clone(),
+            stopping.clone(),
+        );
         RealtimeState {
-            clock: Clock::start(settings.clock, stopping.clone()),
+            clock,
+            webtransport,
             sessions: Arc::new(Sessions::new(settings.echo.max_open_sockets)),
             echo: Echo::new(settings.echo),
             allowed_origins: Arc::new(settings.allowed_origins),
@@ -212,6 +230,7 @@ pub fn router(state: RealtimeState, rules_of: RulesOf) -> Router {
         room,
         exercises,
         taps,
+        webtransport,
         lab_lanes: _,
     } = state;
     Router::new()
@@ -270,4 +289,5 @@ pub fn router(state: RealtimeState, rules_of: RulesOf) -> Router {
             client.clone(),
         )))
         .merge(room::router(room::Routes { room, client }))
+        .merge(webtransport::router(webtransport::Routes { webtransport }))
 }

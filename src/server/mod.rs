@@ -242,7 +242,8 @@ async fn run(
     let taps = enabled.then_some(state.realtime.taps.clone() as Arc<dyn TapFinder>);
     let lanes = listeners.lanes.map(|lanes| {
         let lab = state.realtime.lab.clone();
-        lanes.serve(router.clone(), lab, taps.clone(), limits)
+        let webtransport = state.realtime.webtransport.clone();
+        lanes.serve((router.clone(), lab, webtransport), taps.clone(), limits)
     });
     let stopping = state.realtime.stopping.clone();
     let begin = stopping.clone();

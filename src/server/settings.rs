@@ -55,6 +55,12 @@ fn lane_settings(config: &Config) -> LaneSettings {
     LaneSettings {
         http2: lane_addr(config, Lane::Http2),
         http1: lane_addr(config, Lane::Http1),
+        http3: (!config.no_quic).then(|| {
+            config.lab_h3_addr.unwrap_or_else(|| {
+                let port = if config.addr.port() == 0 { 0 } else { 3445 };
+                SocketAddr::new(config.addr.ip(), port)
+            })
+        }),
         tls_cert: config.tls_cert.clone(),
         tls_key: config.tls_key.clone(),
         tls_hosts: config.tls_hosts.clone(),
@@ -96,6 +102,7 @@ fn realtime_settings(config: &Config) -> RealtimeSettings {
         },
         allowed_origins: config.allowed_origins.clone(),
         lab_streams_per_client: config.lab_per_client,
+        webtransport_per_client: config.quic_per_client,
         drain: Duration::from_secs(config.drain_secs),
         trusted_proxies: config.trusted_proxies.clone(),
         room: token.map(|token| RoomSettings {

@@ -32,4 +32,5 @@ mod room_redis;
 mod search;
 mod site;
 mod terminal_twins;
+mod webtransport;
 mod wire;

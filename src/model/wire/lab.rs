@@ -28,6 +28,8 @@ impl Lane {
 pub struct LabLanes {
     pub http1_port: u16,
     pub http2_port: u16,
+    /// The QUIC lane's UDP port (HTTP/3, WebTransport); `None` with `--no-quic`.
+    pub http3_port: Option<u16>,
     /// SHA-256 of the lanes' certificate, as the browser shows it.
     pub fingerprint: String,
     pub self_signed: bool,

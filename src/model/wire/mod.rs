@@ -10,6 +10,7 @@ mod handshake;
 mod lab;
 mod leaky;
 mod proxy;
+mod webtransport;
 
 pub use answer::*;
 pub use clock::*;
@@ -18,6 +19,7 @@ pub use handshake::*;
 pub use lab::*;
 pub use leaky::*;
 pub use proxy::*;
+pub use webtransport::*;
 
 #[cfg(test)]
 mod tests {

@@ -33,6 +33,8 @@ pub struct Served {
     pub base: String,
     pub http1_lane: String,
     pub http2_lane: String,
+    /// The QUIC lane's `https://127.0.0.1:{port}`, empty when it is off.
+    pub quic_lane: String,
 }
 
 /// Starts the app through `server::start`, as `main` does: `flags` are
@@ -74,6 +76,7 @@ pub async fn start_with(
         base,
         http1_lane: lane(running.lab.as_ref().map(|l| l.http1_port)),
         http2_lane: lane(running.lab.as_ref().map(|l| l.http2_port)),
+        quic_lane: lane(running.lab.as_ref().and_then(|l| l.http3_port)),
     };
     tokio::spawn(running.stopped());
     served

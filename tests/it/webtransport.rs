@@ -1,0 +1,316 @@
+//! The QUIC lane, from a real WebTransport client (wtransport) trusting the
+//! lane's certificate by its hash, as a browser does: the echo on a stream,
+//! the clock in datagrams, the share per client, the certificate, and
+//! head-of-line blocking under loss.
+
+use crate::common::{clock_ticking_every, get_text, serve_lab, Served};
+use realtime_lab::model::wire::{LossMessage, LossSummary, LossWay, WebTransportLane, WtTick};
+use realtime_lab::realtime::RealtimeSettings;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use wtransport::endpoint::endpoint_side::Client;
+use wtransport::error::ConnectingError;
+use wtransport::tls::Sha256Digest;
+use wtransport::{ClientConfig, Connection, Endpoint};
+
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// What `GET /api/webtransport` says of the lane.
+async fn lane(served: &Served) -> WebTransportLane {
+    serde_json::from_str(&get_text(&format!("{}/api/webtransport", served.base)).await).unwrap()
+}
+
+fn digest(hex: &str) -> Sha256Digest {
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    Sha256Digest::new(bytes.try_into().unwrap())
+}
+
+/// A client endpoint on `ip` trusting exactly the certificate `hash` names.
+fn client(ip: &str, hash: &str) -> Endpoint<Client> {
+    let config = ClientConfig::builder()
+        .with_bind_address(format!("{ip}:0").parse().unwrap())
+        .with_server_certificate_hashes([digest(hash)])
+        .build();
+    Endpoint::client(config).unwrap()
+}
+
+async fn connect(served: &Served, ip: &str, path: &str) -> Result<Connection, ConnectingError> {
+    let lane = lane(served).await;
+    let url = format!("{}{path}", served.quic_lane);
+    tokio::time::timeout(
+        PATIENCE,
+        client(ip, &lane.certificate_hashes[0]).connect(url),
+    )
+    .await
+    .expect("the lane answers within 10 s")
+}
+
+async fn next_tick(connection: &Connection) -> WtTick {
+    let datagram = tokio::time::timeout(PATIENCE, connection.receive_datagram())
+        .await
+        .expect("a datagram within 10 s")
+        .unwrap();
+    serde_json::from_slice(&datagram.payload()).unwrap()
+}
+
+#[tokio::test]
+async fn webtransport_echo_session_echoes_on_a_stream_and_sends_the_clock_as_datagrams() {
+    let served = serve_lab(clock_ticking_every(Duration::from_millis(40))).await;
+    let lane = lane(&served).await;
+    assert!(lane.port.is_some(), "{lane:?}");
+    assert_eq!(lane.certificate_hashes.len(), 1);
+    let connection = connect(&served, "127.0.0.1", "/api/webtransport/echo")
+        .await
+        .unwrap();
+    let first = next_tick(&connection).await;
+    assert!(first.connection >= 1, "{first:?}");
+    assert_eq!(first.streams, 0);
+    let later = next_tick(&connection).await;
+    assert!(later.tick > first.tick, "{first:?} then {later:?}");
+    for text in ["hello over QUIC", "a second stream"] {
+        let (mut send, mut recv) = connection.open_bi().await.unwrap().await.unwrap();
+        send.write_all(text.as_bytes()).await.unwrap();
+        send.finish().await.unwrap();
+        let mut echoed = Vec::new();
+        let mut buffer = [0u8; 256];
+        while let Some(n) = recv.read(&mut buffer).await.unwrap() {
+            echoed.extend_from_slice(&buffer[..n]);
+        }
+        assert_eq!(String::from_utf8(echoed).unwrap(), text);
+    }
+    // The server's view in the clock's datagrams: two streams on this connection.
+    let mut view = next_tick(&connection).await;
+    while view.streams < 2 {
+        view = next_tick(&connection).await;
+    }
+    assert_eq!(view.connection, first.connection);
+    assert_eq!(view.streams, 2);
+}
+
+#[tokio::test]
+async fn a_client_past_its_share_of_webtransport_sessions_is_refused_and_others_are_not() {
+    let served = serve_lab(RealtimeSettings {
+        webtransport_per_client: 2,
+        ..Default::default()
+    })
+    .await;
+    let path = "/api/webtransport/echo";
+    let first = connect(&served, "127.0.0.1", path).await.unwrap();
+    let _second = connect(&served, "127.0.0.1", path).await.unwrap();
+    let refused = connect(&served, "127.0.0.1", path).await.unwrap_err();
+    assert!(
+        matches!(refused, ConnectingError::SessionRejected),
+        "{refused:?}"
+    );
+    // Another address has its own share.
+    connect(&served, "127.0.0.2", path).await.unwrap();
+    // A session closed gives its place back.
+    first.close(0u32.into(), b"bye");
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match connect(&served, "127.0.0.1", path).await {
+            Ok(_) => break,
+            Err(error) if Instant::now() < deadline => {
+                let _ = error;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(error) => panic!("still refused after the first closed: {error}"),
+        }
+    }
+    // A path the lane does not serve is refused too.
+    let unknown = connect(&served, "127.0.0.3", "/nothing-here")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(unknown, ConnectingError::SessionRejected),
+        "{unknown:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_quic_lanes_certificate_is_ecdsa_p256_valid_for_at_most_14_days_and_named_by_its_hash()
+{
+    use x509_parser::prelude::*;
+    let served = serve_lab(RealtimeSettings::default()).await;
+    let connection = connect(&served, "127.0.0.1", "/api/webtransport/echo")
+        .await
+        .unwrap();
+    let chain = connection
+        .peer_identity()
+        .expect("the server's certificate");
+    let der = chain.as_slice()[0].der().to_vec();
+    let (_, certificate) = X509Certificate::from_der(&der).unwrap();
+    let key = certificate.public_key();
+    assert_eq!(key.algorithm.algorithm.to_id_string(), "1.2.840.10045.2.1"); // id-ecPublicKey
+    let curve = key.algorithm.parameters.as_ref().unwrap().as_oid().unwrap();
+    assert_eq!(curve.to_id_string(), "1.2.840.10045.3.1.7"); // prime256v1 (P-256)
+    let validity = certificate.validity();
+    let days = (validity.not_after.timestamp() - validity.not_before.timestamp()) as f64 / 86_400.0;
+    assert!(days <= 14.0, "valid for {days} days");
+    assert!(validity.is_valid(), "{validity:?}");
+    // Its hash is the one the page is told, and a client trusting another
+    // hash is turned away by its own TLS.
+    let hash = ring::digest::digest(&ring::digest::SHA256, &der);
+    let hex: String = hash.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(lane(&served).await.certificate_hashes, vec![hex]);
+    let other = "00".repeat(32);
+    let url = format!("{}/api/webtransport/echo", served.quic_lane);
+    let untrusted = tokio::time::timeout(PATIENCE, client("127.0.0.1", &other).connect(url))
+        .await
+        .unwrap();
+    assert!(untrusted.is_err());
+}
+
+#[tokio::test]
+async fn the_quic_lane_is_off_with_no_lab_and_with_no_quic() {
+    let content = crate::common::manifest_dir().join("content");
+    let site = crate::common::manifest_dir().join("target/site");
+    for flags in [&["--no-lab"][..], &["--no-quic"][..]] {
+        let served = crate::common::start(&content, &site, flags, crate::common::as_flagged).await;
+        assert!(served.quic_lane.is_empty(), "{flags:?}");
+        assert_eq!(lane(&served).await.port, None, "{flags:?}");
+    }
+}
+
+/// Each message of the head-of-line demo, by way and number: when it came.
+#[derive(Default)]
+struct Arrivals {
+    at: HashMap<(LossWay, u32), (Instant, u64)>,
+    summary: Option<LossSummary>,
+}
+
+impl Arrivals {
+    fn count(&self, way: LossWay) -> usize {
+        self.at.keys().filter(|(w, _)| *w == way).count()
+    }
+
+    /// Each message's delay past the quickest one's (arrival less sending,
+    /// against the least of them), in ms, summed over one way.
+    fn total_delay(&self, way: LossWay) -> f64 {
+        let start = self.at.values().map(|(at, _)| *at).min().unwrap();
+        let lateness = |(at, sent): &(Instant, u64)| {
+            at.duration_since(start).as_secs_f64() * 1000.0 - *sent as f64
+        };
+        let least = self.at.values().map(lateness).fold(f64::INFINITY, f64::min);
+        self.at
+            .iter()
+            .filter(|((w, _), _)| *w == way)
+            .map(|(_, arrival)| lateness(arrival) - least)
+            .sum()
+    }
+}
+
+/// Runs the loss demo and takes every message and the summary as they come.
+async fn run_loss_demo(served: &Served, query: &str) -> Arrivals {
+    let connection = connect(
+        served,
+        "127.0.0.1",
+        &format!("/api/webtransport/loss?{query}"),
+    )
+    .await
+    .unwrap();
+    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Arrivals::default()));
+    let note = |message: LossMessage| {
+        let mut arrivals = arrivals.lock().unwrap();
+        arrivals
+            .at
+            .insert((message.way, message.seq), (Instant::now(), message.sent));
+    };
+    let datagrams = async {
+        while let Ok(datagram) = connection.receive_datagram().await {
+            note(serde_json::from_slice(&datagram.payload()).unwrap());
+        }
+    };
+    let streams = async {
+        let mut readers = futures_util::stream::FuturesUnordered::new();
+        loop {
+            tokio::select! {
+                stream = connection.accept_uni() => {
+                    let Ok(mut stream) = stream else { break };
+                    let note = &note;
+                    let arrivals = &arrivals;
+                    readers.push(async move {
+                        let (mut line, mut buffer) = (Vec::new(), [0u8; 1024]);
+                        while let Ok(Some(n)) = stream.read(&mut buffer).await {
+                            for &byte in &buffer[..n] {
+                                if byte == b'\n' {
+                                    note(serde_json::from_slice(&line).unwrap());
+                                    line.clear();
+                                } else {
+                                    line.push(byte);
+                                }
+                            }
+                        }
+                        if !line.is_empty() {
+                            arrivals.lock().unwrap().summary = Some(serde_json::from_slice(&line).unwrap());
+                        }
+                    });
+                }
+                Some(()) = futures_util::StreamExt::next(&mut readers) => {
+                    if arrivals.lock().unwrap().summary.is_some() {
+                        break;
+                    }
+                }
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), async {
+        tokio::select! {
+            () = streams => {}
+            () = datagrams => {}
+        }
+    })
+    .await
+    .expect("the demo ends within 30 s");
+    connection.close(0u32.into(), b"done");
+    std::sync::Arc::try_unwrap(arrivals)
+        .ok()
+        .unwrap()
+        .into_inner()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn lesson9_one_stream_holds_every_message_behind_a_loss_and_a_stream_each_does_not() {
+    let served = serve_lab(RealtimeSettings::default()).await;
+    let arrivals = run_loss_demo(&served, "drop=0.3&count=50&every=20&delay=100&seed=3").await;
+    let summary = arrivals.summary.clone().expect("the summary");
+    assert_eq!(summary.messages, 50);
+    assert!(
+        summary.dropped > 0 && summary.dropped < summary.packets,
+        "{summary:?}"
+    );
+    // Streams lose nothing: every message comes, sent again as often as needed.
+    assert_eq!(arrivals.count(LossWay::OneStream), 50);
+    assert_eq!(arrivals.count(LossWay::OwnStream), 50);
+    // Datagrams are not sent again: some never come.
+    let datagrams = arrivals.count(LossWay::Datagram);
+    assert!(datagrams < 50, "{datagrams} of 50 datagrams came");
+    let one = arrivals.total_delay(LossWay::OneStream);
+    let own = arrivals.total_delay(LossWay::OwnStream);
+    let datagram = arrivals.total_delay(LossWay::Datagram);
+    println!(
+        "loss demo, 50 messages every 20 ms, 30% of {} packets dropped ({}), 100 ms late: \
+         delay summed over the messages: one stream {one:.0} ms, a stream each {own:.0} ms, \
+         datagrams {datagram:.0} ms ({datagrams} of 50 came)",
+        summary.packets, summary.dropped
+    );
+    assert!(
+        one > own,
+        "one stream {one:.0} ms, a stream each {own:.0} ms"
+    );
+}
+
+#[tokio::test]
+async fn without_loss_every_message_comes_every_way() {
+    let served = serve_lab(RealtimeSettings::default()).await;
+    let arrivals = run_loss_demo(&served, "drop=0&count=10&every=10&delay=0").await;
+    let summary = arrivals.summary.clone().unwrap();
+    assert_eq!(summary.dropped, 0);
+    for way in LossWay::ALL {
+        assert_eq!(arrivals.count(way), 10, "{way:?}");
+    }
+}
