@@ -57,6 +57,7 @@
 //   SIZE_BUDGET_HTML_KIB  default 15   the HTML of the longest lesson
 //   SIZE_BUDGET_EDITOR_KIB  default 150  the exercises' editor and runner (CodeMirror), all its files
 //   SIZE_BUDGET_WIRE_KIB    default 8    the wire view under the demos, all its files
+//   SIZE_BUDGET_WEBTRANSPORT_KIB  default 6  lesson 9's WebTransport demos' script
 // The variables are there to lower a budget and watch the check fail, e.g.
 //   SIZE_BUDGET_CSS_KIB=1 npm run size
 // A budget exceeded prints the budget, the figure and the limit, and the exit status is 1.
@@ -81,6 +82,7 @@ const budgets = {
   html: budgetKib("SIZE_BUDGET_HTML_KIB", 15),
   editor: budgetKib("SIZE_BUDGET_EDITOR_KIB", 150),
   wire: budgetKib("SIZE_BUDGET_WIRE_KIB", 8),
+  webtransport: budgetKib("SIZE_BUDGET_WEBTRANSPORT_KIB", 6),
 };
 
 const { values: flags } = parseArgs({ options: { out: { type: "string" } } });
@@ -319,6 +321,7 @@ async function main() {
       ...htmlSection(site, failures),
       ...(await editorSection(server.url, site, failures)),
       ...(await wireSection(server.url, site, failures)),
+      ...(await webtransportSection(server.url, site, failures)),
       ...(await servedVariants(site.all, failures)),
     ].join("\n");
     return { markdown, failures };
@@ -487,6 +490,17 @@ function wireSection(origin, { lessons }, failures) {
     budget: budgets.wire,
     budgetName: "SIZE_BUDGET_WIRE_KIB",
     when: "when a learner opens a wire view",
+  });
+}
+
+function webtransportSection(origin, { lessons }, failures) {
+  return bundleSection(origin, lessons, failures, {
+    what: "the WebTransport demos' script",
+    marker: /<div\b[^>]*\bdata-wt=/,
+    entryPath: "/webtransport/webtransport.js",
+    budget: budgets.webtransport,
+    budgetName: "SIZE_BUDGET_WEBTRANSPORT_KIB",
+    when: "with the page (it connects when a demo comes near the screen)",
   });
 }
 

@@ -148,14 +148,14 @@ locked_wasm_bindgen_version() {
 }
 
 # The exercises' editor and runner (editor/src, CodeMirror 6 from npm) and the wire view,
-# bundled by esbuild into public/exercise/ and public/wire/, which cargo-leptos copies into
+# bundled by esbuild into public/exercise/, public/wire/ and public/webtransport/, which cargo-leptos copies into
 # the site with the other public files (precompressed, and embedded in the
 # binary). Takes a tenth of a second; its output is the same for the same
 # sources, so the site's fingerprint below does not move.
 build_editor() {
     [ -x "$REALTIME_LAB_ROOT/editor/node_modules/.bin/esbuild" ] ||
         die "editor/node_modules is missing: run scripts/setup.sh (it runs npm ci in editor/)"
-    rm -rf "$REALTIME_LAB_ROOT/public/exercise" "$REALTIME_LAB_ROOT/public/wire"
+    rm -rf "$REALTIME_LAB_ROOT/public/exercise" "$REALTIME_LAB_ROOT/public/wire" "$REALTIME_LAB_ROOT/public/webtransport"
     (cd "$REALTIME_LAB_ROOT/editor" && npm run --silent build) >/dev/null
 }
 

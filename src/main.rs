@@ -102,6 +102,11 @@ fn announce_addresses(config: &Config, running: &Running, token: Option<&str>) {
                 lab.fingerprint
             ));
         }
+        if let Some(port) = lab.http3_port {
+            announce(&format!(
+                "QUIC lane (HTTP/3, WebTransport): UDP port {port}; a workshop opens it to the room (--no-quic turns it off)"
+            ));
+        }
     }
     if let Some(token) = token {
         announce_room(site, token, config.join_url.as_deref());

@@ -9,10 +9,11 @@ import { ROOT } from "./server.mjs";
 
 /**
  * Demos the server renders alone, with no island and no WebAssembly
- * (`DemoName::has_island` in src/model/course.rs): a lesson that has only
- * these is a text page.
+ * (`DemoName::has_island` in src/model/course.rs). The crowd and the fleet
+ * load no script at all; lesson 9's WebTransport demos load a small one of
+ * their own (`webtransport/webtransport.js`, budgeted apart).
  */
-export const SERVER_ONLY_DEMOS = new Set(["reconnect-crowd", "rolling-deploy"]);
+export const SERVER_ONLY_DEMOS = new Set(["reconnect-crowd", "rolling-deploy", "webtransport", "head-of-line"]);
 
 /** The demos of a list that ship an island. */
 export const islandDemos = (demos) => demos.filter((demo) => !SERVER_ONLY_DEMOS.has(demo));

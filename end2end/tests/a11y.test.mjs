@@ -10,7 +10,7 @@ import { PHONE, launchBrowser, runAxe, waitForHydration } from "../support/brows
 const DESKTOP = { width: 1280, height: 800 };
 const DEMOS = [
   "sse-clock", "ws-echo", "ws-resume", "answer-stream", "handshake-inspector", "connection-lab", "buffered-clock", "misbehaving-proxy", "leaky-server",
-  "reconnect-crowd", "rolling-deploy", "which-fits", "counter",
+  "reconnect-crowd", "rolling-deploy", "which-fits", "webtransport", "head-of-line", "counter",
 ];
 const HAS_ISLANDS = new Set(
   lessonsFromContent()

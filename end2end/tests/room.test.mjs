@@ -278,10 +278,10 @@ describe("presenter mode", () => {
           word: shown("[data-left-word]") ? "left" : shown("[data-over-word]") ? "over" : "",
         };
       }, which);
-    // 25 minutes for this lesson, 2 h 55 min for the eight lessons' durations.
+    // 25 minutes for this lesson, 3 h 15 min for the nine lessons' durations.
     await host.page.waitForFunction(() => document.querySelector("[data-room-clock=lesson] [data-elapsed]").textContent === "0:02", null, { timeout: 5_000 });
     assert.deepEqual(await clock("lesson"), { elapsed: "0:02", left: "24:58", word: "left" });
-    assert.match(JSON.stringify(await clock("workshop")), /\{"elapsed":"0:0[23]","left":"2:54:5[78]","word":"left"\}/);
+    assert.match(JSON.stringify(await clock("workshop")), /\{"elapsed":"0:0[23]","left":"3:14:5[78]","word":"left"\}/);
 
     await host.page.getByRole("button", { name: "Projector view" }).click();
     assert.equal(await notes.isVisible(), false, "the projector never shows the notes");

@@ -33,10 +33,12 @@ use super::replay::{Backlog, ReplayWindow, Tick};
 use super::stopping::Stopping;
 use super::{faults, sse};
 
+mod follow;
 mod query;
 mod settings;
 mod stream;
 
+pub use follow::TickFollower;
 use query::{ClockQuery, BARE_PING, PING};
 pub use settings::ClockSettings;
 
@@ -53,30 +55,6 @@ enum Broadcast {
     /// The server is stopping: every stream ends, so browsers reconnect to
     /// the next process.
     Stop,
-}
-
-/// The clock's ticks as they are taken, from [`Clock::follow`].
-#[derive(Debug)]
-pub struct TickFollower {
-    live: broadcast::Receiver<Broadcast>,
-    period_ms: u64,
-}
-
-impl TickFollower {
-    /// The next tick's id and time (RFC 3339); `None` once the server stops.
-    pub async fn next(&mut self) -> Option<(u64, String)> {
-        loop {
-            match self.live.recv().await {
-                Ok(Broadcast::Tick(tick)) => {
-                    let at =
-                        UNIX_EPOCH + Duration::from_millis(tick.id.saturating_mul(self.period_ms));
-                    return Some((tick.id, humantime::format_rfc3339_millis(at).to_string()));
-                }
-                Ok(Broadcast::Stop) | Err(broadcast::error::RecvError::Closed) => return None,
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-            }
-        }
-    }
 }
 
 /// The shared clock: ticker, replay window, and the open streams.
@@ -200,10 +178,7 @@ impl Clock {
     /// Each tick from now on, for a transport other than an event stream
     /// (the QUIC lane's datagrams).
     pub fn follow(&self) -> TickFollower {
-        TickFollower {
-            live: self.broadcast.subscribe(),
-            period_ms: self.period_ms(),
-        }
+        TickFollower::new(self.broadcast.subscribe(), self.period_ms())
     }
 
     /// Ends one stream cleanly; false if no such stream is open.

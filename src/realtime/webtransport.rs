@@ -12,7 +12,7 @@
 //! Each client address holds at most `--quic-per-client` sessions at once;
 //! one more is refused with `429`, as WebTransport's CONNECT answers.
 
-mod loss;
+pub mod loss;
 
 use axum::extract::State;
 use axum::routing::get;
@@ -25,7 +25,7 @@ use wtransport::{Connection, RecvStream, SendStream, VarInt};
 
 use super::clock::Clock;
 use super::fair_share::Shares;
-use super::Stopping;
+use super::stopping::Stopping;
 use crate::http::quic::lossy::Loss;
 use crate::http::quic::QuicSessions;
 use crate::model::wire::{WebTransportLane, WtTick};

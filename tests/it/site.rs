@@ -12,8 +12,8 @@ async fn serves_every_lesson_with_its_title_and_description() {
         .course();
     assert_eq!(
         course.lessons().len(),
-        8,
-        "the course has eight lessons: the seven of LESSONS.md and production"
+        9,
+        "the course has nine lessons: the seven of LESSONS.md, production, and HTTP/3 with WebTransport"
     );
     for lesson in course.summaries() {
         let response = client()

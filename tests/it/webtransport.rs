@@ -57,7 +57,7 @@ async fn next_tick(connection: &Connection) -> WtTick {
 }
 
 #[tokio::test]
-async fn webtransport_echo_session_echoes_on_a_stream_and_sends_the_clock_as_datagrams() {
+async fn lesson9_a_webtransport_session_echoes_on_a_stream_and_gets_the_clock_in_datagrams() {
     let served = serve_lab(clock_ticking_every(Duration::from_millis(40))).await;
     let lane = lane(&served).await;
     assert!(lane.port.is_some(), "{lane:?}");
@@ -131,8 +131,8 @@ async fn a_client_past_its_share_of_webtransport_sessions_is_refused_and_others_
 }
 
 #[tokio::test]
-async fn the_quic_lanes_certificate_is_ecdsa_p256_valid_for_at_most_14_days_and_named_by_its_hash()
-{
+async fn lesson9_the_quic_lanes_certificate_is_ecdsa_p256_valid_for_at_most_14_days_and_named_by_its_hash(
+) {
     use x509_parser::prelude::*;
     let served = serve_lab(RealtimeSettings::default()).await;
     let connection = connect(&served, "127.0.0.1", "/api/webtransport/echo")

@@ -53,8 +53,8 @@ impl Default for LossAsked {
     fn default() -> Self {
         LossAsked {
             drop: 0.2,
-            count: 40,
-            every: Duration::from_millis(50),
+            count: 50,
+            every: Duration::from_millis(20),
             delay: Duration::from_millis(100),
             seed: 1,
         }

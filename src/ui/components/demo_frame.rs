@@ -26,6 +26,8 @@ pub fn DemoFrame(name: DemoName, #[prop(optional)] options: DemoOptions) -> impl
         DemoName::ReconnectCrowd => view! { <ReconnectCrowdFrame /> }.into_any(),
         DemoName::RollingDeploy => view! { <RollingDeployFrame /> }.into_any(),
         DemoName::WhichFits => view! { <WhichFitsFrame /> }.into_any(),
+        DemoName::WebTransport => view! { <WebTransportFrame /> }.into_any(),
+        DemoName::HeadOfLine => view! { <HeadOfLineFrame /> }.into_any(),
         DemoName::Counter => view! { <Counter /> }.into_any(),
     };
     view! {

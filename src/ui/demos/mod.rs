@@ -27,6 +27,8 @@ pub mod seam;
 #[cfg(feature = "ssr")]
 mod server_side;
 mod sse_clock;
+#[cfg(feature = "ssr")]
+mod webtransport;
 mod which_fits;
 mod widgets;
 mod ws_echo;
@@ -55,6 +57,7 @@ pub mod frames {
     pub use super::reconnect_crowd::ReconnectCrowdFrame;
     pub use super::rolling_deploy::RollingDeployFrame;
     pub use super::sse_clock::frame::SseClockFrame;
+    pub use super::webtransport::frame::{HeadOfLineFrame, WebTransportFrame};
     pub use super::which_fits::frame::WhichFitsFrame;
     pub use super::ws_echo::frame::WsEchoFrame;
     pub use super::ws_resume::frame::WsResumeFrame;
