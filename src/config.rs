@@ -155,7 +155,8 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<IpAddr>,
 
-    /// Do not open the lab's HTTPS lanes (the lab page then offers its simulation).
+    /// Do not open the lab's HTTPS lanes, nor the QUIC lane (the lab page then
+    /// offers its simulation; lesson 9's demos say the lane is off).
     #[arg(long, env = "REALTIME_LAB_NO_LAB", value_parser = clap::builder::BoolishValueParser::new())]
     pub no_lab: bool,
 

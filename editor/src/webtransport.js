@@ -72,17 +72,22 @@ async function openSession(path) {
 }
 
 /** The WebSocket echo: a function that sends a text and resolves with its echo. */
-function websocketEcho() {
+function websocketEcho(status) {
 	return new Promise((resolve, reject) => {
 		const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}/api/echo`);
 		const waiting = [];
 		socket.onopen = () =>
-			resolve((text) => new Promise((echoed) => {
-				waiting.push(echoed);
+			resolve((text) => new Promise((echoed, failed) => {
+				if (socket.readyState !== WebSocket.OPEN) return failed(new Error("the WebSocket is closed"));
+				waiting.push({ echoed, failed });
 				socket.send(text);
 			}));
-		socket.onmessage = (event) => waiting.shift()?.(event.data);
+		socket.onmessage = (event) => waiting.shift()?.echoed(event.data);
 		socket.onerror = () => reject(new Error("the WebSocket did not open either"));
+		socket.onclose = (event) => {
+			for (const { failed } of waiting.splice(0)) failed(new Error("the WebSocket closed"));
+			status.textContent = `The WebSocket closed (${event.code}${event.reason ? `: ${event.reason}` : ""}). Reload the page to connect again.`;
+		};
 	});
 }
 
@@ -108,9 +113,13 @@ async function echoDemo(root) {
 			await writer.close();
 			return new Response(stream.readable).text();
 		};
+		const ended = (why) => {
+			status.textContent = `${why} Reload the page to connect again.`;
+			form.querySelector("button").disabled = true;
+		};
 		transport.closed.then(
-			() => (status.textContent = "The session closed."),
-			(error) => (status.textContent = `The session ended: ${error.message}`),
+			() => ended("The session closed."),
+			(error) => ended(`The session ended: ${error.message}.`),
 		);
 	} catch (error) {
 		root.dataset.transport = "websocket";
@@ -121,12 +130,13 @@ async function echoDemo(root) {
 		note.append(" The echo falls back to the WebSocket on /api/echo, over TCP, as an application must; the clock's datagrams have no such twin here (/api/clock sends it over SSE).");
 		stat("transport", "WebSocket over TCP (the fallback)");
 		try {
-			send = await websocketEcho();
+			send = await websocketEcho(status);
 		} catch (fallback) {
 			status.textContent = `No connection: ${fallback.message}.`;
 			return;
 		}
-		status.textContent = "Connected over the WebSocket instead.";
+		// The status line is the live region: it says why, as the note does.
+		status.textContent = `${note.textContent.split(" The echo falls back")[0]} Connected over the WebSocket on /api/echo instead.`;
 	}
 	const button = form.querySelector("button");
 	button.disabled = false;
@@ -134,9 +144,17 @@ async function echoDemo(root) {
 		event.preventDefault();
 		const text = form.elements.text.value;
 		const started = performance.now();
-		const echoed = await send(text);
+		let echoed;
+		try {
+			echoed = await send(text);
+		} catch (error) {
+			status.textContent = `Not echoed: ${error.message}.`;
+			return;
+		}
+		const rtt = performance.now() - started;
+		status.textContent = `Echoed in ${rtt.toFixed(1)} ms.`;
 		const row = rows.insertRow(0);
-		for (const [value, numeric] of [[text], [echoed], [`${(performance.now() - started).toFixed(1)} ms`, true]]) {
+		for (const [value, numeric] of [[text], [echoed], [`${rtt.toFixed(1)} ms`, true]]) {
 			const cell = row.insertCell();
 			cell.textContent = value;
 			if (numeric) cell.className = "num";
@@ -203,8 +221,14 @@ async function runLoss(query) {
 	})().catch(() => {});
 	let timer;
 	const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("the run did not end within 30 s")), 30000)));
+	const cut = transport.closed.then(
+		() => Promise.reject(new Error("the session closed before the run ended")),
+		(error) => Promise.reject(new Error(`the session ended: ${error.message}`)),
+	);
+	cut.catch(() => {}); // it rejects when this run closes the session, after the race
+
 	try {
-		return { arrivals, summary: await Promise.race([summary, late]) };
+		return { arrivals, summary: await Promise.race([summary, late, cut]) };
 	} finally {
 		clearTimeout(timer);
 		try {

@@ -211,7 +211,7 @@ mod tests {
     fn rejects_unknown_demo_name() {
         assert_eq!(
             parse("::demo[sse-clok]"),
-            Err("unknown demo `sse-clok`; expected one of `sse-clock`, `ws-echo`, `ws-resume`, `answer-stream`, `handshake-inspector`, `connection-lab`, `buffered-clock`, `misbehaving-proxy`, `leaky-server`, `reconnect-crowd`, `rolling-deploy`, `which-fits`, `counter`".into())
+            Err("unknown demo `sse-clok`; expected one of `sse-clock`, `ws-echo`, `ws-resume`, `answer-stream`, `handshake-inspector`, `connection-lab`, `buffered-clock`, `misbehaving-proxy`, `leaky-server`, `reconnect-crowd`, `rolling-deploy`, `which-fits`, `webtransport`, `head-of-line`, `counter`".into())
         );
     }
 

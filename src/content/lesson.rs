@@ -249,7 +249,7 @@ mod tests {
         assert_eq!(lines, [Some(7), Some(9)]);
         assert_eq!(
             errors[0].to_string(),
-            "c/01-a.md:7: unknown demo `nope`; expected one of `sse-clock`, `ws-echo`, `ws-resume`, `answer-stream`, `handshake-inspector`, `connection-lab`, `buffered-clock`, `misbehaving-proxy`, `leaky-server`, `reconnect-crowd`, `rolling-deploy`, `which-fits`, `counter`"
+            "c/01-a.md:7: unknown demo `nope`; expected one of `sse-clock`, `ws-echo`, `ws-resume`, `answer-stream`, `handshake-inspector`, `connection-lab`, `buffered-clock`, `misbehaving-proxy`, `leaky-server`, `reconnect-crowd`, `rolling-deploy`, `which-fits`, `webtransport`, `head-of-line`, `counter`"
         );
     }
 

@@ -8,8 +8,9 @@
 //! knows no endpoint.
 //!
 //! Browsers take a self-signed certificate for WebTransport when the page
-//! names its SHA-256 (`serverCertificateHashes`), and only if it is ECDSA
-//! P-256 and valid for at most 14 days: without `--tls-cert`, the lane
+//! names its SHA-256 (`serverCertificateHashes`), if it is valid for at
+//! most 14 days and of a key type they accept (ECDSA P-256 they all must;
+//! RSA none may): without `--tls-cert`, the lane
 //! makes such a certificate at start-up ([`Identity::short_lived`]), makes
 //! a new one every [`RENEW_AFTER`], and tells the endpoint each one's hash.
 //! With `--tls-cert`, the lane presents that certificate and browsers check
@@ -17,9 +18,10 @@
 
 pub mod lossy;
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::net::{SocketAddr, UdpSocket};
-use std::sync::Arc;
+use std::net::{IpAddr, SocketAddr, UdpSocket};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use quinn::{EndpointConfig, Runtime, TokioRuntime};
@@ -39,6 +41,15 @@ pub const RENEW_AFTER: Duration = Duration::from_secs(6 * 24 * 3600);
 
 /// QUIC connections open at once on the lane; more are refused.
 pub const MAX_CONNECTIONS: usize = 2000;
+
+/// A connection must ask for its session within this long (its handshake,
+/// HTTP/3's settings and the `CONNECT`), or it is closed: the keep-alive
+/// would otherwise hold a connection that never asks open for good.
+pub const SESSION_OPEN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections one address may have waiting for their session at once;
+/// more are refused (a session, once asked for, counts in the endpoint's
+/// own share per client).
+pub const OPENING_PER_CLIENT: usize = 32;
 
 /// How long a QUIC connection may stay silent before it is closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
@@ -158,21 +169,62 @@ impl QuicListener {
 }
 
 async fn accept<S: QuicSessions>(endpoint: &quinn::Endpoint, loss: &Arc<Loss>, sessions: &Arc<S>) {
+    let opening = Arc::new(Opening::default());
     while let Some(incoming) = endpoint.accept().await {
+        let remote = incoming.remote_address();
         if endpoint.open_connections() >= MAX_CONNECTIONS {
             incoming.refuse();
             continue;
         }
+        let Some(held) = opening.take(remote.ip().to_canonical()) else {
+            incoming.refuse();
+            continue;
+        };
         let (sessions, loss) = (sessions.clone(), loss.clone());
         tokio::spawn(async move {
-            let remote = incoming.remote_address();
-            match IncomingSessionFuture::with_quic_incoming(incoming).await {
-                Ok(request) => sessions.session(request, loss).await,
-                Err(error) => {
+            let asked = IncomingSessionFuture::with_quic_incoming(incoming);
+            let request = tokio::time::timeout(SESSION_OPEN_TIMEOUT, asked).await;
+            drop(held);
+            match request {
+                Ok(Ok(request)) => sessions.session(request, loss).await,
+                Ok(Err(error)) => {
                     tracing::debug!("QUIC lane: {remote} did not open a session: {error}")
                 }
+                // The future dropped, the connection closes.
+                Err(_) => tracing::debug!("QUIC lane: {remote} asked for no session in time"),
             }
         });
+    }
+}
+
+/// The connections each address has opening, up to [`OPENING_PER_CLIENT`].
+#[derive(Debug, Default)]
+struct Opening(Mutex<HashMap<IpAddr, usize>>);
+
+/// One connection opening; counted until dropped.
+struct OpeningHeld(Arc<Opening>, IpAddr);
+
+impl Opening {
+    fn take(self: &Arc<Self>, client: IpAddr) -> Option<OpeningHeld> {
+        let mut opening = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let count = opening.entry(client).or_default();
+        if *count >= OPENING_PER_CLIENT {
+            return None;
+        }
+        *count += 1;
+        Some(OpeningHeld(self.clone(), client))
+    }
+}
+
+impl Drop for OpeningHeld {
+    fn drop(&mut self) {
+        let mut opening = self.0 .0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = opening.get_mut(&self.1) {
+            *count -= 1;
+            if *count == 0 {
+                opening.remove(&self.1);
+            }
+        }
     }
 }
 

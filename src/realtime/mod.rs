@@ -182,9 +182,13 @@ impl RealtimeState {
             .map(|room| Room::start(room, stopping.clone()));
         let proxy = Proxy::new(site);
         let clock = Clock::start(settings.clock, stopping.clone());
+        let allowed_origins = Arc::new(settings.allowed_origins);
         let webtransport = WebTransport::new(
-            lab_lanes.as_ref().and_then(|lanes| lanes.http3_port),
-            settings.webtransport_per_client,
+            (
+                lab_lanes.as_ref().and_then(|lanes| lanes.http3_port),
+                settings.webtransport_per_client,
+            ),
+            allowed_origins.clone(),
             clock.clone(),
             stopping.clone(),
         );
@@ -193,7 +197,7 @@ impl RealtimeState {
             webtransport,
             sessions: Arc::new(Sessions::new(settings.echo.max_open_sockets)),
             echo: Echo::new(settings.echo),
-            allowed_origins: Arc::new(settings.allowed_origins),
+            allowed_origins,
             lab: Lab::new(settings.lab_streams_per_client),
             leaky: Leaky::start(stopping.clone()),
             client: ClientRule {

@@ -49,15 +49,19 @@ pub struct WebTransport {
     port: Option<u16>,
     shares: Arc<Shares>,
     next_connection: AtomicU64,
-    certificate: Mutex<Option<[u8; 32]>>,
+    /// The hashes pages must name: the current certificate's, then the one
+    /// before it (a page that asked just before a renewal still connects).
+    certificates: Mutex<Vec<[u8; 32]>>,
+    /// Origins besides this site's host that may open sessions (`--allowed-origin`).
+    allowed_origins: Arc<Vec<String>>,
     clock: Arc<Clock>,
     stopping: Stopping,
 }
 
 impl WebTransport {
     pub fn new(
-        port: Option<u16>,
-        per_client: usize,
+        (port, per_client): (Option<u16>, usize),
+        allowed_origins: Arc<Vec<String>>,
         clock: Arc<Clock>,
         stopping: Stopping,
     ) -> Arc<Self> {
@@ -65,7 +69,8 @@ impl WebTransport {
             port,
             shares: Shares::new("WebTransport sessions", "--quic-per-client", per_client),
             next_connection: AtomicU64::new(1),
-            certificate: Mutex::default(),
+            certificates: Mutex::default(),
+            allowed_origins,
             clock,
             stopping,
         })
@@ -73,28 +78,50 @@ impl WebTransport {
 
     /// What `GET /api/webtransport` answers.
     pub fn lane(&self) -> WebTransportLane {
-        let hash = *self
-            .certificate
+        let hashes = self
+            .certificates
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         WebTransportLane {
             port: self.port,
-            certificate_hashes: hash.iter().map(|hash| hex(hash)).collect(),
+            certificate_hashes: hashes.iter().map(|hash| hex(hash)).collect(),
         }
+    }
+
+    /// A page of this site (its host, on any of its ports), one allowed by
+    /// `--allowed-origin`, or no page at all (no `Origin`: not a browser).
+    /// Sessions carry no cookies, but a page elsewhere should not spend a
+    /// learner's share.
+    fn origin_allowed(&self, request: &SessionRequest) -> bool {
+        let Some(origin) = request.origin() else {
+            return true;
+        };
+        host_of(origin).eq_ignore_ascii_case(host_of(request.authority()))
+            || self
+                .allowed_origins
+                .iter()
+                .any(|a| a.eq_ignore_ascii_case(origin))
     }
 
     /// Sessions `client` holds now.
     pub fn sessions_of(&self, client: IpAddr) -> usize {
-        self.shares.held_by(client)
+        self.shares.held_by(client.to_canonical())
     }
 }
 
 impl QuicSessions for WebTransport {
     fn certificate(&self, sha256: Option<[u8; 32]>) {
-        *self
-            .certificate
+        let mut hashes = self
+            .certificates
             .lock()
-            .unwrap_or_else(PoisonError::into_inner) = sha256;
+            .unwrap_or_else(PoisonError::into_inner);
+        match sha256 {
+            Some(sha256) => {
+                hashes.insert(0, sha256);
+                hashes.truncate(2);
+            }
+            None => hashes.clear(),
+        }
     }
 
     async fn session(self: Arc<Self>, request: SessionRequest, loss: Arc<Loss>) {
@@ -104,7 +131,14 @@ impl QuicSessions for WebTransport {
         if !matches!(route, "/api/webtransport/echo" | "/api/webtransport/loss") {
             return request.not_found().await;
         }
-        let Ok(_share) = self.shares.take(remote.ip()) else {
+        if !self.origin_allowed(&request) {
+            tracing::debug!(
+                "QUIC lane: {remote}: a page of {:?} is not allowed",
+                request.origin()
+            );
+            return request.forbidden().await;
+        }
+        let Ok(_share) = self.shares.take(remote.ip().to_canonical()) else {
             tracing::debug!("QUIC lane: {remote} is past its share of sessions");
             return request.too_many_requests().await;
         };
@@ -193,6 +227,17 @@ async fn echo_stream(mut send: SendStream, mut recv: RecvStream) {
     }
 }
 
+/// `https://host:3000` or `host:3445` → `host` (`[::1]` keeps its brackets).
+fn host_of(authority: &str) -> &str {
+    let authority = authority
+        .split_once("://")
+        .map_or(authority, |(_, rest)| rest);
+    match authority.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -209,4 +254,18 @@ pub fn router(routes: Routes) -> Router {
 
 async fn lane(State(webtransport): State<Arc<WebTransport>>) -> Json<WebTransportLane> {
     Json(webtransport.lane())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn an_origin_and_an_authority_name_their_host() {
+        assert_eq!(host_of("http://192.168.1.20:3000"), "192.168.1.20");
+        assert_eq!(host_of("https://learn.example.org"), "learn.example.org");
+        assert_eq!(host_of("localhost:3445"), "localhost");
+        assert_eq!(host_of("https://[::1]:3443"), "[::1]");
+        assert_eq!(host_of("[::1]"), "[::1]");
+    }
 }

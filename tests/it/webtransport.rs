@@ -9,6 +9,7 @@ use realtime_lab::realtime::RealtimeSettings;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use wtransport::endpoint::endpoint_side::Client;
+use wtransport::endpoint::ConnectOptions;
 use wtransport::error::ConnectingError;
 use wtransport::tls::Sha256Digest;
 use wtransport::{ClientConfig, Connection, Endpoint};
@@ -119,6 +120,21 @@ async fn a_client_past_its_share_of_webtransport_sessions_is_refused_and_others_
             }
             Err(error) => panic!("still refused after the first closed: {error}"),
         }
+    }
+    // A page of another site is refused; one of this host, on any port, is not.
+    let lane = lane(&served).await;
+    for (origin, welcome) in [
+        ("https://elsewhere.example", false),
+        ("http://127.0.0.1:3000", true),
+    ] {
+        let options = ConnectOptions::builder(format!("{}{path}", served.quic_lane))
+            .add_header("origin", origin)
+            .build();
+        let endpoint = client("127.0.0.4", &lane.certificate_hashes[0]);
+        let opened = tokio::time::timeout(PATIENCE, endpoint.connect(options))
+            .await
+            .unwrap();
+        assert_eq!(opened.is_ok(), welcome, "{origin}: {:?}", opened.err());
     }
     // A path the lane does not serve is refused too.
     let unknown = connect(&served, "127.0.0.3", "/nothing-here")

@@ -33,11 +33,15 @@ use tokio::time::Instant;
 #[derive(Debug, Default)]
 pub struct Loss {
     lossy: Mutex<HashMap<SocketAddr, Lossy>>,
+    generations: std::sync::atomic::AtomicU64,
     /// The socket under [`LossySocket`], which sends the delayed packets.
     socket: OnceLock<Arc<dyn AsyncUdpSocket>>,
 }
 
 struct Lossy {
+    /// Which [`Loss::start`] made it: a later start for the same address
+    /// replaces it, and the earlier guard must not then end the later loss.
+    generation: u64,
     /// The share of packets dropped, 0 to 1.
     share: f64,
     rng: fastrand::Rng,
@@ -76,6 +80,7 @@ pub struct LossCounts {
 pub struct LossGuard {
     loss: Arc<Loss>,
     remote: SocketAddr,
+    generation: u64,
 }
 
 impl Loss {
@@ -93,9 +98,13 @@ impl Loss {
             (false, Some(socket)) => Some(send_when_due(socket.clone())),
             _ => None,
         };
+        let generation = self
+            .generations
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.lock().insert(
             remote,
             Lossy {
+                generation,
                 share: share.clamp(0.0, 1.0),
                 rng: fastrand::Rng::with_seed(seed),
                 counts: LossCounts::default(),
@@ -106,6 +115,7 @@ impl Loss {
         LossGuard {
             loss: self.clone(),
             remote,
+            generation,
         }
     }
 
@@ -195,6 +205,7 @@ impl LossGuard {
         self.loss
             .lock()
             .get(&self.remote)
+            .filter(|lossy| lossy.generation == self.generation)
             .map(|lossy| lossy.counts)
             .unwrap_or_default()
     }
@@ -202,7 +213,13 @@ impl LossGuard {
 
 impl Drop for LossGuard {
     fn drop(&mut self) {
-        self.loss.lock().remove(&self.remote);
+        let mut lossy = self.loss.lock();
+        if lossy
+            .get(&self.remote)
+            .is_some_and(|l| l.generation == self.generation)
+        {
+            lossy.remove(&self.remote);
+        }
     }
 }
 
@@ -280,5 +297,13 @@ mod tests {
         drop(guard);
         assert!((0..100).all(|_| loss.passes(lossy)));
         assert_eq!(loss.lossy_addresses(), 0);
+        // A later start for the same address outlives an earlier guard.
+        let (earlier, later) = (
+            loss.start(lossy, (1.0, Duration::ZERO), 1),
+            loss.start(lossy, (1.0, Duration::ZERO), 2),
+        );
+        drop(earlier);
+        assert!(!loss.passes(lossy));
+        assert_eq!(later.counts().dropped, 1);
     }
 }

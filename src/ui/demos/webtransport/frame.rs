@@ -67,8 +67,8 @@ pub fn WebTransportFrame() -> impl IntoView {
             <h4>"The clock, in datagrams"</h4>
             <p class="demo-note">
                 "One datagram a second from the server's shared clock: "
-                <output data-wt-stat="clock">"–"</output>" ("
-                <output data-wt-stat="datagrams">"0"</output>" received)"
+                <span data-wt-stat="clock">"–"</span>" ("
+                <span data-wt-stat="datagrams">"0"</span>" received)"
             </p>
             <p class="demo-note" data-wt-fallback hidden></p>
         </div>
@@ -118,12 +118,12 @@ pub fn HeadOfLineFrame() -> impl IntoView {
             <p class="demo-note" role="status" data-wt-status>"Not run yet."</p>
             <figure class="hol-figure">
                 <svg class="hol-chart" data-hol-chart viewBox="0 0 640 240" role="img"
-                    aria-label="Each message's delay, one stream against a stream each and datagrams"></svg>
+                    aria-label="Each message's delay, one stream against a stream each and datagrams: the table below and the status above give the figures"></svg>
                 <figcaption class="hol-legend">
                     <span><span class="hol-key hol-one" aria-hidden="true">"●"</span>" one stream"</span>
                     <span><span class="hol-key hol-own" aria-hidden="true">"■"</span>" a stream each"</span>
                     <span><span class="hol-key hol-datagram" aria-hidden="true">"▲"</span>" datagrams ("
-                        <span class="hol-key hol-datagram" aria-hidden="true">"✕"</span>": lost)"</span>
+                        <span class="hol-key hol-lost" aria-hidden="true">"✕"</span>": lost)"</span>
                 </figcaption>
             </figure>
             <div class="table-scroll" tabindex="0" role="region" aria-label="Delays by way">
