@@ -81,15 +81,10 @@ impl Identity {
                 hosts: names,
                 reason: e.to_string(),
             })?;
-        let certificate = generated.cert.der().clone();
-        let key = PrivateKeyDer::try_from(generated.signing_key.serialize_der())
-            .map_err(|e| TlsError::Mismatch(e.to_string()))?;
-        Ok(Identity {
-            fingerprint: fingerprint(&certificate),
-            chain: vec![certificate],
-            key,
-            self_signed: true,
-        })
+        Self::generated(
+            generated.cert.der().clone(),
+            generated.signing_key.serialize_der(),
+        )
     }
 
     /// A self-signed ECDSA P-256 certificate for `localhost`, `127.0.0.1`,
@@ -108,9 +103,12 @@ impl Identity {
         let key =
             rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(generate_error)?;
         let certificate = params.self_signed(&key).map_err(generate_error)?;
-        let certificate = certificate.der().clone();
-        let key = PrivateKeyDer::try_from(key.serialize_der())
-            .map_err(|e| TlsError::Mismatch(e.to_string()))?;
+        Self::generated(certificate.der().clone(), key.serialize_der())
+    }
+
+    /// A certificate this server made, and its key (PKCS#8 DER).
+    fn generated(certificate: CertificateDer<'static>, key: Vec<u8>) -> Result<Self, TlsError> {
+        let key = PrivateKeyDer::try_from(key).map_err(|e| TlsError::Mismatch(e.to_string()))?;
         Ok(Identity {
             fingerprint: fingerprint(&certificate),
             chain: vec![certificate],
