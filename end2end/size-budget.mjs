@@ -321,7 +321,7 @@ async function main() {
       ...htmlSection(site, failures),
       ...(await editorSection(server.url, site, failures)),
       ...(await wireSection(server.url, site, failures)),
-      ...(await webtransportSection(server.url, site, failures)),
+      ...(await webtransportSection(site.lessons, failures)),
       ...(await servedVariants(site.all, failures)),
     ].join("\n");
     return { markdown, failures };
@@ -493,15 +493,27 @@ function wireSection(origin, { lessons }, failures) {
   });
 }
 
-function webtransportSection(origin, { lessons }, failures) {
-  return bundleSection(origin, lessons, failures, {
-    what: "the WebTransport demos' script",
-    marker: /<div\b[^>]*\bdata-wt=/,
-    entryPath: "/webtransport/webtransport.js",
-    budget: budgets.webtransport,
-    budgetName: "SIZE_BUDGET_WEBTRANSPORT_KIB",
-    when: "with the page (it connects when a demo comes near the screen)",
-  });
+/**
+ * Lesson 9's script. The rest of this run serves with `--no-lab`, where the
+ * WebTransport demos only say the lane is off and load nothing: this one
+ * asks a server with its lanes for the pages that place them.
+ */
+async function webtransportSection(lessons, failures) {
+  const server = await startServer();
+  try {
+    const pages = [];
+    for (const { path } of lessons) pages.push({ path, text: (await getRaw(`${server.url}${path}`)).toString("utf8") });
+    return await bundleSection(server.url, pages, failures, {
+      what: "the WebTransport demos' script",
+      marker: /<div\b[^>]*\bdata-wt=/,
+      entryPath: "/webtransport/webtransport.js",
+      budget: budgets.webtransport,
+      budgetName: "SIZE_BUDGET_WEBTRANSPORT_KIB",
+      when: "with the page (it connects when a demo comes near the screen)",
+    });
+  } finally {
+    await server.stop();
+  }
 }
 
 /** The HTML of the longest lesson (by raw size). */
