@@ -3,50 +3,24 @@
 //! the clock in datagrams, the share per client, the certificate, and
 //! head-of-line blocking under loss.
 
-use crate::common::{clock_ticking_every, get_text, serve_lab, Served};
-use realtime_lab::model::wire::{LossMessage, LossSummary, LossWay, WebTransportLane, WtTick};
+#[path = "../../benches/webtransport/client.rs"]
+mod client;
+
+use crate::common::{clock_ticking_every, serve_lab, Served};
+use client::{run_loss_demo, PATIENCE};
+use realtime_lab::model::wire::{LossWay, WebTransportLane, WtTick};
 use realtime_lab::realtime::RealtimeSettings;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
-use wtransport::endpoint::endpoint_side::Client;
 use wtransport::endpoint::ConnectOptions;
 use wtransport::error::ConnectingError;
-use wtransport::tls::Sha256Digest;
-use wtransport::{ClientConfig, Connection, Endpoint};
+use wtransport::Connection;
 
-const PATIENCE: Duration = Duration::from_secs(10);
-
-/// What `GET /api/webtransport` says of the lane.
 async fn lane(served: &Served) -> WebTransportLane {
-    serde_json::from_str(&get_text(&format!("{}/api/webtransport", served.base)).await).unwrap()
-}
-
-fn digest(hex: &str) -> Sha256Digest {
-    let bytes: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
-    Sha256Digest::new(bytes.try_into().unwrap())
-}
-
-/// A client endpoint on `ip` trusting exactly the certificate `hash` names.
-fn client(ip: &str, hash: &str) -> Endpoint<Client> {
-    let config = ClientConfig::builder()
-        .with_bind_address(format!("{ip}:0").parse().unwrap())
-        .with_server_certificate_hashes([digest(hash)])
-        .build();
-    Endpoint::client(config).unwrap()
+    client::lane(&served.base).await
 }
 
 async fn connect(served: &Served, ip: &str, path: &str) -> Result<Connection, ConnectingError> {
-    let lane = lane(served).await;
-    let url = format!("{}{path}", served.quic_lane);
-    tokio::time::timeout(
-        PATIENCE,
-        client(ip, &lane.certificate_hashes[0]).connect(url),
-    )
-    .await
-    .expect("the lane answers within 10 s")
+    client::connect((&served.base, &served.quic_lane), ip, path).await
 }
 
 async fn next_tick(connection: &Connection) -> WtTick {
@@ -130,7 +104,7 @@ async fn a_client_past_its_share_of_webtransport_sessions_is_refused_and_others_
         let options = ConnectOptions::builder(format!("{}{path}", served.quic_lane))
             .add_header("origin", origin)
             .build();
-        let endpoint = client("127.0.0.4", &lane.certificate_hashes[0]);
+        let endpoint = client::client("127.0.0.4", &lane.certificate_hashes[0]);
         let opened = tokio::time::timeout(PATIENCE, endpoint.connect(options))
             .await
             .unwrap();
@@ -174,9 +148,10 @@ async fn lesson9_the_quic_lanes_certificate_is_ecdsa_p256_valid_for_at_most_14_d
     assert_eq!(lane(&served).await.certificate_hashes, vec![hex]);
     let other = "00".repeat(32);
     let url = format!("{}/api/webtransport/echo", served.quic_lane);
-    let untrusted = tokio::time::timeout(PATIENCE, client("127.0.0.1", &other).connect(url))
-        .await
-        .unwrap();
+    let untrusted =
+        tokio::time::timeout(PATIENCE, client::client("127.0.0.1", &other).connect(url))
+            .await
+            .unwrap();
     assert!(untrusted.is_err());
 }
 
@@ -191,108 +166,14 @@ async fn the_quic_lane_is_off_with_no_lab_and_with_no_quic() {
     }
 }
 
-/// Each message of the head-of-line demo, by way and number: when it came.
-#[derive(Default)]
-struct Arrivals {
-    at: HashMap<(LossWay, u32), (Instant, u64)>,
-    summary: Option<LossSummary>,
-}
-
-impl Arrivals {
-    fn count(&self, way: LossWay) -> usize {
-        self.at.keys().filter(|(w, _)| *w == way).count()
-    }
-
-    /// Each message's delay past the quickest one's (arrival less sending,
-    /// against the least of them), in ms, summed over one way.
-    fn total_delay(&self, way: LossWay) -> f64 {
-        let start = self.at.values().map(|(at, _)| *at).min().unwrap();
-        let lateness = |(at, sent): &(Instant, u64)| {
-            at.duration_since(start).as_secs_f64() * 1000.0 - *sent as f64
-        };
-        let least = self.at.values().map(lateness).fold(f64::INFINITY, f64::min);
-        self.at
-            .iter()
-            .filter(|((w, _), _)| *w == way)
-            .map(|(_, arrival)| lateness(arrival) - least)
-            .sum()
-    }
-}
-
-/// Runs the loss demo and takes every message and the summary as they come.
-async fn run_loss_demo(served: &Served, query: &str) -> Arrivals {
-    let connection = connect(
-        served,
-        "127.0.0.1",
-        &format!("/api/webtransport/loss?{query}"),
-    )
-    .await
-    .unwrap();
-    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Arrivals::default()));
-    let note = |message: LossMessage| {
-        let mut arrivals = arrivals.lock().unwrap();
-        arrivals
-            .at
-            .insert((message.way, message.seq), (Instant::now(), message.sent));
-    };
-    let datagrams = async {
-        while let Ok(datagram) = connection.receive_datagram().await {
-            note(serde_json::from_slice(&datagram.payload()).unwrap());
-        }
-    };
-    let streams = async {
-        let mut readers = futures_util::stream::FuturesUnordered::new();
-        loop {
-            tokio::select! {
-                stream = connection.accept_uni() => {
-                    let Ok(mut stream) = stream else { break };
-                    let note = &note;
-                    let arrivals = &arrivals;
-                    readers.push(async move {
-                        let (mut line, mut buffer) = (Vec::new(), [0u8; 1024]);
-                        while let Ok(Some(n)) = stream.read(&mut buffer).await {
-                            for &byte in &buffer[..n] {
-                                if byte == b'\n' {
-                                    note(serde_json::from_slice(&line).unwrap());
-                                    line.clear();
-                                } else {
-                                    line.push(byte);
-                                }
-                            }
-                        }
-                        if !line.is_empty() {
-                            arrivals.lock().unwrap().summary = Some(serde_json::from_slice(&line).unwrap());
-                        }
-                    });
-                }
-                Some(()) = futures_util::StreamExt::next(&mut readers) => {
-                    if arrivals.lock().unwrap().summary.is_some() {
-                        break;
-                    }
-                }
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(30), async {
-        tokio::select! {
-            () = streams => {}
-            () = datagrams => {}
-        }
-    })
-    .await
-    .expect("the demo ends within 30 s");
-    connection.close(0u32.into(), b"done");
-    std::sync::Arc::try_unwrap(arrivals)
-        .ok()
-        .unwrap()
-        .into_inner()
-        .unwrap()
-}
-
 #[tokio::test]
 async fn lesson9_one_stream_holds_every_message_behind_a_loss_and_a_stream_each_does_not() {
     let served = serve_lab(RealtimeSettings::default()).await;
-    let arrivals = run_loss_demo(&served, "drop=0.3&count=50&every=20&delay=100&seed=3").await;
+    let arrivals = run_loss_demo(
+        (&served.base, &served.quic_lane),
+        "drop=0.3&count=50&every=20&delay=100&seed=3",
+    )
+    .await;
     let summary = arrivals.summary.clone().expect("the summary");
     assert_eq!(summary.messages, 50);
     assert!(
@@ -323,7 +204,11 @@ async fn lesson9_one_stream_holds_every_message_behind_a_loss_and_a_stream_each_
 #[tokio::test]
 async fn without_loss_every_message_comes_every_way() {
     let served = serve_lab(RealtimeSettings::default()).await;
-    let arrivals = run_loss_demo(&served, "drop=0&count=10&every=10&delay=0").await;
+    let arrivals = run_loss_demo(
+        (&served.base, &served.quic_lane),
+        "drop=0&count=10&every=10&delay=0",
+    )
+    .await;
     let summary = arrivals.summary.clone().unwrap();
     assert_eq!(summary.dropped, 0);
     for way in LossWay::ALL {
