@@ -215,3 +215,35 @@ async fn without_loss_every_message_comes_every_way() {
         assert_eq!(arrivals.count(way), 10, "{way:?}");
     }
 }
+
+#[tokio::test]
+async fn with_a_hosts_certificate_the_quic_lane_presents_it_and_pages_name_no_hash() {
+    let lab = crate::common::serve_trusted_lab(RealtimeSettings::default()).await;
+    assert_eq!(
+        lane(&lab.served).await.certificate_hashes,
+        Vec::<String>::new()
+    );
+    // A client that trusts the host's certificate as browsers trust a
+    // public authority's, with no hash named, opens a session.
+    let mut tls = lab.tls.clone();
+    tls.alpn_protocols = vec![b"h3".to_vec()];
+    let config = wtransport::ClientConfig::builder()
+        .with_bind_default()
+        .with_custom_tls(tls)
+        .build();
+    let endpoint = wtransport::Endpoint::client(config).unwrap();
+    let url = format!("{}/api/webtransport/echo", lab.served.quic_lane);
+    let connection = tokio::time::timeout(PATIENCE, endpoint.connect(url))
+        .await
+        .unwrap()
+        .unwrap();
+    let tick: WtTick = serde_json::from_slice(
+        &tokio::time::timeout(PATIENCE, connection.receive_datagram())
+            .await
+            .unwrap()
+            .unwrap()
+            .payload(),
+    )
+    .unwrap();
+    assert!(tick.connection >= 1);
+}
