@@ -62,7 +62,13 @@ if [ "$QUICK" = yes ]; then
         cargo test --release --features ssr -- --skip lean_smoke "${FILTER[@]}"
     exit 0
 fi
-step "Rust tests (unit, and integration over the real server)" cargo test --release --features ssr
+step "Rust tests (unit, and integration over the real server)" \
+    cargo test --release --features ssr -- --skip lean_smoke
+# The lean smoke test measures a server's resident memory per connection
+# against a target: run alone, so that the other tests' servers and
+# clients do not share the two cores with it while it settles.
+step "Rust tests: the lean smoke test, alone" \
+    cargo test --release --features ssr --test it -- lean_smoke
 
 # Setup installed nginx: without it the proxy test fails here rather than skip.
 step "browser tests (Chromium; nginx in front for the proxy test)" \

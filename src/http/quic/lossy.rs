@@ -1,9 +1,9 @@
 //! The QUIC lane's UDP socket, able to lose packets on purpose: the
 //! head-of-line demo asks for a share of the packets this server sends to
-//! one connection's address to be dropped, and the rest delayed as on a
-//! far path, and [`LossySocket`] does it there, on the way out, as a
-//! congested router would. Every other address is sent to as the socket
-//! would; what it receives is never touched.
+//! one connection's address (its IP and port) to be dropped, the rest
+//! delayed as on a far path, and [`LossySocket`] does it on the way out, as
+//! a congested router would. Other addresses and what the socket receives
+//! are never touched.
 //!
 //! A drop is `try_send` answering `Ok` without sending: quinn counts the
 //! packet as sent, finds it lost when later ones are acknowledged, and
@@ -14,14 +14,11 @@
 //! the messages behind a loss queue up on one stream.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::io::{self, IoSliceMut};
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
-
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use quinn::udp::{RecvMeta, Transmit};
@@ -38,6 +35,7 @@ pub struct Loss {
     socket: OnceLock<Arc<dyn AsyncUdpSocket>>,
 }
 
+#[derive(Debug)]
 struct Lossy {
     /// Which [`Loss::start`] made it: a later start for the same address
     /// replaces it, and the earlier guard must not then end the later loss.
@@ -52,19 +50,11 @@ struct Lossy {
 }
 
 /// A packet that passed, held until it is due.
+#[derive(Debug)]
 struct Delayed {
     due: Instant,
     transmit: Transmit<'static>,
     contents: Vec<u8>,
-}
-
-impl fmt::Debug for Lossy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Lossy")
-            .field("share", &self.share)
-            .field("counts", &self.counts)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Packets sent to one address while it was lossy, and how many of them
