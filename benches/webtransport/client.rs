@@ -142,6 +142,8 @@ pub async fn run_loss_demo(site: (&str, &str), query: &str) -> Arrivals {
                 }
             }
         }
+        // The streams still being read came before the summary: read them out.
+        while futures_util::StreamExt::next(&mut readers).await.is_some() {}
     };
     tokio::time::timeout(Duration::from_secs(30), async {
         tokio::select! {

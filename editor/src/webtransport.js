@@ -211,12 +211,13 @@ async function runLoss(query) {
 			note(JSON.parse(decoder.decode(value)));
 		}
 	})().catch(() => {});
+	const reading = [];
 	(async () => {
 		const streams = transport.incomingUnidirectionalStreams.getReader();
 		for (;;) {
 			const { value, done } = await streams.read();
 			if (done) return;
-			readLines(value, note, summarised).catch(() => {});
+			reading.push(readLines(value, note, summarised).catch(() => {}));
 		}
 	})().catch(() => {});
 	let timer;
@@ -228,7 +229,11 @@ async function runLoss(query) {
 	cut.catch(() => {}); // it rejects when this run closes the session, after the race
 
 	try {
-		return { arrivals, summary: await Promise.race([summary, late, cut]) };
+		const summed = await Promise.race([summary, late, cut]);
+		// The server sends the summary once every stream is acknowledged:
+		// what is still being read here came before it.
+		await Promise.race([Promise.all(reading), late, cut]);
+		return { arrivals, summary: summed };
 	} finally {
 		clearTimeout(timer);
 		try {

@@ -141,8 +141,10 @@ pub async fn run(connection: &Connection, loss: &Arc<Loss>, asked: LossAsked) {
             let Ok(mut stream) = opening.await else {
                 return;
             };
+            // Finished once the browser has acknowledged every byte (sent
+            // again as often as lost), so the summary comes after them all.
             if stream.write_all(&own).await.is_ok() {
-                let _ = stream.quic_stream_mut().finish();
+                let _ = stream.finish().await;
             }
         });
         // A datagram too large or refused is lost as a dropped one would be.
