@@ -18,10 +18,9 @@
 
 pub mod lossy;
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use quinn::{EndpointConfig, Runtime, TokioRuntime};
@@ -46,11 +45,6 @@ pub const MAX_CONNECTIONS: usize = 2000;
 /// HTTP/3's settings and the `CONNECT`), or it is closed: the keep-alive
 /// would otherwise hold a connection that never asks open for good.
 pub const SESSION_OPEN_TIMEOUT: Duration = Duration::from_secs(10);
-/// Connections one address may have waiting for their session at once;
-/// more are refused (a session, once asked for, counts in the endpoint's
-/// own share per client).
-pub const OPENING_PER_CLIENT: usize = 32;
-
 /// How long a QUIC connection may stay silent before it is closed.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 /// The server pings a quiet connection this often, so that NATs keep it.
@@ -61,6 +55,11 @@ pub trait QuicSessions: Send + Sync + 'static {
     /// The lane presents a new certificate: its SHA-256 when pages must
     /// name it (self-signed), `None` when browsers check it themselves.
     fn certificate(&self, sha256: Option<[u8; 32]>);
+
+    /// Held while a connection from `client` opens, until it asks for its
+    /// session: `None` refuses it (the address has too many opening).
+    type Opening: Send + 'static;
+    fn opening(&self, client: IpAddr) -> Option<Self::Opening>;
 
     /// A WebTransport session asked for; `loss` can make its packets drop.
     fn session(
@@ -169,14 +168,13 @@ impl QuicListener {
 }
 
 async fn accept<S: QuicSessions>(endpoint: &quinn::Endpoint, loss: &Arc<Loss>, sessions: &Arc<S>) {
-    let opening = Arc::new(Opening::default());
     while let Some(incoming) = endpoint.accept().await {
         let remote = incoming.remote_address();
         if endpoint.open_connections() >= MAX_CONNECTIONS {
             incoming.refuse();
             continue;
         }
-        let Some(held) = opening.take(remote.ip().to_canonical()) else {
+        let Some(held) = sessions.opening(remote.ip().to_canonical()) else {
             incoming.refuse();
             continue;
         };
@@ -194,37 +192,6 @@ async fn accept<S: QuicSessions>(endpoint: &quinn::Endpoint, loss: &Arc<Loss>, s
                 Err(_) => tracing::debug!("QUIC lane: {remote} asked for no session in time"),
             }
         });
-    }
-}
-
-/// The connections each address has opening, up to [`OPENING_PER_CLIENT`].
-#[derive(Debug, Default)]
-struct Opening(Mutex<HashMap<IpAddr, usize>>);
-
-/// One connection opening; counted until dropped.
-struct OpeningHeld(Arc<Opening>, IpAddr);
-
-impl Opening {
-    fn take(self: &Arc<Self>, client: IpAddr) -> Option<OpeningHeld> {
-        let mut opening = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let count = opening.entry(client).or_default();
-        if *count >= OPENING_PER_CLIENT {
-            return None;
-        }
-        *count += 1;
-        Some(OpeningHeld(self.clone(), client))
-    }
-}
-
-impl Drop for OpeningHeld {
-    fn drop(&mut self) {
-        let mut opening = self.0 .0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(count) = opening.get_mut(&self.1) {
-            *count -= 1;
-            if *count == 0 {
-                opening.remove(&self.1);
-            }
-        }
     }
 }
 

@@ -184,10 +184,8 @@ impl RealtimeState {
         let clock = Clock::start(settings.clock, stopping.clone());
         let allowed_origins = Arc::new(settings.allowed_origins);
         let webtransport = WebTransport::new(
-            (
-                lab_lanes.as_ref().and_then(|lanes| lanes.http3_port),
-                settings.webtransport_per_client,
-            ),
+            lab_lanes.as_ref().and_then(|lanes| lanes.http3_port),
+            settings.webtransport_per_client,
             allowed_origins.clone(),
             clock.clone(),
             stopping.clone(),

@@ -58,6 +58,23 @@ pub fn is_site_page(headers: &HeaderMap, uri: &Uri, site_port: u16, allowed: &[S
     })
 }
 
+/// Whether `origin` (an `Origin` header's value) names a page of the host
+/// `authority` names, on any of its ports, or one listed with
+/// `--allowed-origin`: the QUIC lane's sessions come from the site's pages,
+/// on the site's port or a lab lane's, never the lane's own.
+pub fn from_this_host(origin: &str, authority: &str, allowed: &[String]) -> bool {
+    if allowed.iter().any(|a| a.eq_ignore_ascii_case(origin)) {
+        return true;
+    }
+    let (Ok(origin), Ok(authority)) = (origin.parse::<Uri>(), authority.parse::<Authority>())
+    else {
+        return false;
+    };
+    origin
+        .host()
+        .is_some_and(|host| host.eq_ignore_ascii_case(authority.host()))
+}
+
 /// An upgrade from another site's page: answered with 403.
 #[derive(Debug)]
 pub struct ForeignOrigin(String);
@@ -155,5 +172,36 @@ mod tests {
         assert!(check(&foreign, &uri, &["https://evil.example".into()]).is_ok());
         let other_port = headers(Some("http://localhost:3001"), "localhost:3000");
         assert!(check(&other_port, &uri, &[]).is_err());
+    }
+
+    #[test]
+    fn a_page_of_this_host_on_any_port_or_an_allowed_one() {
+        assert!(from_this_host(
+            "http://192.168.1.20:3000",
+            "192.168.1.20:3445",
+            &[]
+        ));
+        assert!(from_this_host("https://[::1]:3443", "[::1]:3445", &[]));
+        assert!(from_this_host(
+            "https://LEARN.example.org",
+            "learn.example.org:3445",
+            &[]
+        ));
+        assert!(!from_this_host(
+            "https://elsewhere.example",
+            "learn.example.org:3445",
+            &[]
+        ));
+        let allowed = ["https://elsewhere.example".to_string()];
+        assert!(from_this_host(
+            "https://elsewhere.example",
+            "learn.example.org:3445",
+            &allowed
+        ));
+        assert!(!from_this_host(
+            "not an origin",
+            "learn.example.org:3445",
+            &[]
+        ));
     }
 }

@@ -24,7 +24,8 @@ use wtransport::endpoint::SessionRequest;
 use wtransport::{Connection, RecvStream, SendStream, VarInt};
 
 use super::clock::Clock;
-use super::fair_share::Shares;
+use super::fair_share::{Share, Shares};
+use super::origin;
 use super::stopping::Stopping;
 use crate::http::quic::lossy::Loss;
 use crate::http::quic::QuicSessions;
@@ -33,6 +34,11 @@ use crate::model::wire::{WebTransportLane, WtTick};
 /// Sessions one client address may hold at once by default: a room of a
 /// hundred learners behind one NAT, each with a demo or two open, fits.
 pub const QUIC_PER_CLIENT: usize = 250;
+
+/// QUIC connections one address may have opening at once, not yet asking
+/// for their session; more are refused (each session, once asked for,
+/// counts in `--quic-per-client`).
+pub const OPENING_PER_CLIENT: usize = 32;
 
 /// The most one echo stream carries back; past it, the stream is reset.
 pub const MAX_ECHO_BYTES: usize = 64 * 1024;
@@ -48,6 +54,9 @@ const STOPPING: u32 = 2;
 pub struct WebTransport {
     port: Option<u16>,
     shares: Arc<Shares>,
+    /// Each address's connections still opening (`http::quic` holds one
+    /// while a connection asks for its session).
+    opening: Arc<Shares>,
     next_connection: AtomicU64,
     /// The hashes pages must name: the current certificate's, then the one
     /// before it (a page that asked just before a renewal still connects).
@@ -60,7 +69,8 @@ pub struct WebTransport {
 
 impl WebTransport {
     pub fn new(
-        (port, per_client): (Option<u16>, usize),
+        port: Option<u16>,
+        per_client: usize,
         allowed_origins: Arc<Vec<String>>,
         clock: Arc<Clock>,
         stopping: Stopping,
@@ -68,6 +78,7 @@ impl WebTransport {
         Arc::new(WebTransport {
             port,
             shares: Shares::new("WebTransport sessions", "--quic-per-client", per_client),
+            opening: Shares::new("QUIC connections opening", "", OPENING_PER_CLIENT),
             next_connection: AtomicU64::new(1),
             certificates: Mutex::default(),
             allowed_origins,
@@ -93,14 +104,9 @@ impl WebTransport {
     /// Sessions carry no cookies, but a page elsewhere should not spend a
     /// learner's share.
     fn origin_allowed(&self, request: &SessionRequest) -> bool {
-        let Some(origin) = request.origin() else {
-            return true;
-        };
-        host_of(origin).eq_ignore_ascii_case(host_of(request.authority()))
-            || self
-                .allowed_origins
-                .iter()
-                .any(|a| a.eq_ignore_ascii_case(origin))
+        request.origin().is_none_or(|origin| {
+            origin::from_this_host(origin, request.authority(), &self.allowed_origins)
+        })
     }
 
     /// Sessions `client` holds now.
@@ -110,6 +116,12 @@ impl WebTransport {
 }
 
 impl QuicSessions for WebTransport {
+    type Opening = Share;
+
+    fn opening(&self, client: IpAddr) -> Option<Share> {
+        self.opening.take(client).ok()
+    }
+
     fn certificate(&self, sha256: Option<[u8; 32]>) {
         let mut hashes = self
             .certificates
@@ -227,17 +239,6 @@ async fn echo_stream(mut send: SendStream, mut recv: RecvStream) {
     }
 }
 
-/// `https://host:3000` or `host:3445` → `host` (`[::1]` keeps its brackets).
-fn host_of(authority: &str) -> &str {
-    let authority = authority
-        .split_once("://")
-        .map_or(authority, |(_, rest)| rest);
-    match authority.rsplit_once(':') {
-        Some((host, port)) if !host.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
-        _ => authority,
-    }
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -254,18 +255,4 @@ pub fn router(routes: Routes) -> Router {
 
 async fn lane(State(webtransport): State<Arc<WebTransport>>) -> Json<WebTransportLane> {
     Json(webtransport.lane())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_of;
-
-    #[test]
-    fn an_origin_and_an_authority_name_their_host() {
-        assert_eq!(host_of("http://192.168.1.20:3000"), "192.168.1.20");
-        assert_eq!(host_of("https://learn.example.org"), "learn.example.org");
-        assert_eq!(host_of("localhost:3445"), "localhost");
-        assert_eq!(host_of("https://[::1]:3443"), "[::1]");
-        assert_eq!(host_of("[::1]"), "[::1]");
-    }
 }
